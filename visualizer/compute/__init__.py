@@ -1,0 +1,24 @@
+"""The pure-numpy compute core: the maths behind every tab, and a scripting API for notebooks.
+
+Nothing here imports Qt or pyqtgraph (``tests/test_compute_purity.py`` proves it), so a teacher
+can ``from visualizer.compute import descend, gelu_grad`` in a notebook, and the tabs only
+render what these functions return.
+
+Each topic lives in its own small module and lists its public names in ``__all__``; this
+package re-exports all of them.
+"""
+
+from visualizer.compute import activations, backprop, conv, descent, gates
+from visualizer.compute.activations import *  # noqa: F403 - re-export of the module's __all__
+from visualizer.compute.backprop import *  # noqa: F403
+from visualizer.compute.conv import *  # noqa: F403
+from visualizer.compute.descent import *  # noqa: F403
+from visualizer.compute.gates import *  # noqa: F403
+
+__all__ = [
+    *activations.__all__,
+    *descent.__all__,
+    *gates.__all__,
+    *backprop.__all__,
+    *conv.__all__,
+]
