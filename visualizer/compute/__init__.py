@@ -8,17 +8,19 @@ Each topic lives in its own small module and lists its public names in ``__all__
 package re-exports all of them.
 """
 
-from visualizer.compute import activations, backprop, conv, descent, gates
+from visualizer.compute import activations, backprop, conv, descent, gate_training, gates
 from visualizer.compute.activations import *  # noqa: F403 - re-export of the module's __all__
 from visualizer.compute.backprop import *  # noqa: F403
 from visualizer.compute.conv import *  # noqa: F403
 from visualizer.compute.descent import *  # noqa: F403
+from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
 
 __all__ = [
     *activations.__all__,
     *descent.__all__,
     *gates.__all__,
+    *gate_training.__all__,
     *backprop.__all__,
     *conv.__all__,
 ]
