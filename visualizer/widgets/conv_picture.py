@@ -1,0 +1,65 @@
+"""Pictures for the convolution tab's image mode: load through Qt, grayscale, downscale.
+
+Qt decodes the file (PNG, JPEG and whatever image plugins are installed), so no imaging
+library is needed. The result is a float array in 0..255, at most ``MAX_SIDE`` pixels on its
+longer side; the filtering itself is done by ``visualizer.compute``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+#: Pictures are shrunk so the longer side is at most this many pixels (keeps filtering live).
+MAX_SIDE = 512
+SAMPLE_NAME = "sample_picture.png"
+
+
+def sample_picture_path() -> Path:
+    """Where the shipped sample picture is, from an installed wheel or the source tree."""
+    try:
+        candidate = resources.files("visualizer.resources").joinpath(SAMPLE_NAME)
+        if candidate.is_file():
+            return Path(str(candidate))
+    except (ModuleNotFoundError, TypeError, FileNotFoundError):
+        pass  # running from the source tree: resources/ sits next to the package
+    package_dir = Path(__file__).resolve().parent.parent
+    for folder in (package_dir / "resources", package_dir.parent / "resources"):
+        if (folder / SAMPLE_NAME).is_file():
+            return folder / SAMPLE_NAME
+    raise FileNotFoundError(f"The sample picture {SAMPLE_NAME} is missing from the installation.")
+
+
+def qimage_to_gray(image: QImage, max_side: int = MAX_SIDE) -> np.ndarray:
+    """A QImage as a 2-D float array of gray levels 0..255, shrunk to fit ``max_side``."""
+    if image.isNull():
+        raise ValueError("The picture is empty or could not be decoded.")
+    if image.width() > max_side or image.height() > max_side:
+        image = image.scaled(
+            max_side,
+            max_side,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height, stride = gray.width(), gray.height(), gray.bytesPerLine()
+    buffer = np.frombuffer(gray.constBits(), dtype=np.uint8, count=stride * height)
+    # Rows are padded to 4-byte boundaries: keep only the picture's own columns.
+    return buffer.reshape(height, stride)[:, :width].astype(float)
+
+
+def load_picture(path: str | Path, max_side: int = MAX_SIDE) -> np.ndarray:
+    """Load a picture file as gray levels (0..255), at most ``max_side`` on its longer side.
+
+    Raises ``ValueError`` with a sentence when the file cannot be read as a picture.
+    """
+    image = QImage(str(path))
+    if image.isNull():
+        raise ValueError(
+            f"“{Path(path).name}” could not be opened as a picture (PNG or JPEG expected)."
+        )
+    return qimage_to_gray(image, max_side)
