@@ -8,29 +8,40 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QWidget,
 )
 
 from visualizer import __version__
+from visualizer.lesson import Lesson, LessonError
+from visualizer.lesson_io import read_lesson, write_lesson
+from visualizer.resources_path import resource_path
 from visualizer.tabs import TAB_KEYS, TAB_SPECS
 from visualizer.tabs.base import TopicTab
+from visualizer.widgets.help_dialog import HelpDialog
 from visualizer.widgets.plot_style import configure_pyqtgraph
+from visualizer.widgets.theme import THEMES, apply_theme, style_plots
 
 APP_NAME = "Deep Learning Visualizer"
 #: The size ``--screenshot`` renders at: a common projector resolution.
 SCREENSHOT_SIZE = QSize(1280, 800)
 BASE_FONT_POINTS = 11.0
+PRESENTATION_FONT_SCALE = 1.45
+ZOOM_STEP = 1.15
+ZOOM_LIMITS = (0.6, 3.0)
+MAX_RECENT = 8
+LESSON_FILTER = "Lesson files (*.json);;All files (*)"
 
 
 def _load_tab_class(target: str) -> type[TopicTab]:
@@ -45,10 +56,25 @@ class MainWindow(QMainWindow):
     ----------
     tabs : QTabWidget
         The four topic tabs in the order of ``visualizer.tabs.TAB_SPECS``.
+
+    Parameters
+    ----------
+    settings
+        Where geometry, last tab, last lesson, recent lessons, theme and zoom persist.
+        ``None`` (the default, used by tests and scripts) keeps nothing between runs.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    #: Emitted after a lesson was opened or saved (its path).
+    lessonPathChanged = Signal(str)
+
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._settings = settings
+        self._lesson_path: str = ""
+        self._zoom = 1.0
+        self._presentation = False
+        self._theme = "system"
+        self._help_dialog: HelpDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(SCREENSHOT_SIZE)
         self.tabs = QTabWidget()
@@ -62,6 +88,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_shortcuts()
         self.statusBar().showMessage("Ready")
+        if settings is not None:
+            self._restore_settings()
 
     # ----- tabs ------------------------------------------------------------------------------
     def tab(self, key: str) -> TopicTab:
@@ -71,37 +99,228 @@ class MainWindow(QMainWindow):
     def current_tab(self) -> TopicTab:
         return self.tabs.currentWidget()
 
+    def current_key(self) -> str:
+        return TAB_KEYS[self.tabs.currentIndex()]
+
     def show_tab(self, key: str) -> None:
         self.tabs.setCurrentIndex(TAB_KEYS.index(key))
 
+    def all_tabs(self) -> list[TopicTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    # ----- lessons ---------------------------------------------------------------------------
+    def lesson(self, title: str = "") -> Lesson:
+        """The complete state of all four tabs."""
+        return Lesson(
+            tabs={tab.key: tab.state() for tab in self.all_tabs()},
+            current_tab=self.current_key(),
+            title=title,
+        )
+
+    def apply_lesson(self, lesson: Lesson) -> None:
+        """Restore a lesson, or raise :class:`LessonError` and leave every tab as it was."""
+        before = {tab.key: tab.state() for tab in self.all_tabs()}
+        try:
+            for tab in self.all_tabs():
+                if tab.key in lesson.tabs:
+                    tab.restore_state(lesson.tabs[tab.key])
+        except (ValueError, KeyError, TypeError) as exc:
+            # A tab refused its part: put back what any earlier tab already changed.
+            for tab in self.all_tabs():
+                tab.restore_state(before[tab.key])
+            name = exc.args[0] if exc.args else type(exc).__name__
+            raise LessonError(f"The lesson's {tab.title} settings are not valid: {name}") from None
+        self.show_tab(lesson.current_tab)
+
+    def open_lesson(self, path: str | Path) -> None:
+        """Read and apply a lesson file; raise :class:`LessonError` (state unchanged) on failure."""
+        lesson = read_lesson(path)
+        self.apply_lesson(lesson)
+        self._set_lesson_path(str(path))
+        self.statusBar().showMessage(f"Opened lesson {Path(path).name}")
+
+    def save_lesson(self, path: str | Path) -> None:
+        """Write the complete state to ``path`` atomically; :class:`LessonError` on failure."""
+        write_lesson(path, self.lesson(title=Path(path).stem))
+        self._set_lesson_path(str(path))
+        self.statusBar().showMessage(f"Saved lesson {Path(path).name}")
+
+    def lesson_path(self) -> str:
+        return self._lesson_path
+
+    def _set_lesson_path(self, path: str) -> None:
+        self._lesson_path = path
+        self.setWindowTitle(f"{Path(path).name} - {APP_NAME}" if path else APP_NAME)
+        self._remember_recent(path)
+        self.lessonPathChanged.emit(path)
+
+    # ----- presentation, zoom, theme ---------------------------------------------------------
+    def is_presentation(self) -> bool:
+        return self._presentation
+
+    def set_presentation(self, on: bool, *, full_screen: bool = True) -> None:
+        """Lecture-hall mode: full screen, larger fonts, thicker lines and bigger markers.
+
+        ``full_screen=False`` applies the sizes only (for ``--screenshot --presentation``).
+        """
+        self._presentation = bool(on)
+        with _blocked(self.presentation_action):
+            self.presentation_action.setChecked(self._presentation)
+        if full_screen and self._presentation:
+            self._geometry_before_presentation = self.saveGeometry()
+            self.showFullScreen()
+        elif full_screen and self.isFullScreen():
+            self.showNormal()
+            if getattr(self, "_geometry_before_presentation", None) is not None:
+                self.restoreGeometry(self._geometry_before_presentation)
+        for tab in self.all_tabs():
+            tab.set_presentation(self._presentation)
+        self._apply_font()
+
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = min(max(zoom, ZOOM_LIMITS[0]), ZOOM_LIMITS[1])
+        self._apply_font()
+        self.statusBar().showMessage(f"Zoom {self._zoom:.0%}")
+
+    def font_points(self) -> float:
+        scale = PRESENTATION_FONT_SCALE if self._presentation else 1.0
+        return BASE_FONT_POINTS * self._zoom * scale
+
+    def _apply_font(self) -> None:
+        app = QApplication.instance()
+        font = app.font()
+        font.setPointSizeF(self.font_points())
+        app.setFont(font)
+        style_plots(self, font)
+
+    def theme(self) -> str:
+        return self._theme
+
+    def set_theme(self, theme: str) -> None:
+        """ "system" (follow the desktop), "light" or "dark"."""
+        if theme not in THEMES:
+            raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(THEMES)}.")
+        self._theme = theme
+        for action in self.theme_actions.actions():
+            with _blocked(action):
+                action.setChecked(action.data() == theme)
+        apply_theme(QApplication.instance(), theme)
+        self._apply_font()
+
     # ----- menus -----------------------------------------------------------------------------
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
+        std = QKeySequence.StandardKey
 
         self.file_menu = menu_bar.addMenu("&File")
-        self.export_screenshot_action = QAction("Export &screenshot...", self)
-        self.export_screenshot_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.export_screenshot_action.triggered.connect(self._on_export_screenshot_triggered)
-        self.file_menu.addAction(self.export_screenshot_action)
+        self.open_lesson_action = self._action(
+            self.file_menu, "&Open lesson...", self._on_open_lesson_triggered, std.Open
+        )
+        self.examples_menu = self.file_menu.addMenu("Open &exercise")
+        for path in sorted(resource_path("lessons").glob("*.json")):
+            self._action(
+                self.examples_menu,
+                path.stem.replace("-", " ").capitalize(),
+                lambda p=path: self._open_lesson_reporting(p),
+            )
+        self.recent_menu = self.file_menu.addMenu("&Recent lessons")
+        self.save_lesson_action = self._action(
+            self.file_menu, "&Save lesson", self._on_save_lesson_triggered, std.Save
+        )
+        self.save_lesson_as_action = self._action(
+            self.file_menu, "Save lesson &as...", self._on_save_lesson_as_triggered, std.SaveAs
+        )
         self.file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(self.quit_action)
+        self.export_menu = self.file_menu.addMenu("&Export")
+        self.export_png_action = self._action(
+            self.export_menu, "View as &PNG...", lambda: self._export("png"), "Ctrl+E"
+        )
+        self.export_svg_action = self._action(
+            self.export_menu, "View as &SVG...", lambda: self._export("svg")
+        )
+        self.export_csv_action = self._action(
+            self.export_menu, "Table as &CSV...", lambda: self._export("csv")
+        )
+        self.export_markdown_action = self._action(
+            self.export_menu, "Worked solution as &Markdown...", lambda: self._export("md")
+        )
+        self.export_screenshot_action = self._action(
+            self.file_menu,
+            "Export &screenshot...",
+            self._on_export_screenshot_triggered,
+            "Ctrl+Shift+E",
+            "The whole window as a PNG image",
+        )
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, "&Quit", self.close, std.Quit)
+        self._rebuild_recent_menu()
 
         self.view_menu = menu_bar.addMenu("&View")
+        self.presentation_action = QAction("&Presentation mode", self)
+        self.presentation_action.setCheckable(True)
+        self.presentation_action.setShortcut(QKeySequence("F11"))
+        self.presentation_action.toggled.connect(self.set_presentation)
+        self.view_menu.addAction(self.presentation_action)
+        # Ctrl+= and Ctrl++ both zoom in: "+" needs Shift on most keyboards.
+        self.zoom_in_action = self._action(
+            self.view_menu, "Zoom &in", lambda: self.set_zoom(self._zoom * ZOOM_STEP)
+        )
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_out_action = self._action(
+            self.view_menu, "Zoom &out", lambda: self.set_zoom(self._zoom / ZOOM_STEP), "Ctrl+-"
+        )
+        self.zoom_reset_action = self._action(
+            self.view_menu, "&Reset zoom", lambda: self.set_zoom(1.0), "Ctrl+0"
+        )
+        theme_menu = self.view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for theme, label in THEMES.items():
+            action = QAction(label, self, checkable=True)
+            action.setData(theme)
+            action.setChecked(theme == self._theme)
+            action.triggered.connect(lambda _checked=False, t=theme: self.set_theme(t))
+            self.theme_actions.addAction(action)
+            theme_menu.addAction(action)
+        self.view_menu.addSeparator()
         self.tab_actions: list[QAction] = []
         for index, (_key, label, _target) in enumerate(TAB_SPECS):
-            action = QAction(label, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
-            self.view_menu.addAction(action)
+            action = self._action(
+                self.view_menu,
+                label,
+                lambda i=index: self.tabs.setCurrentIndex(i),
+                f"Ctrl+{index + 1}",
+            )
             self.tab_actions.append(action)
 
         self.help_menu = menu_bar.addMenu("&Help")
-        self.about_action = QAction("&About", self)
-        self.about_action.triggered.connect(self._on_about_triggered)
-        self.help_menu.addAction(self.about_action)
+        self.help_action = self._action(
+            self.help_menu, "Help for this &tab", lambda: self.show_help(), "F1"
+        )
+        self.help_menu.addSeparator()
+        for key, label, _target in TAB_SPECS:
+            self._action(self.help_menu, label, lambda k=key: self.show_help(k))
+        self.help_menu.addSeparator()
+        self.about_action = self._action(self.help_menu, "&About", self._on_about_triggered)
 
     def _build_shortcuts(self) -> None:
         # Window-wide animation keys. Text fields still get Space/Left/Right while editing,
@@ -117,6 +336,137 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
             self.animation_shortcuts.append(shortcut)
+        # Escape leaves presentation mode, as in every slide program.
+        self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape_shortcut.activated.connect(self._on_escape_activated)
+
+    # ----- help ------------------------------------------------------------------------------
+    def show_help(self, key: str | None = None) -> HelpDialog:
+        """Show the help page of a topic (the current tab's by default)."""
+        key = key or self.current_key()
+        if self._help_dialog is None:
+            self._help_dialog = HelpDialog(self)
+        self._help_dialog.show_topic(key)
+        self._help_dialog.show()
+        self._help_dialog.raise_()
+        return self._help_dialog
+
+    # ----- export ----------------------------------------------------------------------------
+    def export_current(self, kind: str, path: str | Path) -> None:
+        """Export the current tab: ``png``/``svg`` view, ``csv`` table, ``md`` worked solution.
+
+        Raises ``ValueError`` with a sentence when the tab has nothing of that kind.
+        """
+        tab = self.current_tab()
+        path = str(path)
+        if kind == "png":
+            if not tab.export_widget().grab().save(path, "PNG"):
+                raise ValueError(f"Could not write {path}.")
+        elif kind == "svg":
+            items = tab.export_plot_items()
+            if not items:
+                raise ValueError(f"The {tab.title} tab has no plot to export as SVG.")
+            from pyqtgraph.exporters import SVGExporter  # only needed here
+
+            SVGExporter(items[0]).export(path)
+        elif kind in ("csv", "md"):
+            text = tab.table_csv() if kind == "csv" else tab.worked_solution_markdown()
+            if not text:
+                what = "table" if kind == "csv" else "worked solution"
+                raise ValueError(f"The {tab.title} tab has no {what} to export.")
+            _write_text_atomically(path, text)
+        else:
+            raise ValueError(f"Unknown export kind {kind!r}.")
+
+    def _export(self, kind: str) -> None:
+        titles = {
+            "png": ("Export view as PNG", "PNG image (*.png)"),
+            "svg": ("Export view as SVG", "SVG image (*.svg)"),
+            "csv": ("Export table as CSV", "CSV table (*.csv)"),
+            "md": ("Export worked solution", "Markdown (*.md)"),
+        }
+        caption, file_filter = titles[kind]
+        default = f"{self.current_key()}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, caption, default, file_filter)
+        if not path:
+            return
+        try:
+            self.export_current(kind, path)
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {Path(path).name}")
+
+    # ----- settings --------------------------------------------------------------------------
+    def recent_lessons(self) -> list[str]:
+        if self._settings is None:
+            return list(getattr(self, "_recent", []))
+        value = self._settings.value("recentLessons", [])
+        if isinstance(value, str):  # QSettings returns a lone string for one-item lists
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _remember_recent(self, path: str) -> None:
+        if not path:
+            return
+        recent = [path] + [p for p in self.recent_lessons() if p != path]
+        recent = recent[:MAX_RECENT]
+        if self._settings is None:
+            self._recent = recent
+        else:
+            self._settings.setValue("recentLessons", recent)
+            self._settings.setValue("lastLesson", path)
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_lessons()
+        for path in recent:
+            self._action(
+                self.recent_menu, Path(path).name, lambda p=path: self._open_lesson_reporting(p)
+            )
+        if not recent:
+            empty = self.recent_menu.addAction("(none yet)")
+            empty.setEnabled(False)
+
+    def _restore_settings(self) -> None:
+        settings = self._settings
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        theme = settings.value("theme", "system")
+        if theme in THEMES:
+            self.set_theme(str(theme))
+        try:
+            zoom = float(settings.value("zoom", 1.0))
+        except (TypeError, ValueError):
+            zoom = 1.0
+        if zoom != 1.0:
+            self.set_zoom(zoom)
+        last_lesson = settings.value("lastLesson", "")
+        if last_lesson and Path(str(last_lesson)).is_file():
+            try:
+                self.open_lesson(str(last_lesson))
+            except LessonError as exc:
+                self.statusBar().showMessage(f"Last lesson not reopened: {exc}")
+        last_tab = settings.value("lastTab", "")
+        if last_tab in TAB_KEYS:
+            self.show_tab(str(last_tab))
+
+    def save_settings(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("lastTab", self.current_key())
+        self._settings.setValue("theme", self._theme)
+        self._settings.setValue("zoom", self._zoom)
+        self._settings.sync()
+
+    def closeEvent(self, event) -> None:
+        if self._presentation:
+            self.set_presentation(False)
+        self.save_settings()
+        super().closeEvent(event)
 
     # ----- handlers --------------------------------------------------------------------------
     def _on_tab_status_message(self, text: str) -> None:
@@ -125,6 +475,41 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self.statusBar().showMessage(self.tabs.tabText(self.tabs.currentIndex()))
+        if self._help_dialog is not None and self._help_dialog.isVisible():
+            self._help_dialog.show_topic(self.current_key())
+
+    def _on_escape_activated(self) -> None:
+        if self._presentation:
+            self.set_presentation(False)
+
+    def _open_lesson_reporting(self, path: str | Path) -> None:
+        try:
+            self.open_lesson(path)
+        except LessonError as exc:
+            QMessageBox.warning(self, APP_NAME, f"Could not open {Path(path).name}. {exc}")
+
+    def _on_open_lesson_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open lesson", "", LESSON_FILTER)
+        if path:
+            self._open_lesson_reporting(path)
+
+    def _on_save_lesson_triggered(self) -> None:
+        if self._lesson_path:
+            self._save_lesson_reporting(self._lesson_path)
+        else:
+            self._on_save_lesson_as_triggered()
+
+    def _on_save_lesson_as_triggered(self) -> None:
+        default = self._lesson_path or "lesson.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save lesson", default, LESSON_FILTER)
+        if path:
+            self._save_lesson_reporting(path)
+
+    def _save_lesson_reporting(self, path: str) -> None:
+        try:
+            self.save_lesson(path)
+        except LessonError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
 
     def _on_export_screenshot_triggered(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -148,10 +533,34 @@ class MainWindow(QMainWindow):
         )
 
 
-def create_window() -> MainWindow:
+class _blocked:
+    """``with _blocked(obj):`` - a signal blocker that also works on QAction."""
+
+    def __init__(self, obj) -> None:
+        self._obj = obj
+
+    def __enter__(self) -> None:
+        self._was = self._obj.blockSignals(True)
+
+    def __exit__(self, *exc) -> None:
+        self._obj.blockSignals(self._was)
+
+
+def _write_text_atomically(path: str, text: str) -> None:
+    from PySide6.QtCore import QIODevice, QSaveFile
+
+    save_file = QSaveFile(path)
+    if not save_file.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Text):
+        raise ValueError(f"{path} cannot be written: {save_file.errorString()}.")
+    save_file.write(text.encode("utf-8"))
+    if not save_file.commit():
+        raise ValueError(f"Saving {path} failed: {save_file.errorString()}.")
+
+
+def create_window(settings: QSettings | None = None) -> MainWindow:
     """Build the main window (not shown). The caller owns the QApplication."""
     configure_pyqtgraph()
-    return MainWindow()
+    return MainWindow(settings)
 
 
 def render_screenshot(window: QMainWindow, path: str | Path) -> bool:
@@ -179,12 +588,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="render the window at 1280x800 to a PNG file and exit without showing it",
     )
+    parser.add_argument(
+        "--lesson", metavar="FILE", help="open a lesson file (with --screenshot: render it)"
+    )
+    parser.add_argument(
+        "--presentation", action="store_true", help="start in presentation mode (F11)"
+    )
+    parser.add_argument(
+        "--theme", choices=tuple(THEMES), help="light or dark colours (default: follow the system)"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-def _create_application(argv: Sequence[str]) -> QApplication:
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+def _create_application() -> QApplication:
+    app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("dl-visualizer")
     app.setApplicationVersion(__version__)
@@ -196,19 +614,44 @@ def _create_application(argv: Sequence[str]) -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(args_list)
-    app = _create_application([])
-    window = create_window()
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    lesson: Lesson | None = None
+    if args.lesson:
+        # Read before any window exists, so a bad file costs one line and no start-up.
+        try:
+            lesson = read_lesson(args.lesson)
+        except LessonError as exc:
+            print(f"error: cannot open lesson {args.lesson}: {exc}", file=sys.stderr)
+            return 1
+    app = _create_application()
+    # Screenshots are reproducible: they never pick up the user's last lesson or window size.
+    settings = None if args.screenshot else QSettings()
+    window = create_window(settings)
+    if lesson is not None:
+        try:
+            window.apply_lesson(lesson)
+        except LessonError as exc:
+            print(f"error: cannot open lesson {args.lesson}: {exc}", file=sys.stderr)
+            return 1
+        window._set_lesson_path(str(args.lesson))
+    if args.theme:
+        window.set_theme(args.theme)
     if args.tab:
         window.show_tab(args.tab)
     if args.screenshot:
-        if not render_screenshot(window, args.screenshot):
-            print(f"error: could not write the screenshot to {args.screenshot}", file=sys.stderr)
-            return 1
+        if args.presentation:
+            # Larger fonts and thicker lines, but at the screenshot size, not full screen.
+            window.set_presentation(True, full_screen=False)
+        ok = render_screenshot(window, args.screenshot)
         window.close()
         window.deleteLater()
         app.processEvents()
+        if not ok:
+            print(f"error: could not write the screenshot to {args.screenshot}", file=sys.stderr)
+            return 1
         return 0
     window.show()
-    return app.exec()
+    if args.presentation:
+        window.set_presentation(True)
+    code = app.exec()
+    return code

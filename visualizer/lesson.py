@@ -1,0 +1,117 @@
+"""Lesson files: the complete state of all four tabs as versioned JSON.
+
+This module is plain Python (no Qt), so a lesson can be written or checked by a script.
+``visualizer.lesson_io`` writes the file atomically with Qt's QSaveFile.
+
+Format (version 1)::
+
+    {
+      "format": "dl-visualizer-lesson",
+      "version": 1,
+      "title": "Exercise 1a",
+      "current_tab": "descent",
+      "tabs": {"descent": {...}, "gates": {...}, "backprop": {...}, "conv": {...}}
+    }
+
+Each tab's object is what that tab's ``state()`` returned; the tab validates it again when it
+is restored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+LESSON_FORMAT = "dl-visualizer-lesson"
+LESSON_VERSION = 1
+LESSON_SUFFIX = ".dlv.json"
+TAB_KEYS = ("descent", "gates", "backprop", "conv")
+
+
+class LessonError(ValueError):
+    """A lesson file that cannot be used; the message is one sentence for the user."""
+
+
+@dataclass
+class Lesson:
+    """Everything a lesson file holds."""
+
+    tabs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    current_tab: str = "descent"
+    title: str = ""
+
+
+def lesson_to_text(lesson: Lesson) -> str:
+    """Serialise a lesson to JSON text (strict JSON: no NaN or Infinity)."""
+    document = {
+        "format": LESSON_FORMAT,
+        "version": LESSON_VERSION,
+        "title": lesson.title,
+        "current_tab": lesson.current_tab,
+        "tabs": lesson.tabs,
+    }
+    try:
+        return json.dumps(document, indent=2, allow_nan=False) + "\n"
+    except (TypeError, ValueError) as exc:  # a tab produced something JSON cannot hold
+        raise LessonError(f"The lesson could not be written as JSON: {exc}.") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise LessonError(f"The file contains {name}, which is not a number a lesson can hold.")
+
+
+def lesson_from_text(text: str) -> Lesson:
+    """Parse and check lesson JSON; raise :class:`LessonError` with one clear sentence."""
+    if not text.strip():
+        raise LessonError("The file is empty.")
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise LessonError(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}): "
+            "it may be truncated or not a lesson file."
+        ) from None
+    except RecursionError:
+        raise LessonError("The file is nested too deeply to be a lesson file.") from None
+    if not isinstance(document, dict) or document.get("format") != LESSON_FORMAT:
+        raise LessonError("This JSON file is not a Deep Learning Visualizer lesson.")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise LessonError("The lesson file has no valid version number.")
+    if version > LESSON_VERSION:
+        raise LessonError(
+            f"The lesson was saved by a newer version of the app (format {version}); "
+            f"this one reads format {LESSON_VERSION}."
+        )
+    if version < 1:
+        raise LessonError(f"Lesson format {version} does not exist.")
+    tabs = document.get("tabs")
+    if not isinstance(tabs, dict):
+        raise LessonError("The lesson file has no tab settings.")
+    unknown = sorted(set(tabs) - set(TAB_KEYS))
+    if unknown:
+        raise LessonError(f"The lesson file names an unknown tab: {unknown[0]!r}.")
+    for key, state in tabs.items():
+        if not isinstance(state, dict):
+            raise LessonError(f"The settings of the {key!r} tab are not an object.")
+        _check_finite(state, key)
+    current_tab = document.get("current_tab", "descent")
+    if current_tab not in TAB_KEYS:
+        raise LessonError(f"The lesson's current tab {current_tab!r} does not exist.")
+    title = document.get("title", "")
+    if not isinstance(title, str):
+        raise LessonError("The lesson's title is not text.")
+    return Lesson(tabs=tabs, current_tab=current_tab, title=title)
+
+
+def _check_finite(value: Any, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LessonError(f"The {where!r} tab's settings hold a number that is not finite.")
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_finite(item, where)
+    elif isinstance(value, list):
+        for item in value:
+            _check_finite(item, where)
