@@ -14,6 +14,8 @@ from visualizer.compute import (
     convolve2d,
     correlate2d,
     coverage,
+    explain_solve_padding,
+    explain_solve_stride,
     format_sum_of_products,
     output_size,
     output_size_steps,
@@ -286,3 +288,17 @@ def test_overflow_is_refused_without_a_numpy_warning():
     with pytest.raises(ValueError, match="too large"):
         pool2d(np.full((4, 4), 1.5e308), 2)
     assert correlate2d(np.full((64, 80), 1e100), np.ones((5, 5))).shape == (60, 76)
+
+
+def test_solver_sentences():
+    p, works, text = explain_solve_padding(4, 3, 1, 4)
+    assert (p, works) == (1, True)
+    assert text == "p = ((out - 1)*s - n + f)/2 = ((4 - 1)*1 - 4 + 3)/2 = 1: padding 1 works."
+    s, works, text = explain_solve_stride(4, 2, 1, 4)
+    assert (s, works) == (Fraction(4, 3), False)
+    assert "stride 4/3 is not a whole number, so no stride works" in text
+    assert "stride 1 gives 5, stride 2 gives 3" in text
+    assert explain_solve_padding(4, 2, 1, 4)[1] is False  # p = 1/2
+    assert explain_solve_padding(6, 1, 1, 2)[1] is False  # negative
+    assert explain_solve_stride(6, 2, 0, 3)[:2] == (2, True)
+    assert explain_solve_stride(4, 2, 1, 1)[0] is None

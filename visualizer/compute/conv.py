@@ -42,6 +42,8 @@ __all__ = [
     "convolve2d",
     "correlate2d",
     "coverage",
+    "explain_solve_padding",
+    "explain_solve_stride",
     "format_number",
     "format_sum_of_products",
     "output_size",
@@ -317,6 +319,78 @@ def solve_stride(n: int, f: int, padding: int, out: int) -> Fraction:
             "the formula cannot be solved for it."
         )
     return Fraction(n + 2 * p - f, o - 1)
+
+
+def _fraction_text(value: Fraction) -> str:
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
+
+
+def explain_solve_padding(n: int, f: int, stride: int, out: int) -> tuple[Fraction, bool, str]:
+    """Solve for the padding and say in words whether it works.
+
+    Returns ``(p, works, text)``, e.g. for exercise 4a
+    ``p = ((out - 1)*s - n + f)/2 = ((4 - 1)*1 - 4 + 3)/2 = 1: padding 1 works.``
+    """
+    p = solve_padding(n, f, stride, out)
+    head = (
+        f"p = ((out - 1)*s - n + f)/2 = (({out} - 1)*{stride} - {n} + {f})/2 = {_fraction_text(p)}"
+    )
+    if p.denominator != 1:
+        return (
+            p,
+            False,
+            f"{head}: padding {_fraction_text(p)} is not a whole number, "
+            f"so no padding gives exactly {out}.",
+        )
+    if p < 0:
+        return (
+            p,
+            False,
+            f"{head}: padding cannot be negative, so no padding gives {out} "
+            "(the output is already smaller).",
+        )
+    return p, True, f"{head}: padding {p} works."
+
+
+def explain_solve_stride(
+    n: int, f: int, padding: int, out: int
+) -> tuple[Fraction | None, bool, str]:
+    """Solve for the stride and say in words whether it works (exercise 4b gives 4/3: no).
+
+    Returns ``(s, works, text)``; ``s`` is None when ``out`` is 1 (every stride works) or
+    the kernel does not fit. When the exact stride is not whole, the text names what the
+    nearest whole strides give instead.
+    """
+    try:
+        s = solve_stride(n, f, padding, out)
+    except ValueError as exc:
+        return None, out == 1 and f <= n + 2 * padding, str(exc)
+    head = (
+        f"s = (n + 2p - f)/(out - 1) = ({n} + 2*{padding} - {f})/({out} - 1) = {_fraction_text(s)}"
+    )
+    if s == 0:
+        return (
+            s,
+            False,
+            f"{head}: the kernel fills the padded input, so only 1 output fits "
+            f"and no stride gives {out}.",
+        )
+    if s.denominator != 1:
+        below, above = math.floor(s), math.ceil(s)
+        nearest = [
+            f"stride {t} gives {output_size(n, f, padding, t)}" for t in (below, above) if t >= 1
+        ]
+        return (
+            s,
+            False,
+            (
+                f"{head}: stride {_fraction_text(s)} is not a whole number, so no stride works "
+                f"({', '.join(nearest)})."
+            ),
+        )
+    return s, True, f"{head}: stride {s} works."
 
 
 # ----- explaining single cells ------------------------------------------------------------------
