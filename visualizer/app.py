@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTabWidget,
     QWidget,
 )
 
@@ -30,6 +29,7 @@ from visualizer.resources_path import resource_path
 from visualizer.tabs import TAB_KEYS, TAB_SPECS
 from visualizer.tabs.base import TopicTab
 from visualizer.widgets.help_dialog import HelpDialog
+from visualizer.widgets.lazy_tabs import LazyTabWidget
 from visualizer.widgets.plot_style import configure_pyqtgraph
 from visualizer.widgets.theme import THEMES, apply_theme, style_plots
 
@@ -54,8 +54,9 @@ class MainWindow(QMainWindow):
 
     Attributes
     ----------
-    tabs : QTabWidget
-        The four topic tabs in the order of ``visualizer.tabs.TAB_SPECS``.
+    tabs : LazyTabWidget
+        A QTabWidget with the four topic tabs in the order of ``visualizer.tabs.TAB_SPECS``;
+        ``tabs.widget(i)`` returns the TopicTab (building it on first use).
 
     Parameters
     ----------
@@ -67,7 +68,12 @@ class MainWindow(QMainWindow):
     #: Emitted after a lesson was opened or saved (its path).
     lessonPathChanged = Signal(str)
 
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        initial_tab: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._lesson_path: str = ""
@@ -77,19 +83,22 @@ class MainWindow(QMainWindow):
         self._help_dialog: HelpDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(SCREENSHOT_SIZE)
-        self.tabs = QTabWidget()
+        # Tabs are built on first use, so start-up only pays for the one on screen.
+        self.tabs = LazyTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        for _key, label, target in TAB_SPECS:
-            tab = _load_tab_class(target)()
-            tab.statusMessage.connect(self._on_tab_status_message)
-            self.tabs.addTab(tab, label)
+        for key, label, target in TAB_SPECS:
+            self.tabs.add_lazy_tab(lambda t=target: _load_tab_class(t)(), label)
+            if key == initial_tab:
+                self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        self.tabs.tabBuilt.connect(self._on_tabs_tab_built)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._build_menus()
         self._build_shortcuts()
         self.statusBar().showMessage("Ready")
         if settings is not None:
             self._restore_settings()
+        self.tabs.start_building()
 
     # ----- tabs ------------------------------------------------------------------------------
     def tab(self, key: str) -> TopicTab:
@@ -106,7 +115,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TAB_KEYS.index(key))
 
     def all_tabs(self) -> list[TopicTab]:
+        """Every tab, building those not built yet."""
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def build_remaining_tabs(self) -> None:
+        """Build the tabs not yet shown, one per event-loop turn, so the UI stays responsive."""
+        if self.tabs.build_next():
+            QTimer.singleShot(0, self.build_remaining_tabs)
 
     # ----- lessons ---------------------------------------------------------------------------
     def lesson(self, title: str = "") -> Lesson:
@@ -173,7 +188,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
             if getattr(self, "_geometry_before_presentation", None) is not None:
                 self.restoreGeometry(self._geometry_before_presentation)
-        for tab in self.all_tabs():
+        for tab in self.tabs.built_pages():  # tabs built later pick it up in _on_tabs_tab_built
             tab.set_presentation(self._presentation)
         self._apply_font()
 
@@ -469,6 +484,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ----- handlers --------------------------------------------------------------------------
+    def _on_tabs_tab_built(self, _index: int, tab: TopicTab) -> None:
+        tab.statusMessage.connect(self._on_tab_status_message)
+        if self._presentation:
+            tab.set_presentation(True)
+        style_plots(tab, QApplication.instance().font())
+
     def _on_tab_status_message(self, text: str) -> None:
         if self.sender() is self.current_tab():
             self.statusBar().showMessage(text)
@@ -557,10 +578,19 @@ def _write_text_atomically(path: str, text: str) -> None:
         raise ValueError(f"Saving {path} failed: {save_file.errorString()}.")
 
 
-def create_window(settings: QSettings | None = None) -> MainWindow:
-    """Build the main window (not shown). The caller owns the QApplication."""
+def create_window(settings: QSettings | None = None, initial_tab: str | None = None) -> MainWindow:
+    """Build the main window (not shown). The caller owns the QApplication.
+
+    Parameters
+    ----------
+    settings
+        Persist geometry, last tab and lesson, recent lessons, theme and zoom here
+        (``None``: nothing persists, as in tests and scripts).
+    initial_tab
+        Key of the tab to show first (only that tab is built up front).
+    """
     configure_pyqtgraph()
-    return MainWindow(settings)
+    return MainWindow(settings, initial_tab)
 
 
 def render_screenshot(window: QMainWindow, path: str | Path) -> bool:
@@ -626,7 +656,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = _create_application()
     # Screenshots are reproducible: they never pick up the user's last lesson or window size.
     settings = None if args.screenshot else QSettings()
-    window = create_window(settings)
+    window = create_window(
+        settings, initial_tab=args.tab or (lesson.current_tab if lesson else None)
+    )
     if lesson is not None:
         try:
             window.apply_lesson(lesson)
@@ -653,5 +685,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.presentation:
         window.set_presentation(True)
-    code = app.exec()
-    return code
+    # Build the other tabs once the first one is on screen, so switching tabs is instant.
+    QTimer.singleShot(300, window.build_remaining_tabs)
+    return app.exec()
