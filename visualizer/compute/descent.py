@@ -207,7 +207,7 @@ OBJECTIVES: dict[str, Objective] = {
         "GeLU(x) = x·σ(1.702x),  GeLU'(x) = s·(1 + 1.702x(1 − s)),  s = σ(1.702x)",
         gelu,
         gelu_grad,
-        (-4.0, 2.5),
+        (-4.0, 1.5),
         "GeLU",
     ),
     "gelu_exact": Objective(
@@ -216,7 +216,7 @@ OBJECTIVES: dict[str, Objective] = {
         "GeLU(x) = x·Φ(x) = x/2·erfc(−x/√2),  GeLU'(x) = Φ(x) + x·φ(x)",
         gelu_exact,
         gelu_exact_grad,
-        (-4.0, 2.5),
+        (-4.0, 1.5),
         "GeLU",
     ),
     "square": Objective(
