@@ -1,0 +1,270 @@
+"""The Logic gates tab's network drawing: clickable inputs, neurons and weighted edges.
+
+A ``pg.GraphItem`` draws the nodes and edges (its scatter's ``sigClicked`` tells which node
+was clicked); a second, invisible scatter sits under each weight label so an edge can be
+clicked too. The view only draws the numbers it is given: it does no maths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
+
+from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
+
+#: Node fill for activation 0 and 1 (activations in between are mixed linearly).
+_FILL_OFF = np.array([255, 255, 255], dtype=float)
+_FILL_ON = np.array([11, 61, 145], dtype=float)
+_ZERO_WEIGHT_COLOR = (150, 150, 150)
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """What one node shows: its name, value text, fill level (0..1) and info lines."""
+
+    key: tuple  # ("in", i) or ("n", layer, j)
+    name: str
+    value_text: str
+    fill: float
+    info: str  # bias, z and activation lines ("" for inputs)
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """One weighted edge: node indices, the weight and its label text."""
+
+    key: tuple  # ("w", layer, i, j)
+    source: int
+    target: int
+    weight: float
+    text: str
+
+
+def _app_font(scale: float = 1.0) -> QFont:
+    font = QFont(QApplication.font())
+    size = font.pointSizeF() if font.pointSizeF() > 0 else 11.0
+    font.setPointSizeF(size * scale)
+    return font
+
+
+class GateNetworkView(pg.PlotWidget):
+    """Draws a small feed-forward network: inputs on the left, the output on the right.
+
+    Signals
+    -------
+    inputClicked(int)            an input node (0 = A, 1 = B) was clicked
+    neuronClicked(int, int)      neuron (layer, index) was clicked
+    weightClicked(int, int, int) the edge for W[layer][i, j] was clicked
+    """
+
+    inputClicked = Signal(int)
+    neuronClicked = Signal(int, int)
+    weightClicked = Signal(int, int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._presentation = False
+        self.setMouseEnabled(False, False)
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        for side in ("left", "bottom"):
+            self.hideAxis(side)
+        self.graph = pg.GraphItem()
+        self.addItem(self.graph)
+        self.edge_handles = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(0, 0, 0, 0))
+        self.edge_handles.setZValue(5)
+        self.addItem(self.edge_handles)
+        self.graph.setZValue(1)
+        self.graph.scatter.sigClicked.connect(self._on_node_clicked)
+        self.edge_handles.sigClicked.connect(self._on_edge_clicked)
+        self.node_texts: list[pg.TextItem] = []
+        self.info_texts: list[pg.TextItem] = []
+        self.edge_texts: list[pg.TextItem] = []
+        self.caption = pg.TextItem("", color=(90, 90, 90), anchor=(0, 1))
+        self.addItem(self.caption)
+        self.nodes: list[NodeView] = []
+        self.edges: list[EdgeView] = []
+        self.positions = np.zeros((0, 2))
+
+    # ----- drawing ---------------------------------------------------------------------------
+    @staticmethod
+    def layout_positions(layer_sizes: Sequence[int]) -> np.ndarray:
+        """Node positions: column per layer, nodes spread vertically, centred on y = 0."""
+        columns = len(layer_sizes)
+        xs = np.linspace(0.0, 4.0 if columns > 2 else 3.0, columns)
+        pos = []
+        for x, n in zip(xs, layer_sizes, strict=True):
+            ys = np.array([0.0]) if n == 1 else np.linspace(1.1, -1.1, n)
+            pos.extend((x, y) for y in ys)
+        return np.array(pos, dtype=float)
+
+    def set_network(
+        self,
+        layer_sizes: Sequence[int],
+        nodes: Sequence[NodeView],
+        edges: Sequence[EdgeView],
+        selected: tuple | None = None,
+    ) -> None:
+        """Redraw: ``nodes`` in order inputs, hidden..., output; ``edges`` between them."""
+        self.nodes = list(nodes)
+        self.edges = list(edges)
+        pos = self.layout_positions(layer_sizes)
+        self.positions = pos
+        big = self._presentation
+        node_px = 84 if big else 66
+
+        max_w = max((abs(e.weight) for e in edges if np.isfinite(e.weight)), default=0.0)
+        pens = np.empty(
+            len(edges),
+            dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
+                   ("alpha", np.ubyte), ("width", float)],
+        )  # fmt: skip
+        for k, e in enumerate(edges):
+            if e.weight > 0:
+                rgb = QColor(POSITIVE_COLOR).getRgb()[:3]
+            elif e.weight < 0:
+                rgb = QColor(NEGATIVE_COLOR).getRgb()[:3]
+            else:
+                rgb = _ZERO_WEIGHT_COLOR
+            # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
+            share = abs(e.weight) / max_w if max_w > 0 else 0.0
+            width = (1.5 + 7.0 * share) * (1.5 if big else 1.0)
+            pens[k] = (*rgb, 255, width)
+        adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
+
+        brushes = []
+        pens_nodes = []
+        for node in nodes:
+            level = float(np.clip(node.fill, 0.0, 1.0)) if np.isfinite(node.fill) else 0.0
+            rgb = (1.0 - level) * _FILL_OFF + level * _FILL_ON
+            brushes.append(pg.mkBrush(*rgb.astype(int)))
+            is_selected = selected is not None and node.key == selected
+            pens_nodes.append(
+                pg.mkPen(HIGHLIGHT_COLOR, width=5) if is_selected else pg.mkPen("k", width=2)
+            )
+        self.graph.setData(
+            pos=pos,
+            adj=adj,
+            pen=pens,
+            size=node_px,
+            symbol="o",
+            symbolBrush=brushes,
+            symbolPen=pens_nodes,
+            pxMode=True,
+        )
+
+        self._sync_text_items(self.node_texts, len(nodes))
+        self._sync_text_items(self.info_texts, len(nodes))
+        self._sync_text_items(self.edge_texts, len(edges))
+        font = _app_font(1.25 if big else 1.1)
+        font.setBold(True)
+        info_font = _app_font(1.1 if big else 0.95)
+        for k, node in enumerate(nodes):
+            dark = np.isfinite(node.fill) and node.fill >= 0.5
+            item = self.node_texts[k]
+            item.setColor("w" if dark else "k")
+            item.setFont(font)
+            item.setText(f"{node.name}\n{node.value_text}")
+            item.setAnchor((0.5, 0.5))
+            item.setPos(*pos[k])
+            info = self.info_texts[k]
+            info.setFont(info_font)
+            info.setColor((20, 20, 20))
+            info.setText(node.info)
+            x, y = pos[k]
+            if node.key[0] == "in":
+                info.setAnchor((0.5, 0.0) if y < 0 else (0.5, 1.0))
+                info.setPos(x, y - 0.5 if y < 0 else y + 0.5)
+            elif y < 0:  # lower hidden neurons: info below
+                info.setAnchor((0.5, 0.0))
+                info.setPos(x, y - 0.45)
+            else:
+                info.setAnchor((0.5, 1.0))
+                info.setPos(x, y + 0.45)
+
+        edge_font = _app_font(1.05 if big else 0.95)
+        edge_font.setBold(True)
+        handle_pos = []
+        for k, e in enumerate(edges):
+            p, q = pos[e.source], pos[e.target]
+            # Labels near the source end, so edges meeting at one neuron keep apart.
+            t = 0.3 if np.isclose(p[0], 0.0) else 0.45
+            mid = p + t * (q - p)
+            handle_pos.append(mid)
+            item = self.edge_texts[k]
+            item.setFont(edge_font)
+            colour = (
+                POSITIVE_COLOR if e.weight > 0 else NEGATIVE_COLOR if e.weight < 0 else "#555555"
+            )
+            item.setColor(colour)
+            is_selected = selected is not None and e.key == selected
+            item.fill = pg.mkBrush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
+            item.border = pg.mkPen(colour, width=2 if is_selected else 1)
+            item.setText(e.text)
+            item.setAnchor((0.5, 0.5))
+            item.setPos(*mid)
+        self.edge_handles.setData(
+            pos=np.array(handle_pos).reshape(-1, 2),
+            size=46 if big else 38,
+            symbol="s",
+            pen=None,
+            brush=pg.mkBrush(0, 0, 0, 0),
+        )
+        caption_font = _app_font(0.95 if big else 0.85)
+        self.caption.setFont(caption_font)
+        self.caption.setText("Click A or B to toggle it.\nClick a neuron or a weight to edit it.")
+        self.caption.setPos(-0.7, -2.3)
+        x_max = float(pos[:, 0].max())
+        self.setRange(xRange=(-0.75, x_max + 0.75), yRange=(-2.3, 2.3), padding=0)
+
+    def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
+        while len(items) < n:
+            item = pg.TextItem("", anchor=(0.5, 0.5))
+            item.setZValue(10)
+            self.addItem(item)
+            items.append(item)
+        while len(items) > n:
+            self.removeItem(items.pop())
+
+    def set_presentation(self, on: bool) -> None:
+        self._presentation = on
+
+    # ----- clicks ----------------------------------------------------------------------------
+    def _on_node_clicked(self, _scatter, points, _ev=None) -> None:
+        if len(points) == 0:
+            return
+        index = int(points[0].index())
+        if not 0 <= index < len(self.nodes):
+            return
+        key = self.nodes[index].key
+        if key[0] == "in":
+            self.inputClicked.emit(int(key[1]))
+        else:
+            self.neuronClicked.emit(int(key[1]), int(key[2]))
+
+    def _on_edge_clicked(self, _scatter, points, _ev=None) -> None:
+        if len(points) == 0:
+            return
+        index = int(points[0].index())
+        if not 0 <= index < len(self.edges):
+            return
+        _w, layer, i, j = self.edges[index].key
+        self.weightClicked.emit(int(layer), int(i), int(j))
+
+    # ----- test helpers (drive the same handlers a mouse click reaches) ------------------------
+    def click_node(self, index: int) -> None:
+        """Emit the node scatter's ``sigClicked`` for node ``index``, as a mouse click does."""
+        scatter = self.graph.scatter
+        scatter.sigClicked.emit(scatter, [scatter.points()[index]], None)
+
+    def click_edge(self, index: int) -> None:
+        """Emit the edge handles' ``sigClicked`` for edge ``index``, as a mouse click does."""
+        self.edge_handles.sigClicked.emit(
+            self.edge_handles, [self.edge_handles.points()[index]], None
+        )
