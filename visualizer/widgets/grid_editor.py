@@ -319,7 +319,7 @@ class GridWidget(QWidget):
         """The grid's rectangle and cell size in widget pixels."""
         fm = QFontMetrics(self.font())
         line = fm.height()
-        top = line * 1.5  # title
+        top = self._title_height()
         left = line * 1.6 if self._show_labels_hint() else 6
         bottom = line * 1.4 * (int(bool(self._caption)) + int(bool(self._error))) + 6
         head = line * 1.1 if self._show_labels_hint() else 0
@@ -333,7 +333,18 @@ class GridWidget(QWidget):
         return QRectF(x0, y0, grid_w, grid_h), cell
 
     def _max_cell_px(self) -> int:
-        return int(QFontMetrics(self.font()).height() * 3.2)
+        return int(QFontMetrics(self.font()).height() * 3.6)
+
+    def _title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _title_height(self) -> float:
+        # Long titles wrap onto a second line instead of being cut off.
+        fm = QFontMetrics(self._title_font())
+        lines = 1 if fm.horizontalAdvance(self._title) <= self.width() - 8 else 2
+        return fm.height() * lines + fm.height() * 0.5
 
     def _show_labels_hint(self) -> bool:
         rows, cols = self._values.shape
@@ -396,22 +407,19 @@ class GridWidget(QWidget):
         base = QFont(self.font())
         fm = QFontMetrics(base)
         line = fm.height()
-        title_font = QFont(base)
-        title_font.setBold(True)
+        title_font = self._title_font()
         painter.setFont(title_font)
         painter.setPen(QColor("black"))
         painter.drawText(
-            QRectF(4, 0, self.width() - 8, line * 1.4),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(title_font).elidedText(
-                self._title, Qt.TextElideMode.ElideRight, self.width() - 8
-            ),
+            QRectF(4, 0, self.width() - 8, self._title_height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+            self._title,
         )
         if self._message:
             painter.setFont(base)
             painter.setPen(QColor(ERROR_COLOR))
             painter.drawText(
-                QRectF(8, line * 1.6, self.width() - 16, self.height() - line * 1.6),
+                QRectF(8, self._title_height(), self.width() - 16, self.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                 self._message,
             )
