@@ -1,0 +1,384 @@
+"""The Logic gates tab, driven through its controls; asserts on the data it shows."""
+
+import json
+
+import numpy as np
+import pytest
+
+from visualizer.compute import GATE_PRESETS, decision_grid, gate_forward
+from visualizer.tabs.gates_tab import GatesTab
+
+# Hand-written truth tables, rows AB = 00, 01, 10, 11.
+HAND = {
+    "AND": ["0", "0", "0", "1"],
+    "OR": ["0", "1", "1", "1"],
+    "NAND": ["1", "1", "1", "0"],
+    "NOR": ["1", "0", "0", "0"],
+    "XOR": ["0", "1", "1", "0"],
+    "XNOR": ["1", "0", "0", "1"],
+}
+SHEET_OR = "Sheet 2b: “OR”"
+SHEET_XNOR = "Sheet 2d: XNOR"
+SHEET_XOR = "Sheet 2c: XOR"
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = GatesTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    yield widget
+    widget.play_controls.pause()
+
+
+def headers(tab):
+    t = tab.truth_table
+    return [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+
+
+def column(tab, name):
+    c = headers(tab).index(name)
+    return [tab.truth_table.item(r, c).text() for r in range(4)]
+
+
+def node_text(tab, index):
+    return tab.network_view.node_texts[index].textItem.toPlainText()
+
+
+def set_activation(tab, key):
+    box = tab.activation_box
+    box.setCurrentIndex(box.findData(key))
+
+
+def test_first_view_is_xor_with_its_truth_table(tab):
+    assert tab.preset_box.currentText() == "XOR"
+    assert column(tab, "Out") == HAND["XOR"]
+    assert column(tab, "verdict") == ["✓"] * 4
+    assert "XOR on all four rows" in tab.diagnosis_text.toPlainText()
+    assert "z ≥ 0 counts as 1" in tab.convention_label.text()
+
+
+def test_tab_is_second_in_window(qtbot):
+    from visualizer.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    assert isinstance(window.tabs.widget(1), GatesTab)
+
+
+def test_clicking_inputs_toggles_and_every_node_updates(tab):
+    tab.load_preset("XOR")
+    assert tab.inputs() == (1, 0)
+    tab.network_view.click_node(0)  # A: 1 -> 0
+    assert tab.inputs() == (0, 0)
+    assert node_text(tab, 0) == "A\n0"
+    tab.network_view.click_node(1)  # B: 0 -> 1
+    assert tab.inputs() == (0, 1)
+    tab.network_view.click_node(0)  # A: 0 -> 1
+    assert tab.inputs() == (1, 1)
+    for a, b in [(1, 1), (0, 1)]:
+        if tab.inputs() != (a, b):
+            tab.network_view.click_node(0)
+        hidden, out = gate_forward(GATE_PRESETS["XOR"], np.array([a, b], float), "step")
+        assert node_text(tab, 2) == f"C\n{int(hidden[0])}"
+        assert node_text(tab, 3) == f"D\n{int(hidden[1])}"
+        assert node_text(tab, 4) == f"Out\n{int(out[0])}"
+    # By hand: C = OR(0, 1) = 1, D = NAND(0, 1) = 1, Out = AND(1, 1) = 1.
+    assert [node_text(tab, k).split("\n")[1] for k in (2, 3, 4)] == ["1", "1", "1"]
+
+
+def test_sigmoid_activations_shown_equal_gate_forward(tab):
+    tab.load_preset(SHEET_XOR)
+    set_activation(tab, "sigmoid")
+    layers = tab.current_layers()
+    hidden, out = gate_forward(layers, np.array(tab.inputs(), float), "sigmoid")
+    shown = [float(node_text(tab, k).split("\n")[1]) for k in (2, 3, 4)]
+    np.testing.assert_allclose(shown, [*hidden, out[0]], rtol=5e-3)
+    assert "σ(z), read as 1 when σ(z) ≥ 0.5" in tab.convention_label.text()
+
+
+@pytest.mark.parametrize("gate", list(HAND))
+def test_every_preset_truth_table_matches_its_gate(tab, gate):
+    for key in ("step", "step_strict", "sigmoid"):
+        tab.load_preset(gate)
+        set_activation(tab, key)
+        out = column(tab, "Out")
+        bits = [text.split("→")[-1].strip() for text in out]
+        assert bits == HAND[gate], (gate, key)
+        assert tab.target_box.currentText() == gate
+        assert column(tab, "verdict") == ["✓"] * 4
+
+
+def test_sheet_or_is_reported_as_and(tab):
+    tab.preset_box.setCurrentIndex(tab.preset_box.findText(SHEET_OR))
+    tab.preset_box.activated.emit(tab.preset_box.currentIndex())
+    set_activation(tab, "step")
+    assert tab.target() == "OR"
+    assert column(tab, "Out") == ["0", "0", "0", "1"]
+    verdicts = column(tab, "verdict")
+    assert verdicts[1].startswith("✗") and verdicts[2].startswith("✗")
+    assert verdicts[3] == "✓ fragile"  # z = 0 exactly at A = B = 1
+    text = tab.diagnosis_text.toPlainText()
+    assert "These weights make AND." in text
+    assert "A=1, B=0: z = 0.25*1 + 0.25*0 - 0.5 = -0.25 < 0, output 0; OR needs 1." in text
+    # Missed rows are highlighted, right rows are not.
+    c = headers(tab).index("verdict")
+    miss_bg = tab.truth_table.item(2, c).background().color().name()
+    ok_bg = tab.truth_table.item(0, c).background().color().name()
+    assert miss_bg != ok_bg
+    # The corners plot marks the two missed corners.
+    missed = tab.corner_missed.getData()
+    assert sorted(zip(missed[0], missed[1], strict=True)) == [(0.0, 1.0), (1.0, 0.0)]
+
+
+def test_sheet_xnor_depends_on_convention(tab):
+    tab.load_preset(SHEET_XNOR)
+    set_activation(tab, "step")
+    verdicts = column(tab, "verdict")
+    assert verdicts[1].startswith("✗") and verdicts[2].startswith("✗")
+    assert not verdicts[0].startswith("✗") and not verdicts[3].startswith("✗")
+    assert "fragile" in verdicts[1]
+    assert column(tab, "z(D)")[1] == "0"
+    set_activation(tab, "step_strict")
+    assert "z > 0 counts as 1" in tab.convention_label.text()
+    assert column(tab, "Out") == HAND["XNOR"]
+    assert all(v.startswith("✓") for v in column(tab, "verdict"))
+    assert "XNOR on all four rows" in tab.diagnosis_text.toPlainText()
+
+
+def test_sheet_and_only_with_geq(tab):
+    tab.load_preset("Sheet 2a: AND")
+    assert column(tab, "Out") == HAND["AND"]
+    set_activation(tab, "step_strict")
+    assert column(tab, "Out") == ["0", "0", "0", "0"]
+    assert column(tab, "verdict")[3].startswith("✗")
+
+
+def test_clicking_edge_selects_weight_and_worked_line(tab):
+    tab.load_preset(SHEET_XOR)
+    assert tab.inputs() == (1, 0)
+    edges = [e.key for e in tab.network_view.edges]
+    tab.network_view.click_edge(edges.index(("w", 0, 0, 0)))  # A -> C
+    assert tab.param_label.text() == "weight A → C:"
+    assert tab.param_field.value() == 1.0
+    assert tab.worked_label.text() == (
+        "C = step(1*A + (-1)*B - 0.5) = step(1*1 + (-1)*0 - 0.5) = step(0.5) = 1"
+    )
+    # Clicking a neuron selects its bias.
+    tab.network_view.click_node(3)  # D
+    assert tab.param_label.text() == "bias of D:"
+    assert tab.param_field.value() == -0.5
+    assert tab.worked_label.text().startswith("D = step(-1*A + 1*B - 0.5)")
+
+
+def test_editing_weights_fixes_the_sheet_or(tab):
+    tab.load_preset(SHEET_OR)
+    edges = [e.key for e in tab.network_view.edges]
+    for i in (0, 1):
+        tab.network_view.click_edge(edges.index(("w", 0, i, 0)))
+        assert tab.param_field.submit("0.5")
+    assert column(tab, "Out") == HAND["OR"]
+    assert "These weights make OR on all four rows." in tab.diagnosis_text.toPlainText()
+    assert tab.network_view.edge_texts[0].textItem.toPlainText() == "0.5"
+
+
+def test_bad_weight_text_refused_and_last_value_kept(tab):
+    tab.load_preset(SHEET_OR)
+    tab.network_view.click_edge(0)
+    before = column(tab, "z")
+    assert not tab.param_field.submit("zero point five")
+    assert "not a number" in tab.param_field.error_label.text()
+    assert tab.param_field.value() == 0.25
+    assert tab.current_layers()[0][0][0, 0] == 0.25
+    assert column(tab, "z") == before
+    assert not tab.param_field.submit("nan")
+    assert not tab.param_field.submit("1e309")
+    assert tab.current_layers()[0][0][0, 0] == 0.25
+    # The side table refuses the same way.
+    item = tab.weights_table.item(1, 1)  # weight B -> Out
+    item.setText("abc")
+    assert tab.table_error.isVisibleTo(tab)
+    assert "not a number" in tab.table_error.text()
+    assert tab.weights_table.item(1, 1).text() == "0.25"
+    assert tab.current_layers()[0][0][1, 0] == 0.25
+    # A good value in the table is taken.
+    tab.weights_table.item(2, 1).setText("-0.1")
+    assert tab.current_layers()[0][1][0] == -0.1
+    assert not tab.table_error.isVisibleTo(tab)
+
+
+def test_huge_values_do_not_break_the_drawing(tab, qtbot):
+    tab.load_preset("XOR")
+    tab.show()
+    qtbot.waitExposed(tab)
+    edges = [e.key for e in tab.network_view.edges]
+    tab.network_view.click_edge(edges.index(("w", 0, 0, 0)))
+    assert tab.param_field.submit("1e300")
+    tab.network_view.click_node(4)
+    assert tab.param_field.submit("-1e300")
+    tab.grab()  # draws without warnings (pytest turns warnings into errors)
+    adj = tab.network_view.graph.adjacency
+    assert adj.shape == (6, 2)
+    pens = tab.network_view.graph.pen
+    assert np.all(np.isfinite(pens["width"])) and pens["width"].max() < 20
+    for text in column(tab, "z(C)") + column(tab, "Out"):
+        assert "nan" not in text and "inf" not in text
+    set_activation(tab, "sigmoid")
+    tab.grab()
+    image = tab.region_image.image
+    assert np.all(np.isfinite(image))
+
+
+def test_decision_regions_show_the_network(tab):
+    tab.load_preset(SHEET_XOR)
+    _coords, grid = decision_grid(tab.current_layers(), "step", -0.25, 1.25, 121)
+    np.testing.assert_array_equal(tab.region_image.image, grid)
+    assert len(tab.region_lines) == 2  # one line per hidden neuron
+    x, y = tab.region_lines[0].getData()
+    np.testing.assert_allclose(x - y, 0.5)  # C: A - B - 0.5 = 0
+    ones = tab.corner_one.getData()
+    assert sorted(zip(ones[0], ones[1], strict=True)) == [(0.0, 1.0), (1.0, 0.0)]
+    set_activation(tab, "sigmoid")
+    image = tab.region_image.image
+    assert 0 < image.min() < image.max() < 1  # continuous shading for sigmoid
+
+
+def test_training_from_fixed_seed_learns_xor_with_two_two_one(tab):
+    tab.load_preset("XOR")
+    tab.side_tabs.setCurrentIndex(1)
+    tab.architecture_box.setCurrentIndex(tab.architecture_box.findData("2-2-1"))
+    tab.seed_field.submit("0")
+    tab.lr_field.submit("2")
+    tab.train_button.click()
+    tab.play_controls.pause()
+    run = tab.training_run()
+    assert run is not None and tab.activation() == "sigmoid"
+    tab.rewind()
+    first = tab.current_layers()
+    tab.step_forward()
+    assert not np.array_equal(first[0][0], tab.current_layers()[0][0])
+    tab.play_controls.set_frame(run.n_frames - 1)
+    bits = [t.split("→")[-1].strip() for t in column(tab, "Out")]
+    assert bits == HAND["XOR"]
+    assert "= XOR ✓" in tab.train_status.text()
+    x, y = tab.loss_curve.getData()
+    assert len(x) == run.n_frames and y[-1] < 0.05 < y[0]
+    assert tab.loss_marker.value() == x[-1]
+
+
+def test_single_neuron_visibly_fails_on_xor(tab):
+    tab.load_preset("XOR")
+    tab.architecture_box.setCurrentIndex(tab.architecture_box.findData("single"))
+    tab.train_button.click()
+    tab.play_controls.pause()
+    tab.play_controls.set_frame(tab.training_run().n_frames - 1)
+    assert "≠ XOR" in tab.train_status.text()
+    assert any(v.startswith("✗") for v in column(tab, "verdict"))
+    assert len(tab.network_view.nodes) == 3
+
+
+def test_editing_during_training_puts_run_aside(tab):
+    tab.train_button.click()
+    tab.play_controls.pause()
+    assert tab.training_run() is not None
+    tab.network_view.click_edge(0)
+    assert tab.param_field.submit("3")
+    assert tab.training_run() is None
+    assert tab.play_controls.n_frames() == 1
+
+
+def test_state_round_trip(tab, qtbot):
+    tab.load_preset(SHEET_XNOR)
+    set_activation(tab, "step_strict")
+    tab.target_box.setCurrentText("XOR")
+    tab.network_view.click_node(1)  # B -> 1
+    tab.network_view.click_edge(2)
+    assert tab.param_field.submit("-2.5")
+    state = tab.state()
+    json.dumps(state)
+    other = GatesTab()
+    qtbot.addWidget(other)
+    other.restore_state(state)
+    assert other.state() == state
+    for name in headers(tab):
+        assert column(other, name) == column(tab, name)
+    assert other.worked_label.text() == tab.worked_label.text()
+    assert other.diagnosis_text.toPlainText() == tab.diagnosis_text.toPlainText()
+    assert other.convention_label.text() == tab.convention_label.text()
+
+
+def test_state_round_trip_with_training_frame(tab, qtbot):
+    tab.seed_field.submit("3")
+    tab.train_button.click()
+    tab.play_controls.pause()
+    tab.play_controls.set_frame(37)
+    state = tab.state()
+    json.dumps(state)
+    other = GatesTab()
+    qtbot.addWidget(other)
+    other.restore_state(state)
+    other.play_controls.pause()
+    assert other.play_controls.frame() == 37
+    assert other.state() == state
+    assert column(other, "Out") == column(tab, "Out")
+    assert other.train_status.text() == tab.train_status.text()
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"activation": "relu"},
+        {"target": "MAYBE"},
+        {"inputs": [0, 2]},
+        {"layers": [[[[1.0], [1.0]], [float("nan")]]]},
+        {"layers": [[[[1.0, 2.0]], [0.0]]]},
+        {"preset": "nope"},
+        {"frame": -1},
+        {"selected_param": ["w", 5, 0, 0]},
+    ],
+)
+def test_bad_state_refused_and_current_state_kept(tab, patch):
+    tab.load_preset(SHEET_OR)
+    good = tab.state()
+    bad = {**good, **patch}
+    with pytest.raises(ValueError, match="cannot be restored"):
+        tab.restore_state(bad)
+    assert tab.state() == good
+    with pytest.raises(ValueError):
+        tab.restore_state("not a dict")
+
+
+def test_exports(tab):
+    tab.load_preset(SHEET_OR)
+    csv_text = tab.table_csv()
+    lines = csv_text.strip().split("\n")
+    assert lines[0] == "A,B,z,Out,OR needs,verdict"
+    assert lines[3].startswith("1,0,-0.25,0,1,")
+    md = tab.worked_solution_markdown()
+    assert "Out = step(0.25*A + 0.25*B - 0.5) = step(0.25*1 + 0.25*0 - 0.5) = step(-0.25) = 0" in md
+    assert "These weights make AND." in md
+    assert len(tab.export_plot_items()) == 3
+
+
+def test_presets_listed_and_unknown_refused(tab):
+    names = tab.presets()
+    assert names[:4] == ["Sheet 2a: AND", SHEET_OR, SHEET_XOR, SHEET_XNOR]
+    assert set(HAND) <= set(names)
+    assert [tab.preset_box.itemText(i) for i in range(tab.preset_box.count())] == names
+    with pytest.raises(KeyError):
+        tab.load_preset("NOT A GATE")
+
+
+def test_presentation_mode(tab):
+    tab.set_presentation(True)
+    assert tab.network_view.graph.scatter.opts["size"] > 70
+    tab.set_presentation(False)
+    assert tab.network_view.graph.scatter.opts["size"] < 70
+
+
+def test_keyboard_animation_without_run_is_harmless(tab):
+    tab.toggle_play()
+    tab.step_forward()
+    tab.step_back()
+    tab.rewind()
+    assert not tab.play_controls.is_playing()
