@@ -263,3 +263,13 @@ def test_bad_arguments():
         gate_forward([(np.ones((3, 1)), np.zeros(1))], [0, 1])
     with pytest.raises(ValueError, match="target"):
         diagnose_gate(GATE_PRESETS["AND"], "MAYBE")
+
+
+def test_hidden_gates_name_each_hidden_neuron():
+    from visualizer.compute import hidden_gates
+
+    assert hidden_gates(GATE_PRESETS["XOR"]) == {"C": "OR", "D": "NAND"}
+    assert hidden_gates(GATE_PRESETS["XNOR"]) == {"C": "AND", "D": "NOR"}
+    # The sheet's XOR: C fires only for A=1, B=0; D only for A=0, B=1.
+    assert hidden_gates(sheet("XOR")) == {"C": "A AND NOT B", "D": "B AND NOT A"}
+    assert hidden_gates(GATE_PRESETS["AND"]) == {}

@@ -42,6 +42,7 @@ __all__ = [
     "gate_node_names",
     "gate_phrase",
     "gate_truth_table",
+    "hidden_gates",
     "line_in_box",
     "node_arithmetic",
     "output_bits",
@@ -612,6 +613,23 @@ def diagnose_gate(layers: Sequence[tuple], target: str, activation: str = "step"
     else:
         summary = f"These weights make {gate_phrase(ev.gate)}."
     return GateDiagnosis(target=target, gate=ev.gate, rows=rows, summary=summary)
+
+
+def hidden_gates(layers: Sequence[tuple], activation: str = "step") -> dict[str, str]:
+    """The gate each first-layer neuron computes on its own, e.g. ``{"C": "OR", "D": "NAND"}``.
+
+    A neuron's output on the four rows (read as 1 when >= 0.5) is a two-input Boolean
+    function; naming it shows how a hidden layer splits XOR into gates a single line can do.
+    Only for networks with a hidden layer (an empty dict otherwise).
+    """
+    checked = _check_layers(layers)
+    if len(checked) < 2:
+        return {}
+    ev = evaluate_gate(checked, activation)
+    return {
+        name: gate_name((ev.outputs[0][:, j] >= 0.5).astype(int))
+        for j, name in enumerate(ev.names[0])
+    }
 
 
 # ----- decision regions --------------------------------------------------------------------------

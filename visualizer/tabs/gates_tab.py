@@ -48,6 +48,7 @@ from visualizer.compute.gates import (
     format_activation,
     format_number,
     gate_node_names,
+    hidden_gates,
     line_in_box,
     node_arithmetic,
     worked_line,
@@ -680,6 +681,13 @@ class GatesTab(TopicTab):
         parts = [f"<p style='color:{colour}; font-weight:bold'>{esc(diagnosis.summary)}</p>"]
         for line in lines:
             parts.append(f"<p style='margin:2px 0'>{esc(line)}</p>")
+        roles = hidden_gates(self._layers, self._activation)
+        if roles:
+            acts = ", ".join(f"{name} acts as {gate}" for name, gate in roles.items())
+            parts.append(
+                f"<p style='margin:6px 0 0 0'>Hidden neurons on their own: {esc(acts)}; "
+                f"Out combines them.</p>"
+            )
         if self._preset in SHEET_NETWORKS and not self._edited and self._run is None:
             note = esc(SHEET_NETWORKS[self._preset].note)
             parts.append(
