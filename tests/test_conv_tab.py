@@ -1,0 +1,377 @@
+"""The convolution tab: driven through its controls, checked on the data it shows."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from visualizer.compute import conv
+from visualizer.tabs.conv_tab import (
+    PRESET_4A,
+    PRESET_4A_TRUE,
+    PRESET_4B,
+    PRESET_4C,
+    PRESET_4D,
+    PRESET_FLOOR,
+    PRESET_IMAGE,
+    PRESET_MAX,
+    ConvTab,
+)
+from visualizer.widgets.conv_picture import load_picture, sample_picture_path
+
+# REFERENCE.md section 4, typed in.
+F = [[3, 5, 2, 3], [9, 1, 8, 4], [6, 4, 3, 7], [7, 0, 2, 4]]
+F_PRIME = [[15.5, 21, 27, 8], [4.5, 30, 9.5, 22.5], [13.5, -6.5, 18, 4], [-5, 6, -12.5, 4.5]]
+F_TRUE_CONV = [[13.5, -18.5, 9, -12], [4, 21.5, 5, 11.5], [20.5, 10.5, 24.5, 17], [6, 24, 17, 13.5]]
+POOLED = [[17.75, 16.75], [2, 3.5]]
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = ConvTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.play_controls.pause()
+
+
+def brute(x, k, p, s):
+    x = np.asarray(x, float)
+    k = np.asarray(k, float)
+    xp = np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p))
+    xp[p : p + x.shape[0], p : p + x.shape[1]] = x
+    rows = range(0, xp.shape[0] - k.shape[0] + 1, s)
+    cols = range(0, xp.shape[1] - k.shape[1] + 1, s)
+    return np.array(
+        [[(xp[i : i + k.shape[0], j : j + k.shape[1]] * k).sum() for j in cols] for i in rows]
+    )
+
+
+def shown_output(tab):
+    grid = tab.output_grid
+    assert grid.message() == ""
+    return grid.values()
+
+
+# ----- the exercise ----------------------------------------------------------------------------
+def test_first_view_is_exercise_4(tab):
+    assert tab.preset_box.currentText() == PRESET_4A
+    assert shown_output(tab).tolist() == F_PRIME
+    assert tab.output_grid.shown_text(3, 2) == "-12.5"
+    assert tab.pool_grid.values().tolist() == POOLED
+    assert tab.pool_grid.shown_text(0, 0) == "17.75"
+    # the padded input: 6x6 with the zero ring marked as padding (not editable)
+    padded = tab.input_grid.values()
+    assert padded.shape == (6, 6)
+    assert padded[1:5, 1:5].tolist() == F
+    assert not tab.input_grid.is_editable(0, 0) and tab.input_grid.is_editable(1, 1)
+    assert "floor((4 + 2*1 - 3)/1) + 1 = 3 + 1 = 4" in tab.formula_label.text()
+    # the first cell's sum of products, as the issue writes it
+    assert tab.focus_text() == (
+        "Output row 1, column 1 = "
+        "0*(-1) + 0*0.5 + 0*(-2) + 0*2 + 3*0 + 5*1 + 0*0 + 9*1 + 1*1.5 = 15.5"
+    )
+    assert tab.input_grid.highlight() == (0, 3, 0, 3)
+
+
+def test_true_convolution_preset_shows_flipped_kernel(tab):
+    tab.load_preset(PRESET_4A_TRUE)
+    assert shown_output(tab).tolist() == F_TRUE_CONV
+    assert tab.flipped_grid.isVisible()
+    assert tab.flipped_grid.values().tolist() == [[1.5, 1, 0], [1, 0, 2], [-2, 0.5, -1]]
+
+
+def test_4b_solver_says_no_stride_works(tab):
+    tab.load_preset(PRESET_4B)
+    text = tab.solver_label.text()
+    assert "4/3" in text
+    assert "stride 4/3 is not a whole number, so no stride works" in text
+
+
+def test_4c_pool_hover_text_and_sheet_note(tab):
+    tab.load_preset(PRESET_4C)
+    assert tab.focus_text() == "Pooled row 1, column 1 (average) = (15.5 + 21 + 4.5 + 30)/4 = 17.75"
+    assert "11.75" in tab.explain_label.text()  # the sheet's slip is named
+    assert tab.output_grid.highlight() == (0, 2, 0, 2)
+    tab.hover_cell("pool", 1, 1)
+    assert tab.focus_text().endswith("(18 + 4 + (-12.5) + 4.5)/4 = 3.5")
+    assert tab.output_grid.highlight() == (2, 4, 2, 4)
+
+
+def test_4d_pooling_as_convolution_equals_the_pool(tab):
+    tab.load_preset(PRESET_4D)
+    assert tab.as_conv_grid.isVisible()
+    assert tab.as_conv_grid.values().tolist() == POOLED
+    assert "0.25" in tab.as_conv_grid.title()
+    assert tab.as_conv_grid.caption() == "= the average pool"
+
+
+def test_max_pool_marks_the_arg_max(tab):
+    tab.load_preset(PRESET_MAX)
+    assert tab.pool_grid.values().tolist() == [[30, 27], [13.5, 18]]
+    # hand-found positions of 30, 27, 13.5, 18 in F'
+    assert sorted(tab.output_grid.marks()) == [(0, 2), (1, 1), (2, 0), (2, 2)]
+    assert tab.focus_text() == "Pooled row 1, column 1 (max) = max(15.5, 21, 4.5, 30) = 30"
+
+
+# ----- typing and settings -----------------------------------------------------------------------
+def test_typing_cells_updates_the_output(tab):
+    assert tab.set_input_cell(0, 0, "10")
+    assert tab.set_kernel_cell(2, 2, "-3")
+    x = np.array(F, float)
+    x[0, 0] = 10
+    k = np.array(conv.EXERCISE4_KERNEL)
+    k[2, 2] = -3
+    np.testing.assert_allclose(shown_output(tab), brute(x, k, 1, 1), atol=1e-12)
+    assert tab.kernel_preset_box.currentText() == "Custom (typed)"
+
+
+def test_typing_with_the_keyboard(tab, qtbot):
+    grid = tab.input_grid
+    QTest.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell_center(2, 2))  # input (1, 1)
+    QTest.keyClicks(grid, "7")
+    QTest.keyClick(grid._editor, Qt.Key.Key_Return)
+    assert tab.settings().input[1, 1] == 7
+    x = np.array(F, float)
+    x[1, 1] = 7
+    np.testing.assert_allclose(shown_output(tab), brute(x, conv.EXERCISE4_KERNEL, 1, 1))
+
+
+def test_bad_cell_text_is_refused_in_place(tab):
+    before = shown_output(tab).copy()
+    assert not tab.set_input_cell(1, 2, "abc")
+    assert "not a number" in tab.input_grid.error()
+    assert "keeps 8" in tab.input_grid.error()
+    assert tab.settings().input[1, 2] == 8
+    np.testing.assert_array_equal(shown_output(tab), before)
+    for text in ("nan", "inf", "1e309", ""):
+        assert not tab.set_kernel_cell(0, 0, text)
+    assert tab.settings().kernel[0, 0] == -1
+    assert tab.set_input_cell(1, 2, "2")  # a good value clears the message
+    assert tab.input_grid.error() == ""
+
+
+@pytest.mark.parametrize("padding", [0, 1, 2])
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("mode", ["correlation", "convolution"])
+def test_padding_stride_and_mode_controls(tab, padding, stride, mode):
+    tab.mode_box.setCurrentIndex(tab.mode_box.findData(mode))
+    tab.padding_box.setValue(padding)
+    tab.stride_box.setValue(stride)
+    k = np.array(conv.EXERCISE4_KERNEL)
+    if mode == "convolution":
+        k = k[::-1, ::-1]
+    np.testing.assert_allclose(shown_output(tab), brute(F, k, padding, stride), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n", "f", "p", "s"),
+    [(4, 3, 1, 1), (5, 2, 0, 2), (4, 3, 0, 2), (6, 3, 1, 2), (7, 3, 0, 3), (5, 3, 1, 2)],
+)
+def test_shading_appears_exactly_when_the_formula_floors(tab, n, f, p, s):
+    tab.rows_box.setValue(n)
+    tab.cols_box.setValue(n)
+    tab.krows_box.setValue(f)
+    tab.kcols_box.setValue(f)
+    tab.padding_box.setValue(p)
+    tab.stride_box.setValue(s)
+    rows, cols = tab.input_grid.shaded()
+    remainder = (n + 2 * p - f) % s  # worked out here, not asked of the tab
+    trailing = [n + 2 * p - 1 - i for i in range(remainder)][::-1]
+    assert rows == trailing and cols == trailing
+    floors = "floors" in tab.formula_label.text()
+    assert floors == (remainder != 0)
+    assert (tab.input_grid.caption() != "") == (remainder != 0)
+
+
+def test_kernel_larger_than_padded_input_shows_the_reason(tab):
+    tab.rows_box.setValue(2)
+    tab.cols_box.setValue(2)
+    tab.padding_box.setValue(0)
+    assert "does not fit" in tab.output_grid.message()
+    assert "does not fit" in tab.formula_label.text()
+    assert tab.pool_grid.message() != ""
+    tab.padding_box.setValue(1)  # and it recovers
+    assert tab.output_grid.message() == ""
+    assert tab.output_grid.values().shape == (2, 2)
+
+
+def test_input_size_random_clear_and_paste(tab, monkeypatch):
+    tab.rows_box.setValue(6)
+    tab.cols_box.setValue(5)
+    assert tab.settings().input.shape == (6, 5)
+    assert tab.settings().input[:4, :4].tolist() == F  # kept
+    tab.random_button.click()
+    x = tab.settings().input
+    assert x.shape == (6, 5) and ((x >= 0) & (x <= 9)).all()
+    np.testing.assert_allclose(shown_output(tab), brute(x, conv.EXERCISE4_KERNEL, 1, 1))
+    tab.clear_button.click()
+    assert not tab.settings().input.any()
+    QGuiApplication.clipboard().setText("1\t2\t3\n4, 5, 6\n7 8 9\n")
+    tab.paste_button.click()
+    assert tab.settings().input.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert tab.rows_box.value() == 3
+    QGuiApplication.clipboard().setText("1 2\n3 x\n")
+    tab.paste_button.click()
+    assert "not a number" in tab.input_grid.error()
+    assert tab.settings().input.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+
+
+def test_kernel_presets(tab):
+    index = tab.kernel_preset_box.findText("Sobel x (vertical edges)")
+    tab.kernel_preset_box.setCurrentIndex(index)
+    tab.kernel_preset_box.activated.emit(index)
+    assert tab.kernel_grid.values().tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    np.testing.assert_allclose(
+        shown_output(tab), brute(F, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], 1, 1)
+    )
+
+
+# ----- hover -------------------------------------------------------------------------------
+def test_hover_text_matches_the_output_value(tab):
+    out = shown_output(tab)
+    for r in range(4):
+        for c in range(4):
+            tab.hover_cell("conv", r, c)
+            text = tab.focus_text()
+            assert text.startswith(f"Output row {r + 1}, column {c + 1} = ")
+            assert float(text.rsplit("= ", 1)[1]) == out[r, c]
+            assert tab.input_grid.highlight() == (r, r + 3, c, c + 3)
+    tab.hover_cell("conv", -1, -1)  # leaving returns to the pinned cell
+    assert tab.focus_text().endswith("= 15.5")
+
+
+def test_real_mouse_hover_and_click(tab, qtbot):
+    grid = tab.output_grid
+    QTest.mouseMove(grid, grid.cell_center(3, 2))
+    qtbot.waitUntil(lambda: "-12.5" in tab.focus_text())
+    assert tab.focus_text().endswith("= -12.5")
+    assert "-2.5 here" in tab.explain_label.text()  # the sheet's slip is named
+    QTest.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell_center(1, 1))
+    assert tab.settings().focus == ("conv", 1, 1)
+
+
+# ----- animation ---------------------------------------------------------------------------
+def test_sliding_window_animation_fills_cells_in_order(tab):
+    assert tab.has_animation()
+    tab.rewind()
+    assert tab.output_grid.hidden().all()
+    tab.step_forward()
+    tab.step_forward()
+    hidden = tab.output_grid.hidden()
+    assert not hidden[0, 0] and not hidden[0, 1] and hidden[0, 2] and hidden[3, 3]
+    assert tab.focus_text().startswith("Output row 1, column 2 = ")
+    assert tab.input_grid.highlight() == (0, 3, 1, 4)
+    tab.step_back()
+    assert tab.output_grid.hidden()[0, 1]
+    tab.toggle_play()
+    assert tab.play_controls.is_playing()
+    tab.toggle_play()
+    assert not tab.play_controls.is_playing()
+    tab.play_controls.set_frame(tab.play_controls.n_frames() - 1)
+    assert not tab.output_grid.hidden().any()
+
+
+# ----- image mode --------------------------------------------------------------------------
+def test_image_mode_filters_the_sample_picture(tab):
+    tab.load_preset(PRESET_IMAGE)
+    assert tab.stack.currentIndex() == 1
+    picture, filtered, pooled = tab.image_arrays()
+    expected_picture = load_picture(sample_picture_path())
+    np.testing.assert_array_equal(picture, expected_picture)
+    sobel = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    # compare a patch against the brute-force loop (the whole picture would be slow)
+    patch = brute(picture[:12, 100:112], sobel, 0, 1)
+    np.testing.assert_allclose(filtered[1:11, 101:111], patch, atol=1e-9)
+    assert pooled.shape == (filtered.shape[0] // 2, filtered.shape[1] // 2)
+    np.testing.assert_allclose(pooled[0, 0], filtered[:2, :2].mean())
+    shown = tab._image_items[1].image
+    np.testing.assert_array_equal(shown, filtered)
+    # editing the kernel updates the picture
+    tab.image_kernel_grid.set_cell_text(1, 1, "1")
+    _, filtered2, _ = tab.image_arrays()
+    np.testing.assert_allclose(filtered2 - filtered, picture, atol=1e-9)
+    assert max(picture.shape) <= 512
+
+
+def test_open_picture_downscales_and_refuses_non_pictures(tab, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    big = QImage(1024, 600, QImage.Format.Format_RGB32)
+    big.fill(QColor("gray"))
+    path = tmp_path / "big.png"
+    big.save(str(path))
+    assert tab.open_picture(str(path))
+    picture, _, _ = tab.image_arrays()
+    assert picture.shape == (300, 512)
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    assert not tab.open_picture(str(bad))
+    assert tab.image_arrays()[0].shape == (300, 512)  # the last picture is kept
+
+
+# ----- state -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "preset",
+    [PRESET_4A, PRESET_4A_TRUE, PRESET_4B, PRESET_4C, PRESET_4D, PRESET_FLOOR, PRESET_MAX],
+)
+def test_state_round_trip(tab, qtbot, preset):
+    tab.load_preset(preset)
+    tab.set_input_cell(0, 0, "2.5")
+    tab.pool_mode_box.setCurrentIndex(1)
+    tab.step_forward()
+    state = tab.state()
+    json.dumps(state)  # JSON-serialisable
+    other = ConvTab()
+    qtbot.addWidget(other)
+    other.restore_state(json.loads(json.dumps(state)))
+    assert other.state() == state
+    np.testing.assert_array_equal(other.output_grid.values(), tab.output_grid.values())
+    np.testing.assert_array_equal(other.output_grid.hidden(), tab.output_grid.hidden())
+    np.testing.assert_array_equal(other.pool_grid.values(), tab.pool_grid.values())
+    assert other.focus_text() == tab.focus_text()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"input": "abc"},
+        {"input": [[1, 2], [3]]},
+        {"input": [[1, "x"]]},
+        {"kernel": [[1.0] * 8] * 8},
+        {"padding": -1},
+        {"stride": 0},
+        {"mode": "fft"},
+        {"pool_mode": "median"},
+        {"solver": [4, 2, 1]},
+        {"focus": ["conv", -1, 0]},
+        {"view": "3d"},
+    ],
+)
+def test_bad_state_is_refused_and_nothing_changes(tab, change):
+    before = tab.state()
+    bad = {**before, **change}
+    with pytest.raises(ValueError):
+        tab.restore_state(bad)
+    assert tab.state() == before
+    with pytest.raises(ValueError):
+        tab.restore_state("not a dict")
+
+
+def test_exports(tab):
+    csv = tab.table_csv().splitlines()
+    assert csv[0] == "row,col 1,col 2,col 3,col 4"
+    assert csv[4] == "4,-5,6,-12.5,4.5"
+    md = tab.worked_solution_markdown()
+    assert "0*(-1) + 0*0.5 + 0*(-2) + 0*2 + 3*0 + 5*1 + 0*0 + 9*1 + 1*1.5 = 15.5" in md
+    assert "(15.5 + 21 + 4.5 + 30)/4 = 17.75" in md
+    assert "-12.5" in md
+    tab.set_presentation(True)
+    tab.set_presentation(False)
