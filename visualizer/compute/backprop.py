@@ -42,6 +42,7 @@ __all__ = [
     "mlp_loss",
     "numerical_gradients",
     "one_hot",
+    "product_entry_text",
     "random_problem",
     "shape_text",
     "softmax_shortcut",
@@ -460,6 +461,7 @@ class ChainFactor:
     symbolic: tuple[str, str]  # e.g. ("K", "K")
     matrix: Array
     diagonal: bool = False
+    wrong: bool = False  # a deliberately wrong factor of a "what if" chain
 
 
 #: The chains the "what if" switch offers: key -> description.
@@ -496,11 +498,17 @@ def chain_factors(grads: dict[str, Array], variant: str = "correct") -> list[Cha
         ChainFactor("df1/dx", "W1ᵀ", ("M", "N"), grads["J_f1_x"]),
     ]
     if variant == "W2":
-        factors[2] = ChainFactor("df2/da ?", "W2", ("M", "K"), grads["J_f2_a"].T.copy())
+        factors[2] = ChainFactor(
+            "W2 (not W2ᵀ)", "W2", ("M", "K"), grads["J_f2_a"].T.copy(), wrong=True
+        )
     elif variant == "W1":
-        factors[4] = ChainFactor("df1/dx ?", "W1", ("N", "M"), grads["J_f1_x"].T.copy())
+        factors[4] = ChainFactor(
+            "W1 (not W1ᵀ)", "W1", ("N", "M"), grads["J_f1_x"].T.copy(), wrong=True
+        )
     elif variant == "slope_row":
-        factors[3] = ChainFactor("da/df1 ?", "a(1−a)", ("1", "M"), grads["a_slope"].copy())
+        factors[3] = ChainFactor(
+            "a(1−a) as a row", "a(1−a)", ("1", "M"), grads["a_slope"].copy(), wrong=True
+        )
     elif variant == "no_diag":
         del factors[3]
     return factors
@@ -558,6 +566,8 @@ class ChainProduct:
     steps: list[ChainStep]
     #: Running products: partials[0] is the first factor, partials[i] the product of i + 1 factors.
     partials: list[Array]
+    #: Short names of the running products: "dE/do", "dE/df2", ... or "P3" once a factor is wrong.
+    partial_names: list[str]
     mismatch: str | None  # the sentence of the first mismatched step, or None
     result: Array | None  # the full product, None when a mismatch stopped it
     #: When shapes all fit: how far the result is from the true dE/dx (0 for the right chain).
@@ -581,6 +591,7 @@ def chain_product(grads: dict[str, Array], variant: str = "correct") -> ChainPro
     """
     factors = chain_factors(grads, variant)
     partials = [factors[0].matrix]
+    partial_names = [factors[0].name]
     steps: list[ChainStep] = []
     mismatch = None
     left_name, left_sym = factors[0].name, factors[0].symbolic
@@ -608,10 +619,12 @@ def chain_product(grads: dict[str, Array], variant: str = "correct") -> ChainPro
             # The running product has a meaning (dE/df2, dE/da, ...) only while every factor
             # so far is the right one.
             so_far = factors[: len(partials)]
-            if all("?" not in f.name for f in so_far) and len(steps) in _PARTIAL_NAMES:
+            if not any(f.wrong for f in so_far) and len(steps) in _PARTIAL_NAMES:
                 left_name = _PARTIAL_NAMES[len(steps)]
+                partial_names.append(left_name)
             else:
                 left_name = f"the running product of the first {len(partials)} factors"
+                partial_names.append(f"P{len(partials)}")
             left_sym = (left_sym[0], factor.symbolic[1])
     result = partials[-1] if mismatch is None else None
     deviation = None
@@ -622,7 +635,7 @@ def chain_product(grads: dict[str, Array], variant: str = "correct") -> ChainPro
         else:
             deviation = float("inf")
     note = _chain_note(variant, mismatch, result, deviation, grads)
-    return ChainProduct(factors, steps, partials, mismatch, result, deviation, note)
+    return ChainProduct(factors, steps, partials, partial_names, mismatch, result, deviation, note)
 
 
 # What the running product is after each step of the correct chain.
@@ -705,6 +718,8 @@ def worked_dx_element(grads: dict[str, Array], W1: ArrayLike, j: int) -> WorkedS
 
 
 def _fmt(v: float, digits: int = 4) -> str:
+    if not np.isfinite(v):
+        return "not finite"
     return f"{v:.{digits}g}"
 
 
@@ -713,6 +728,27 @@ def _sum_text(pairs: list[tuple[float, float]], max_terms: int = 6) -> str:
     if len(parts) > max_terms:
         parts = [*parts[: max_terms - 1], f"… {len(parts) - max_terms + 1} more"]
     return " + ".join(parts)
+
+
+def product_entry_text(
+    left: ArrayLike, right: ArrayLike, j: int, left_name: str, right_name: str, result_name: str
+) -> str:
+    r"""One entry of a row-times-matrix product written out (``j`` 0-based, shown 1-based).
+
+    .. math:: R_{1j} = \sum_t L_{1t}\,F_{tj}
+    """
+    L = np.atleast_2d(np.asarray(left, dtype=float))
+    F = np.atleast_2d(np.asarray(right, dtype=float))
+    if L.shape[1] != F.shape[0]:
+        raise ValueError("The inner dimensions do not match.")
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(L[0] @ F[:, j])
+    s = _sum_text([(L[0, t], F[t, j]) for t in range(F.shape[0])])
+    j1 = j + 1
+    return (
+        f"{result_name}[1,{j1}] = Σ_t {left_name}[1,t] · {right_name}[t,{j1}] = {s} = "
+        f"{_fmt(total, 6) if np.isfinite(total) else 'not finite'}"
+    )
 
 
 def explain_element(problem: MLPProblem, grads: dict[str, Array], name: str, i: int, j: int) -> str:

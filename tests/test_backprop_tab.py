@@ -1,0 +1,350 @@
+"""The backprop tab driven through its controls; assertions on the data it shows.
+
+Values shown are checked against hand loops written here (the forward pass) and against
+``mlp_gradients`` (itself checked against finite differences in test_compute_backprop.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from visualizer.compute import mlp_gradients, random_problem
+from visualizer.tabs.backprop_tab import PRESETS, BackpropTab
+
+
+@pytest.fixture
+def tab(qtbot):
+    widget = BackpropTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 730)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.play_controls.pause()
+
+
+def set_sizes(tab, N, M, K):
+    tab.n_spin.setValue(N)
+    tab.m_spin.setValue(M)
+    tab.k_spin.setValue(K)
+
+
+def hand_forward(x, W1, b1):
+    N, M = W1.shape
+    return np.array([[sum(x[0, n] * W1[n, m] for n in range(N)) + b1[0, m] for m in range(M)]])
+
+
+def table_column(table, col):
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def all_label_text(tab) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return "\n".join(label.text() for label in tab.findChildren(QLabel))
+
+
+# ----- first view and shapes -------------------------------------------------------------------
+def test_first_view_is_the_exercise_3_shapes(tab):
+    assert tab.preset_combo.currentText().startswith("Exercise 3")
+    assert tab.pages.currentIndex() == 0
+    rows = {
+        r: (tab.shapes_table.item(r, 1).text(), tab.shapes_table.item(r, 2).text())
+        for r in range(tab.shapes_table.rowCount())
+    }
+    names = table_column(tab.shapes_table, 0)
+    assert rows[names.index("x")] == ("1×N", "1×4")
+    assert rows[names.index("W1")] == ("N×M", "4×3")
+    assert rows[names.index("do/df2")] == ("K×K", "2×2")
+    assert rows[names.index("da/df1")] == ("M×M", "3×3")
+    # Block labels carry the letters and the numbers.
+    w1 = tab.forward_strip.block("W1")
+    assert "N×M" in w1.shape_label and "4×3" in w1.shape_label
+    assert tab.letters_check.isChecked()
+
+
+def test_changing_N_M_K_updates_every_shape_label(tab):
+    set_sizes(tab, 5, 6, 7)
+    N, M, K = 5, 6, 7
+    expected_forward = {
+        "x": (1, N), "W1": (N, M), "b1": (1, M), "f1": (1, M), "a": (1, M), "W2": (M, K),
+        "b2": (1, K), "f2": (1, K), "o": (1, K), "y": (1, K), "E": (1, 1),
+    }  # fmt: skip
+    for key, shape in expected_forward.items():
+        block = tab.forward_strip.block(key)
+        assert block.values.shape == shape, key
+        assert f"{shape[0]}×{shape[1]}" in block.shape_label, key
+    factors = [b for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+    assert [b.values.shape for b in factors] == [(1, K), (K, K), (K, M), (M, M), (M, N)]
+    for block in factors:
+        assert f"{block.values.shape[0]}×{block.values.shape[1]}" in block.shape_label
+    assert tab.backward_strip.block("P").values.shape == (1, N)
+    params = {b.key: b for b in tab.params_strip.blocks()}
+    assert params["dE_dW1"].values.shape == (N, M) and "5×6" in params["dE_dW1"].shape_label
+    assert params["dE_db1"].values.shape == (1, M)
+    assert params["dE_dW2"].values.shape == (M, K) and "6×7" in params["dE_dW2"].shape_label
+    assert params["dE_db2"].values.shape == (1, K)
+    shapes = dict(zip(table_column(tab.shapes_table, 0), table_column(tab.shapes_table, 2),
+                      strict=True))  # fmt: skip
+    assert shapes["W1"] == "5×6" and shapes["W2"] == "6×7" and shapes["dE/dx"] == "1×5"
+    checks = dict(zip(table_column(tab.check_table, 0), table_column(tab.check_table, 1),
+                      strict=True))  # fmt: skip
+    assert checks["dE/dW1"] == "5×6" and checks["dE/dx"] == "1×5"
+    assert tab.class_spin.maximum() == K and tab.element_spin.maximum() == N
+    # Without letters only numbers remain.
+    tab.letters_check.setChecked(False)
+    assert tab.forward_strip.block("W1").shape_label == "5×6"
+
+
+# ----- values ----------------------------------------------------------------------------------
+def test_values_shown_equal_the_forward_pass_and_mlp_gradients(tab):
+    set_sizes(tab, 6, 4, 3)
+    tab.class_spin.setValue(2)
+    tab.seed_field.submit("7")
+    p = random_problem(6, 4, 3, true_class=1, seed=7)
+    np.testing.assert_array_equal(tab.forward_strip.block("x").values, p.x)
+    np.testing.assert_array_equal(tab.forward_strip.block("W2").values, p.W2)
+    np.testing.assert_array_equal(tab.forward_strip.block("y").values, [[0, 1, 0]])
+    np.testing.assert_allclose(
+        tab.forward_strip.block("f1").values, hand_forward(p.x, p.W1, p.b1), atol=1e-14
+    )
+    g = mlp_gradients(*p.args())
+    for key in ("a", "f2", "o", "E"):
+        np.testing.assert_allclose(tab.forward_strip.block(key).values, g[key], rtol=1e-15)
+    factors = [b.values for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+    for shown, key in zip(factors, ("dE_do", "J_o_f2", "J_f2_a", "J_a_f1", "J_f1_x"), strict=True):
+        np.testing.assert_allclose(shown, g[key], rtol=1e-15)
+    np.testing.assert_allclose(tab.backward_strip.block("P").values, g["dE_dx"], atol=1e-15)
+    for key in ("dE_dW1", "dE_db1", "dE_dW2", "dE_db2"):
+        np.testing.assert_allclose(tab.params_strip.block(key).values, g[key], rtol=1e-15)
+    # The shortcut table: o - y in the third column, equal digits in the second.
+    shortcut = [float(t) for t in table_column(tab.shortcut_table, 2)]
+    np.testing.assert_allclose(shortcut, (g["o"] - p.y)[0], rtol=1e-9)
+    assert table_column(tab.shortcut_table, 1) == table_column(tab.shortcut_table, 2)
+    assert all(t.startswith("✓") for t in table_column(tab.shortcut_table, 3))
+
+
+def test_gradient_check_reports_small_errors_for_random_sizes(tab):
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        N, M, K = (int(v) for v in rng.integers(1, 30, size=3))
+        set_sizes(tab, N, M, K)
+        tab.new_values_button.click()
+        errors = [float(t) for t in table_column(tab.check_table, 2)]
+        assert len(errors) == 8
+        assert all(e < 1e-6 for e in errors)
+        assert all(t.startswith("✓") for t in table_column(tab.check_table, 4))
+
+
+def test_worked_element_is_the_sum_with_numbers(tab):
+    tab.pages.setCurrentIndex(4)
+    tab.element_spin.setValue(3)
+    p = random_problem(4, 3, 2, 0, seed=0)
+    g = mlp_gradients(*p.args())
+    by_hand = sum(g["dE_df1"][0, m] * p.W1[2, m] for m in range(3))
+    text = tab.worked_label.text()
+    assert text.startswith("dE/dx_3 = Σ_m dE/df1_m · W1[3,m] = ")
+    assert f"({p.W1[2, 0]:.4g})" in text and f"({g['dE_df1'][0, 0]:.4g})" in text
+    assert text.split("\n")[0].endswith(f"= {by_hand:.4g}")
+
+
+# ----- the chain: animation and what-if ---------------------------------------------------------
+def test_chain_steps_forward_and_back_with_partial_shapes(tab):
+    set_sizes(tab, 5, 4, 3)
+    tab.rewind()
+    assert tab.play_controls.frame() == 0
+    partial = tab.backward_strip.block("P")
+    assert partial.title == "dE/do" and partial.values.shape == (1, 3)
+    expected = [("dE/df2", (1, 3)), ("dE/da", (1, 4)), ("dE/df1", (1, 4)), ("dE/dx", (1, 5))]
+    for name, shape in expected:
+        tab.step_forward()
+        partial = tab.backward_strip.block("P")
+        assert (partial.title, partial.values.shape) == (name, shape)
+        assert "<b>" in tab.steps_label.text()
+    tab.step_back()
+    assert tab.backward_strip.block("P").title == "dE/df1"
+    # Each adjacent pair's inner dimensions share a colour: A's columns bar = B's rows bar.
+    factors = [b for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+    for left, right in itertools.pairwise(factors):
+        assert left.col_bar is not None and left.col_bar == right.row_bar
+        assert left.values.shape[1] == right.values.shape[0]
+
+
+def test_wrong_factor_switch_reports_the_mismatch_in_words(tab):
+    index = tab.variant_combo.findData("W2")
+    tab.variant_combo.setCurrentIndex(index)
+    verdict = tab.verdict_label.text()
+    assert "Cannot multiply dE/df2 [1×K = 1×2]" in verdict
+    assert "[M×K = 3×2]" in verdict and "inner dimensions do not match" in verdict
+    assert "≠" in tab.backward_strip.operators()
+    assert "= ✗" in tab.backward_strip.operators()
+    assert tab.play_controls.frame() == tab.play_controls.n_frames() - 1 == 2
+    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("slope_row"))
+    assert "1×M = 1×3" in tab.verdict_label.text()
+    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("no_diag"))
+    assert "values are wrong" in tab.verdict_label.text()
+    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("correct"))
+    assert tab.verdict_label.text().startswith("✓")
+
+
+# ----- hover, typing -----------------------------------------------------------------------------
+def test_hovering_a_cell_shows_its_value_and_how_it_was_computed(tab, qtbot):
+    strip = tab.forward_strip
+    with qtbot.waitSignal(strip.cellHovered, timeout=2000):
+        qtbot.mouseMove(strip, strip.cell_center("f1", 0, 1))
+    text = tab.inspector_label.text()
+    assert text.startswith("f1[1,2] = ") and "Σ_n x_n W1[n,2] + b1_2" in text
+    assert strip.explain("W1", 1, 2).startswith("W1[2,3] = ")
+    assert "o_1 − y_1" in tab.params_strip.explain("dE_db2", 0, 0)
+    assert "Σ_t" in tab.backward_strip.explain("P", 0, 0)
+    assert "diag" in tab.backward_strip.explain("F1", 0, 0)
+
+
+def test_numbers_in_cells_only_when_big_enough_and_hover_always(tab, qtbot):
+    assert tab.forward_strip.numbers_shown()
+    tab.load_preset("Large: N = M = K = 32")
+    qtbot.wait(10)
+    assert not tab.forward_strip.numbers_shown()
+    assert tab.forward_strip.cell_at(tab.forward_strip.cell_rect("W1", 31, 31).center()) == (
+        "W1", 31, 31,
+    )  # fmt: skip
+    assert tab.forward_strip.explain("W1", 31, 31).startswith("W1[32,32] = ")
+
+
+def test_typing_a_value_refuses_bad_text_and_keeps_the_last_value(tab, qtbot):
+    strip = tab.forward_strip
+    qtbot.mouseDClick(strip, Qt.MouseButton.LeftButton, pos=strip.cell_center("x", 0, 2))
+    assert tab.value_field.isEnabled()
+    before = strip.block("x").values.copy()
+    assert not tab.value_field.submit("abc")
+    assert "not a number" in tab.value_field.error()
+    assert not tab.value_field.submit("1e9")  # beyond the allowed size
+    np.testing.assert_array_equal(strip.block("x").values, before)
+    assert tab.value_field.submit("0.5")
+    x = strip.block("x").values
+    assert x[0, 2] == 0.5 and x[0, 0] == before[0, 0]
+    p = random_problem(4, 3, 2, 0, seed=0)
+    np.testing.assert_allclose(strip.block("f1").values, hand_forward(x, p.W1, p.b1), atol=1e-14)
+    assert "typed in" in strip.explain("x", 0, 2)
+    # A computed tensor cannot be typed into.
+    tab.select_cell("f1", 0, 0)
+    assert not tab.value_field.isEnabled()
+    # Typed values survive a size change when they still fit.
+    tab.k_spin.setValue(3)
+    assert tab.forward_strip.block("x").values[0, 2] == 0.5
+
+
+def test_seed_field_and_new_values(tab):
+    w1 = tab.forward_strip.block("W1").values.copy()
+    tab.new_values_button.click()
+    assert tab.seed_field.value() == 1
+    np.testing.assert_array_equal(
+        tab.forward_strip.block("W1").values, random_problem(4, 3, 2, 0, 1).W1
+    )
+    assert not np.array_equal(tab.forward_strip.block("W1").values, w1)
+    assert not tab.seed_field.submit("-3")
+    assert tab.seed_field.value() == 1
+
+
+# ----- presets, large logits, state ------------------------------------------------------------
+def test_every_preset_loads_and_never_shows_nan_or_inf(tab):
+    for name in tab.presets():
+        tab.load_preset(name)
+        text = all_label_text(tab) + "\n".join(
+            tab.check_table.item(r, c).text()
+            for r in range(tab.check_table.rowCount())
+            for c in range(5)
+        )
+        words = set(text.lower().replace("(", " ").replace(")", " ").split())
+        assert not words & {"nan", "inf", "-inf", "+inf"}, name
+    with pytest.raises(KeyError):
+        tab.load_preset("no such preset")
+
+
+def test_large_logits_stay_finite_and_explain_the_shortcut(tab):
+    tab.load_preset("Large logits: |f2| ≈ 1000")
+    f2 = tab.forward_strip.block("f2").values
+    assert np.max(np.abs(f2)) > 900
+    E = float(tab.forward_strip.block("E").values[0, 0])
+    assert math.isfinite(E) and E == pytest.approx(f2[0, 0] - f2[0, 1], rel=1e-9)
+    assert "underflowed" in tab.shortcut_label.text()
+    assert all(math.isfinite(float(t)) for t in table_column(tab.shortcut_table, 2))
+
+
+def test_state_round_trip(tab, qtbot):
+    set_sizes(tab, 5, 3, 4)
+    tab.class_spin.setValue(3)
+    tab.seed_field.submit("12")
+    tab.select_cell("W1", 1, 2)
+    tab.value_field.submit("-0.75")
+    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("no_diag"))
+    tab.rewind()
+    tab.step_forward()
+    tab.pages.setCurrentIndex(3)
+    tab.element_spin.setValue(2)
+    state = json.loads(json.dumps(tab.state()))
+    other = BackpropTab()
+    qtbot.addWidget(other)
+    other.restore_state(state)
+    assert other.state() == state
+    for key in ("x", "W1", "f1", "o", "E"):
+        np.testing.assert_array_equal(
+            other.forward_strip.block(key).values, tab.forward_strip.block(key).values
+        )
+    assert other.forward_strip.block("W1").values[1, 2] == -0.75
+    assert other.play_controls.frame() == 1
+    assert other.verdict_label.text() == tab.verdict_label.text()
+    assert other.worked_label.text() == tab.worked_label.text()
+    assert other.pages.currentIndex() == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"N": 0},
+        {"K": 65},
+        {"true_class": 9},
+        {"variant": "W3"},
+        {"typed": [["W1", 9, 0, 1.0]]},
+        {"typed": [["f1", 0, 0, 1.0]]},
+        {"typed": [["x", 0, 0, 1e300]]},
+        {"letters": "yes"},
+        {"seed": -1},
+    ],
+)
+def test_bad_state_is_refused_and_nothing_changes(tab, change):
+    good = tab.state()
+    with pytest.raises(ValueError):
+        tab.restore_state({**good, **change})
+    assert tab.state() == good
+    with pytest.raises(ValueError):
+        tab.restore_state(["not", "a", "dict"])  # type: ignore[arg-type]
+
+
+def test_exports(tab):
+    csv = tab.table_csv()
+    assert csv.splitlines()[0].startswith("tensor,")
+    assert "W1,N×M,4×3" in csv
+    md = tab.worked_solution_markdown()
+    assert "dE/df2" in md and "o − y" in md and "| W1 | first-layer weights | N×M | 4×3 |" in md
+
+
+def test_presets_list_and_window_slot():
+    assert next(iter(PRESETS)).startswith("Exercise 3")
+
+
+def test_tab_in_the_window(qtbot):
+    from visualizer.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    tab = window.tabs.widget(2)
+    assert isinstance(tab, BackpropTab) and tab.key == "backprop"
+    tab.n_spin.setValue(6)
+    assert tab.forward_strip.block("x").values.shape == (1, 6)

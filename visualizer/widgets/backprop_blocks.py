@@ -1,0 +1,443 @@
+"""A row of matrices drawn to scale: every tensor of the MLP as a heatmap block with its shape.
+
+``BlockStrip`` paints a sequence of ``Block``s and operator glyphs ("·", "+", "=", "σ→") left
+to right. One cell has the same size in every block of a strip, so a 1×K row is visibly thin
+and a K×K Jacobian visibly square: the shapes are the picture. Each block is a signed heatmap
+(blue positive, vermilion negative, white zero, scaled to that block's largest magnitude),
+with its title above and its shape below. Numbers are written in the cells only when the
+cells are big enough to read them; hovering a cell always reports it (``cellHovered``) and
+shows the owner's explanation as a tooltip.
+
+Inner-dimension highlights: a block can carry a coloured bar along its left edge (its rows)
+and under its bottom edge (its columns), and its shape label can colour one dimension, so
+the matching inner dimensions of ``A · B`` (A's columns, B's rows) share a colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from visualizer.widgets.plot_style import ERROR_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
+
+# How far towards the full palette colour the largest magnitude goes: keeps black text legible.
+_COLOR_STRENGTH = 0.75
+_MAX_CELL_PX = 56.0
+_GAP_PX = 6.0
+_BAR_PX = 5.0
+CANVAS_COLOR = QColor("#ffffff")
+TEXT_COLOR = QColor("#111111")
+MUTED_TEXT_COLOR = QColor("#555555")
+SELECTION_COLOR = QColor("#000000")
+GROUP_COLOR = QColor("#fff3c4")  # behind the factors already multiplied
+NONFINITE_COLOR = QColor("#9e9e9e")
+
+
+def cell_text(value: float) -> str:
+    """The short spelling written in a cell: ``0``, ``0.12``, ``-3.4``, ``1e+03``."""
+    if not np.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if 0.01 <= magnitude < 10:
+        return f"{value:.2f}"
+    if 10 <= magnitude < 100:
+        return f"{value:.1f}"
+    return f"{value:.0e}"
+
+
+@dataclass
+class Block:
+    """One matrix of a strip.
+
+    ``shape_parts`` is the label under the block as (text, colour or None) pieces, so one
+    dimension can be coloured (a ``"\n"`` piece starts a second line); ``row_bar`` and
+    ``col_bar`` draw the inner-dimension bars.
+    """
+
+    key: str
+    title: str
+    values: np.ndarray
+    shape_parts: list[tuple[str, str | None]] = field(default_factory=list)
+    editable: bool = False
+    row_bar: str | None = None
+    col_bar: str | None = None
+    faded: bool = False
+    emphasized: bool = False
+
+    @property
+    def shape_label(self) -> str:
+        return "".join(text for text, _ in self.shape_parts)
+
+    def shape_lines(self) -> list[list[tuple[str, str | None]]]:
+        lines: list[list[tuple[str, str | None]]] = [[]]
+        for text, color in self.shape_parts:
+            if text == "\n":
+                lines.append([])
+            else:
+                lines[-1].append((text, color))
+        return lines
+
+
+@dataclass
+class _Placed:
+    block: Block
+    slot: QRectF  # whole slot including labels
+    grid: QRectF  # the cells
+
+
+class BlockStrip(QWidget):
+    """Paints blocks and operators in a row; reports hover, click and double-click per cell.
+
+    Signals
+    -------
+    cellHovered(str, int, int)
+        The mouse is over cell (row, col) of the block with that key.
+    cellClicked(str, int, int)
+    cellDoubleClicked(str, int, int)
+    """
+
+    cellHovered = Signal(str, int, int)
+    cellClicked = Signal(str, int, int)
+    cellDoubleClicked = Signal(str, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[Block | str] = []
+        self._placed: list[_Placed] = []
+        self._operators: list[tuple[str, QRectF, str | None]] = []
+        self._group: tuple[str, str] | None = None
+        self._selected: tuple[str, int, int] | None = None
+        self._explain: Callable[[str, int, int], str] | None = None
+        self._numbers_shown = False
+        self._font_scale = 1.0
+        self._unit = 1.0
+        self._cell_font = QFont(self.font())
+        self.setMouseTracking(True)
+        self.setMinimumHeight(90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    # ----- public -------------------------------------------------------------------------
+    def set_items(self, items: list[Block | str], group: tuple[str, str] | None = None) -> None:
+        """Blocks and operator strings in reading order; ``group`` = (first key, last key)
+        of a run of blocks to shade (the factors already multiplied)."""
+        self._items = list(items)
+        self._group = group
+        self._relayout()
+        self.update()
+
+    def set_explainer(self, explain: Callable[[str, int, int], str] | None) -> None:
+        """``explain(key, row, col)`` gives the tooltip text of a cell."""
+        self._explain = explain
+
+    def set_selected(self, cell: tuple[str, int, int] | None) -> None:
+        self._selected = cell
+        self.update()
+
+    def blocks(self) -> list[Block]:
+        return [item for item in self._items if isinstance(item, Block)]
+
+    def block(self, key: str) -> Block:
+        for b in self.blocks():
+            if b.key == key:
+                return b
+        raise KeyError(key)
+
+    def operators(self) -> list[str]:
+        return [item for item in self._items if isinstance(item, str)]
+
+    def numbers_shown(self) -> bool:
+        """Whether cell values are currently written as numbers (cells big enough)."""
+        return self._numbers_shown
+
+    def cell_rect(self, key: str, row: int, col: int) -> QRectF:
+        for placed in self._placed:
+            if placed.block.key == key:
+                unit = self._unit
+                return QRectF(
+                    placed.grid.left() + col * unit, placed.grid.top() + row * unit, unit, unit
+                )
+        raise KeyError(key)
+
+    def cell_center(self, key: str, row: int, col: int) -> QPoint:
+        return self.cell_rect(key, row, col).center().toPoint()
+
+    def cell_at(self, pos: QPointF) -> tuple[str, int, int] | None:
+        for placed in self._placed:
+            if placed.grid.contains(pos):
+                rows, cols = placed.block.values.shape
+                col = min(int((pos.x() - placed.grid.left()) / self._unit), cols - 1)
+                row = min(int((pos.y() - placed.grid.top()) / self._unit), rows - 1)
+                return placed.block.key, row, col
+        return None
+
+    def explain(self, key: str, row: int, col: int) -> str:
+        return self._explain(key, row, col) if self._explain else ""
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 170)
+
+    # ----- layout ------------------------------------------------------------------------
+    def _label_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * self._font_scale))
+        return font
+
+    def _title_font(self) -> QFont:
+        font = self._label_font()
+        font.setBold(True)
+        return font
+
+    def _n_label_lines(self) -> int:
+        return max((len(b.shape_lines()) for b in self.blocks()), default=1)
+
+    def _slot_widths(self, unit: float) -> list[float]:
+        title_fm = QFontMetricsF(self._title_font())
+        label_fm = QFontMetricsF(self._label_font())
+        widths = []
+        for item in self._items:
+            if isinstance(item, Block):
+                label = max(
+                    title_fm.horizontalAdvance(item.title),
+                    *(
+                        label_fm.horizontalAdvance("".join(t for t, _ in parts))
+                        for parts in item.shape_lines()
+                    ),
+                )
+                bars = 2 * _BAR_PX if (item.row_bar or item.col_bar) else 0.0
+                widths.append(max(item.values.shape[1] * unit + bars, label + 4))
+            else:
+                widths.append(label_fm.horizontalAdvance(item) + 6)
+        return widths
+
+    def _relayout(self) -> None:
+        self._placed = []
+        self._operators = []
+        self._unit = 1.0
+        if not self._items:
+            return
+        width, height = float(self.width()), float(self.height())
+        gaps = _GAP_PX * (len(self._items) + 1)
+        # Smaller labels when the full-size ones alone would not leave room for the cells.
+        for scale in (1.0, 0.9, 0.8, 0.7):
+            self._font_scale = scale
+            if sum(self._slot_widths(0.0)) + gaps <= width:
+                break
+        fm = QFontMetricsF(self._label_font())
+        line = fm.height()
+        blocks = self.blocks()
+        max_rows = max((b.values.shape[0] for b in blocks), default=1)
+        avail_h = max(4.0, height - (1 + self._n_label_lines()) * line - 3 * _BAR_PX - 8)
+        # The widest unit for which every slot still fits: bisect, since a slot is at least
+        # as wide as its labels.
+        lo, hi = 0.5, min(_MAX_CELL_PX, avail_h / max_rows)
+        if sum(self._slot_widths(hi)) + gaps <= width:
+            unit = hi
+        else:
+            for _ in range(30):
+                mid = 0.5 * (lo + hi)
+                if sum(self._slot_widths(mid)) + gaps <= width:
+                    lo = mid
+                else:
+                    hi = mid
+            unit = lo
+        self._unit = unit
+        widths = self._slot_widths(unit)
+        total = sum(widths) + gaps
+        x = max(_GAP_PX, (width - total) / 2 + _GAP_PX)
+        grid_mid = line + _BAR_PX + 4 + max_rows * unit / 2
+        for item, w in zip(self._items, widths, strict=True):
+            if isinstance(item, Block):
+                rows, cols = item.values.shape
+                gw, gh = cols * unit, rows * unit
+                grid = QRectF(x + (w - gw) / 2, grid_mid - gh / 2, gw, gh)
+                self._placed.append(_Placed(item, QRectF(x, 0, w, height), grid))
+            else:
+                color = ERROR_COLOR if item.strip() in ("≠", "✗") else None
+                self._operators.append((item, QRectF(x, grid_mid - line / 2, w, line), color))
+            x += w + _GAP_PX
+        label_font = self._label_font()
+        label_font.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.75))
+        cell_fm = QFontMetricsF(label_font)
+        self._cell_font = label_font
+        self._numbers_shown = (
+            unit >= cell_fm.horizontalAdvance("-0.00") + 2 and unit >= cell_fm.height()
+        )
+
+    def resizeEvent(self, event) -> None:
+        self._relayout()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:
+        # The app font changes in presentation mode and with Ctrl+= / Ctrl+-.
+        if event.type() == event.Type.FontChange:
+            self._relayout()
+            self.update()
+        super().changeEvent(event)
+
+    # ----- painting ----------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        painter.fillRect(self.rect(), CANVAS_COLOR)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        fm = QFontMetricsF(self._label_font())
+        line = fm.height()
+        if self._group is not None:
+            keys = [p.block.key for p in self._placed]
+            if self._group[0] in keys and self._group[1] in keys:
+                first = self._placed[keys.index(self._group[0])]
+                last = self._placed[keys.index(self._group[1])]
+                painter.fillRect(
+                    QRectF(first.slot.left() - 4, 0, last.slot.right() - first.slot.left() + 8,
+                           self.height()),
+                    GROUP_COLOR,
+                )  # fmt: skip
+        for placed in self._placed:
+            self._paint_block(painter, placed, line)
+        painter.setFont(self._label_font())
+        for text, rect, color in self._operators:
+            painter.setPen(QColor(color) if color else TEXT_COLOR)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_block(self, painter: QPainter, placed: _Placed, line: float) -> None:
+        block, grid, unit = placed.block, placed.grid, self._unit
+        values = np.asarray(block.values, dtype=float)
+        rows, cols = values.shape
+        finite = np.isfinite(values)
+        scale = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
+        painter.setOpacity(0.35 if block.faded else 1.0)
+        pos_c, neg_c = QColor(POSITIVE_COLOR), QColor(NEGATIVE_COLOR)
+        for r in range(rows):
+            for c in range(cols):
+                v = values[r, c]
+                rect = QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit)
+                if not finite[r, c]:
+                    painter.fillRect(rect, NONFINITE_COLOR)
+                    continue
+                t = _COLOR_STRENGTH * (abs(v) / scale if scale > 0 else 0.0)
+                base = pos_c if v >= 0 else neg_c
+                painter.fillRect(rect, _mix(base, t))
+        # Cell borders only when cells are big enough for them not to swamp the colours.
+        if unit >= 6:
+            painter.setPen(QPen(QColor("#bdbdbd"), 1))
+            for r in range(1, rows):
+                y = grid.top() + r * unit
+                painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y))
+            for c in range(1, cols):
+                x = grid.left() + c * unit
+                painter.drawLine(QPointF(x, grid.top()), QPointF(x, grid.bottom()))
+        outline = QPen(QColor("#000000") if block.emphasized else QColor("#444444"))
+        outline.setWidthF(3.0 if block.emphasized else 1.2)
+        painter.setPen(outline)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(grid)
+        if self._numbers_shown:
+            painter.setFont(self._cell_font)
+            for r in range(rows):
+                for c in range(cols):
+                    v = values[r, c]
+                    strong = finite[r, c] and scale > 0 and abs(v) / scale > 0.8
+                    painter.setPen(QColor("#ffffff") if strong else TEXT_COLOR)
+                    rect = QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, cell_text(v))
+        # Inner-dimension bars: rows on the left edge, columns under the bottom edge.
+        if block.row_bar:
+            painter.fillRect(
+                QRectF(grid.left() - _BAR_PX - 2, grid.top(), _BAR_PX, grid.height()),
+                QColor(block.row_bar),
+            )
+        if block.col_bar:
+            painter.fillRect(
+                QRectF(grid.left(), grid.bottom() + 2, grid.width(), _BAR_PX),
+                QColor(block.col_bar),
+            )
+        if self._selected and self._selected[0] == block.key:
+            _, r, c = self._selected
+            if r < rows and c < cols:
+                pen = QPen(SELECTION_COLOR, 3)
+                painter.setPen(pen)
+                painter.drawRect(QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit))
+        painter.setOpacity(1.0)
+        # Title above, shape below (with coloured dimension letters).
+        painter.setFont(self._title_font())
+        painter.setPen(MUTED_TEXT_COLOR if block.faded else TEXT_COLOR)
+        title_rect = QRectF(placed.slot.left(), grid.top() - line - 4, placed.slot.width(), line)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, block.title)
+        painter.setFont(self._label_font())
+        fm = QFontMetricsF(self._label_font())
+        bold = self._label_font()
+        bold.setBold(True)
+        bold_fm = QFontMetricsF(bold)
+        y = grid.bottom() + _BAR_PX + 4
+        for parts in block.shape_lines():
+            total = sum((bold_fm if color else fm).horizontalAdvance(text) for text, color in parts)
+            x = placed.slot.center().x() - total / 2
+            for text, color in parts:
+                if color:
+                    painter.setPen(QColor(color))
+                    painter.setFont(bold)
+                    w = bold_fm.horizontalAdvance(text)
+                else:
+                    painter.setPen(MUTED_TEXT_COLOR if block.faded else TEXT_COLOR)
+                    painter.setFont(self._label_font())
+                    w = fm.horizontalAdvance(text)
+                painter.drawText(QRectF(x, y, w + 4, line), Qt.AlignmentFlag.AlignLeft, text)
+                x += w
+            y += line
+
+    # ----- mouse -------------------------------------------------------------------------
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is not None:
+            self.cellHovered.emit(*cell)
+            text = self.explain(*cell)
+            if text:
+                QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.cellClicked.emit(*cell)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.cellDoubleClicked.emit(*cell)
+        super().mouseDoubleClickEvent(event)
+
+
+def _mix(color: QColor, t: float) -> QBrush:
+    """White mixed with ``color`` by ``t`` in [0, 1]."""
+    t = min(max(t, 0.0), 1.0)
+    return QBrush(
+        QColor(
+            round(255 + (color.red() - 255) * t),
+            round(255 + (color.green() - 255) * t),
+            round(255 + (color.blue() - 255) * t),
+        )
+    )
