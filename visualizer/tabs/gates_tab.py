@@ -80,9 +80,25 @@ ARCHITECTURE_CHOICES: tuple[tuple[str, str], ...] = (
     ("2-2-1", "2-2-1 (two hidden neurons)"),
     ("single", "single neuron"),
 )
+# Output colours: below 0.5 white to light grey, from 0.5 light to strong blue, so the
+# region read as 1 stands out and a sigmoid output still shades continuously.
+_REGION_LUT = np.vstack(
+    [
+        np.linspace([255, 255, 255], [222, 222, 222], 128),
+        np.linspace([166, 206, 240], [40, 110, 190], 128),
+    ]
+).astype(np.ubyte)
 _MISS_BG = QColor("#ffd4d4")
 _FRAGILE_BG = QColor("#ffe3a3")
 _OK_BG = QColor("#ffffff")
+
+
+def _short(value: float, digits: int) -> str:
+    """An activation in few characters (0.96, 0.0003), never rounded onto a clean 0 or 1."""
+    text = format_number(value, digits if abs(value) >= 0.01 else 1)
+    if text in ("0", "1") and value not in (0.0, 1.0):
+        text = format_activation(value)
+    return text
 
 
 def _copy_layers(layers) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -199,7 +215,6 @@ class GatesTab(TopicTab):
         self.regions_plot.setAspectLocked(True)
         self.regions_plot.setLabel("bottom", "A")
         self.regions_plot.setLabel("left", "B")
-        self.regions_plot.setTitle("Decision regions: shaded = output 1")
         self.regions_plot.setMinimumHeight(240)
         self.region_image = pg.ImageItem()
         self.regions_plot.addItem(self.region_image)
@@ -574,9 +589,7 @@ class GatesTab(TopicTab):
             for j, name in enumerate(names[li]):
                 z = float(ev.sums[li][row, j])
                 a = float(ev.outputs[li][row, j])
-                value = format_number(a, 3)
-                if self._activation == "sigmoid" and value in ("0", "1") and a not in (0.0, 1.0):
-                    value = format_activation(a)  # never show 0.99995 as a clean 1
+                value = _short(a, 2)
                 zero = " (0 margin!)" if ev.zero_margin[li][row, j] else ""
                 info = f"b = {format_number(b[j], 4)}\nz = {format_number(z, 4)}{zero}"
                 nodes.append(NodeView(("n", li, j), name, value, a, info))
@@ -621,7 +634,7 @@ class GatesTab(TopicTab):
                     cells.append(format_number(ev.sums[li][r, j], 3))
                     a = float(ev.outputs[li][r, j])
                     if self._activation == "sigmoid":
-                        text = format_number(a, 3)
+                        text = _short(a, 3)
                         if li == len(self._layers) - 1:
                             text += f" → {int(ev.bits[r])}"
                         cells.append(text)
@@ -665,9 +678,10 @@ class GatesTab(TopicTab):
                 item.setFont(bold if r == current_row else self.font())
                 item.setToolTip(d.reason)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (len(headers) - 3, len(headers) - 2, len(headers) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Columns as wide as their numbers, the spare width shared out at the end.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(44)
+        header.setStretchLastSection(True)
         table.resizeRowsToContents()
         height = header.height() + sum(table.rowHeight(r) for r in range(4)) + 4
         table.setFixedHeight(height)
@@ -700,10 +714,11 @@ class GatesTab(TopicTab):
             self._layers, self._activation, REGION_LO, REGION_HI, resolution=121
         )
         step = coords[1] - coords[0]
-        lut = np.array(
-            [np.linspace(255, 120, 256), np.linspace(255, 180, 256), np.linspace(255, 230, 256)]
-        ).T.astype(np.ubyte)
-        self.region_image.setImage(grid, levels=(0.0, 1.0), lut=lut, autoLevels=False)
+        self.region_image.setImage(grid, levels=(0.0, 1.0), lut=_REGION_LUT, autoLevels=False)
+        if self._activation == "sigmoid":
+            self.regions_plot.setTitle("Decision regions: blue = output ≥ 0.5 (shade = σ)")
+        else:
+            self.regions_plot.setTitle("Decision regions: blue = output 1")
         self.region_image.setRect(
             QRectF(REGION_LO - step / 2, REGION_LO - step / 2, step * 121, step * 121)
         )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextOption
 from PySide6.QtWidgets import QApplication
 
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
@@ -44,6 +44,15 @@ class EdgeView:
     target: int
     weight: float
     text: str
+
+
+def _centre_lines(item: pg.TextItem) -> None:
+    # A TextItem left-aligns its lines; centre them so "C" sits above "0.057".
+    text = item.textItem
+    text.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+    text.setTextWidth(-1)
+    text.setTextWidth(text.document().idealWidth())
+    item.updateTextPos()
 
 
 def _app_font(scale: float = 1.0) -> QFont:
@@ -171,6 +180,7 @@ class GateNetworkView(pg.PlotWidget):
             item.setColor("w" if dark else "k")
             item.setFont(font)
             item.setText(f"{node.name}\n{node.value_text}")
+            _centre_lines(item)
             item.setAnchor((0.5, 0.5))
             item.setPos(*pos[k])
             info = self.info_texts[k]
