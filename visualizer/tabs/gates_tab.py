@@ -722,23 +722,30 @@ class GatesTab(TopicTab):
         self.region_image.setRect(
             QRectF(REGION_LO - step / 2, REGION_LO - step / 2, step * 121, step * 121)
         )
-        # Each first-layer neuron's line w.x + b = 0.
-        for item in self.region_lines:
-            self.regions_plot.removeItem(item)
-            self.region_legend.removeItem(item)
-        self.region_lines = []
+        # Each first-layer neuron's line w.x + b = 0 (items reused, so animation stays cheap).
         W, b = self._layers[0]
+        names = ev.names[0]
+        single = len(self._layers) == 1
+        if [item.name() for item in self.region_lines] != [f"{n}: z = 0" for n in names]:
+            for item in self.region_lines:
+                self.regions_plot.removeItem(item)
+                self.region_legend.removeItem(item)
+            self.region_lines = []
+            for name in names:
+                item = pg.PlotDataItem([], [], name=f"{name}: z = 0")
+                item.setZValue(10)
+                self.regions_plot.addItem(item)
+                self.region_lines.append(item)
         width = line_width(self._presentation)
-        for j, name in enumerate(ev.names[0]):
+        style = Qt.PenStyle.SolidLine if single else Qt.PenStyle.DashLine
+        for j, item in enumerate(self.region_lines):
             seg = line_in_box(W[:, j], b[j], REGION_LO, REGION_HI)
+            colour = RUN_COLORS[(j + 1) % len(RUN_COLORS)]
+            item.setPen(pg.mkPen(colour, width=width + 1, style=style))
             if seg is None:
-                continue
-            style = Qt.PenStyle.SolidLine if len(self._layers) == 1 else Qt.PenStyle.DashLine
-            pen = pg.mkPen(RUN_COLORS[(j + 1) % len(RUN_COLORS)], width=width + 1, style=style)
-            item = pg.PlotDataItem(seg[0], seg[1], pen=pen, name=f"{name}: z = 0")
-            item.setZValue(10)
-            self.regions_plot.addItem(item)
-            self.region_lines.append(item)
+                item.setData([], [])
+            else:
+                item.setData(seg[0], seg[1])
         target = np.array(GATE_TARGETS[self._target])
         size = marker_size(self._presentation) * 1.8
         ones = TRUTH_INPUTS[target == 1]
