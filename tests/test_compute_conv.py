@@ -302,3 +302,26 @@ def test_solver_sentences():
     assert explain_solve_padding(6, 1, 1, 2)[1] is False  # negative
     assert explain_solve_stride(6, 2, 0, 3)[:2] == (2, True)
     assert explain_solve_stride(4, 2, 1, 1)[0] is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_correlate_in_several_cache_bands_matches_brute_force(seed, monkeypatch):
+    # Small bands force the banded loop through many band boundaries, with strides.
+    from visualizer.compute import conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_BAND_ELEMENTS", 1)
+    rng = np.random.default_rng(200 + seed)
+    x = rng.normal(size=(int(rng.integers(20, 45)), int(rng.integers(5, 30))))
+    k = rng.normal(size=(int(rng.integers(1, 6)), int(rng.integers(1, 6))))
+    p, s = int(rng.integers(0, 3)), int(rng.integers(1, 4))
+    np.testing.assert_allclose(correlate2d(x, k, p, s), brute_correlate(x, k, p, s), atol=1e-12)
+
+
+def test_large_image_matches_an_independent_numpy_reference():
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    rng = np.random.default_rng(7)
+    x = rng.random((300, 520))
+    k = rng.random((5, 5))
+    reference = np.einsum("ijkl,kl->ij", sliding_window_view(x, (5, 5)), k)
+    np.testing.assert_allclose(correlate2d(x, k), reference, atol=1e-11)

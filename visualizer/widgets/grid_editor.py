@@ -150,10 +150,22 @@ class GridWidget(QWidget):
     ) -> None:
         """Show ``values``; ``fixed`` cells (padding) are grey, not editable; ``hidden`` blank."""
         values = np.asarray(values, dtype=float)
-        self._values = values.copy()
         shape = values.shape
-        self._fixed = np.zeros(shape, bool) if fixed is None else np.asarray(fixed, bool)
-        self._hidden = np.zeros(shape, bool) if hidden is None else np.asarray(hidden, bool)
+        fixed = np.zeros(shape, bool) if fixed is None else np.asarray(fixed, bool)
+        hidden = np.zeros(shape, bool) if hidden is None else np.asarray(hidden, bool)
+        if (
+            not self._message
+            and shape == self._values.shape
+            and np.array_equal(values, self._values)
+            and np.array_equal(fixed, self._fixed)
+            and np.array_equal(hidden, self._hidden)
+            and row_labels == self._row_labels
+            and col_labels == self._col_labels
+        ):
+            return  # nothing changed: keep the colour image and skip the repaint
+        self._values = values.copy()
+        self._fixed = fixed
+        self._hidden = hidden
         self._row_labels = row_labels
         self._col_labels = col_labels
         self._message = ""
