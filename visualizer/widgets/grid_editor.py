@@ -251,6 +251,13 @@ class GridWidget(QWidget):
     def hidden(self) -> np.ndarray:
         return self._hidden.copy()
 
+    def fixed(self) -> np.ndarray:
+        return self._fixed.copy()
+
+    def color_image(self) -> np.ndarray:
+        """The cells' colours as an RGBA uint8 array (rows, cols, 4), as painted."""
+        return self._rgba.copy()
+
     def shown_text(self, row: int, col: int) -> str:
         """What the cell shows (when large enough): its value, or "" if hidden."""
         if self._hidden[row, col]:
