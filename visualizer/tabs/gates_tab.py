@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -218,7 +218,7 @@ class GatesTab(TopicTab):
         self.regions_plot.setMinimumHeight(240)
         self.region_image = pg.ImageItem()
         self.regions_plot.addItem(self.region_image)
-        self.region_legend = self.regions_plot.addLegend(offset=(-4, 4), labelTextSize="10pt")
+        self.region_legend = self.regions_plot.addLegend(offset=(-4, 4))
         self.region_lines: list[pg.PlotDataItem] = []
         self.corner_one = pg.ScatterPlotItem(name="target 1")
         self.corner_zero = pg.ScatterPlotItem(name="target 0")
@@ -565,7 +565,15 @@ class GatesTab(TopicTab):
         with QSignalBlocker(self.target_box):
             self.target_box.setCurrentText(self._target)
 
+    def changeEvent(self, event) -> None:
+        # The window zooms by changing the application font: redraw the plot texts with it.
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and not getattr(self, "_building", True):
+            self._render()
+
     def _render(self) -> None:
+        size = _scaled_font(self.font(), 0.9).pointSizeF()
+        self.region_legend.setLabelTextSize(f"{size:.1f}pt")
         ev = evaluate_gate(self._layers, self._activation)
         diagnosis = diagnose_gate(self._layers, self._target, self._activation)
         row = 2 * self._inputs[0] + self._inputs[1]
@@ -704,9 +712,7 @@ class GatesTab(TopicTab):
             )
         if self._preset in SHEET_NETWORKS and not self._edited and self._run is None:
             note = esc(SHEET_NETWORKS[self._preset].note)
-            parts.append(
-                f"<p style='margin:6px 0 0 0; color:#444'><i>About this preset:</i> {note}</p>"
-            )
+            parts.append(f"<p style='margin:6px 0 0 0'><i>About this preset: {note}</i></p>")
         self.diagnosis_text.setHtml("".join(parts))
 
     def _render_regions(self, ev, diagnosis) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextOption
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextOption
 from PySide6.QtWidgets import QApplication
 
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
@@ -100,6 +100,8 @@ class GateNetworkView(pg.PlotWidget):
         self.nodes: list[NodeView] = []
         self.edges: list[EdgeView] = []
         self.positions = np.zeros((0, 2))
+        self._node_px = 66.0
+        self._info_px = 40.0
 
     # ----- drawing ---------------------------------------------------------------------------
     @staticmethod
@@ -187,16 +189,9 @@ class GateNetworkView(pg.PlotWidget):
             info.setFont(info_font)
             info.setColor((20, 20, 20))
             info.setText(node.info)
-            x, y = pos[k]
-            if node.key[0] == "in":
-                info.setAnchor((0.5, 0.0) if y < 0 else (0.5, 1.0))
-                info.setPos(x, y - 0.5 if y < 0 else y + 0.5)
-            elif y < 0:  # lower hidden neurons: info below
-                info.setAnchor((0.5, 0.0))
-                info.setPos(x, y - 0.45)
-            else:
-                info.setAnchor((0.5, 1.0))
-                info.setPos(x, y + 0.45)
+            info.setAnchor((0.5, 0.0) if pos[k][1] < 0 else (0.5, 1.0))
+        self._node_px = node_px
+        self._info_px = QFontMetricsF(info_font).lineSpacing() * 2 + 4
 
         edge_font = _app_font(1.05 if big else 0.95)
         edge_font.setBold(True)
@@ -229,9 +224,38 @@ class GateNetworkView(pg.PlotWidget):
         caption_font = _app_font(0.95 if big else 0.85)
         self.caption.setFont(caption_font)
         self.caption.setText("Click A or B to toggle it.\nClick a neuron or a weight to edit it.")
-        self.caption.setPos(-0.7, -2.3)
+        self.caption.setVisible(not big)  # the lecture hall needs the room more than the hint
+        self._fit_view()
+
+    def _fit_view(self) -> None:
+        """Choose the y range so each neuron's info text fits above or below it.
+
+        Nodes are drawn in pixels but placed in data units, so the margin m (in units)
+        above the top node solves m * ppu = P with ppu = H / (2 (y_top + m)): the pixels
+        P a node's radius and its two info lines need, on a view H pixels high.
+        """
+        pos = self.__dict__.get("positions")  # resizeEvent fires inside PlotWidget.__init__
+        if pos is None or len(pos) == 0:
+            return
+        y_top = float(np.abs(pos[:, 1]).max())
+        height = max(float(self.viewport().height()), 120.0)
+        need = self._node_px / 2 + self._info_px + 6
+        need = min(need, 0.45 * height)  # a tiny view: keep the nodes on screen
+        margin = 2 * y_top * need / (height - 2 * need) if y_top > 0 else 1.0
+        margin = max(margin, 0.6)
+        half = y_top + margin
+        ppu = height / (2 * half)
+        offset = (self._node_px / 2 + 3) / ppu
+        for k, info in enumerate(self.info_texts[: len(self.nodes)]):
+            x, y = pos[k]
+            info.setPos(x, y - offset if y < 0 else y + offset)
+        self.caption.setPos(-0.7, -half)
         x_max = float(pos[:, 0].max())
-        self.setRange(xRange=(-0.75, x_max + 0.75), yRange=(-2.3, 2.3), padding=0)
+        self.setRange(xRange=(-0.75, x_max + 0.75), yRange=(-half, half), padding=0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_view()
 
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
         while len(items) < n:
