@@ -751,6 +751,24 @@ def product_entry_text(
     )
 
 
+# How the keys of mlp_gradients are written for students.
+_DISPLAY_NAMES = {
+    "dE_do": "dE/do",
+    "dE_df2": "dE/df2",
+    "dE_da": "dE/da",
+    "dE_df1": "dE/df1",
+    "dE_dx": "dE/dx",
+    "dE_dW1": "dE/dW1",
+    "dE_db1": "dE/db1",
+    "dE_dW2": "dE/dW2",
+    "dE_db2": "dE/db2",
+    "J_o_f2": "do/df2",
+    "J_f2_a": "df2/da",
+    "J_a_f1": "da/df1",
+    "J_f1_x": "df1/dx",
+}
+
+
 def explain_element(problem: MLPProblem, grads: dict[str, Array], name: str, i: int, j: int) -> str:
     """How one entry of a tensor was obtained, with its numbers (indices 0-based, shown 1-based).
 
@@ -763,7 +781,7 @@ def explain_element(problem: MLPProblem, grads: dict[str, Array], name: str, i: 
     if name not in value_of:
         raise ValueError(f"Unknown tensor {name!r}.")
     v = float(value_of[name][i, j])
-    head = f"{name}[{i1},{j1}] = {_fmt(v, 6)}"
+    head = f"{_DISPLAY_NAMES.get(name, name)}[{i1},{j1}] = {_fmt(v, 6)}"
     if name in ("x", "W1", "b1", "W2", "b2"):
         typed = (name, i, j) in problem.typed
         origin = "typed in" if typed else f"drawn at random (seed {problem.seed})"

@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -174,34 +175,49 @@ class BackpropTab(TopicTab):
         self.new_values_button = QPushButton("New values")
         self.new_values_button.setToolTip("Draw new random values (next seed); typed values go")
 
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_combo.setMinimumContentsLength(14)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Preset"))
         controls.addWidget(self.preset_combo, 2)
         for label, spin in (("N", self.n_spin), ("M", self.m_spin), ("K", self.k_spin)):
             controls.addWidget(QLabel(label))
             controls.addWidget(spin)
-        controls.addWidget(QLabel("true class"))
+        controls.addWidget(QLabel("class"))
         controls.addWidget(self.class_spin)
-        controls.addWidget(QLabel("seed"))
-        controls.addWidget(self.seed_field)
-        controls.addWidget(self.new_values_button)
+        # Seed, "new values" and the letters switch move to a second row when one row would
+        # not fit (presentation mode's bigger font on a small screen).
+        self._controls = controls
+        self._controls_extra = QHBoxLayout()
+        self._second_row: list[QWidget] = [QLabel("seed"), self.seed_field,
+                                           self.new_values_button]  # fmt: skip
+        self._two_rows = False
 
         self.inspector_label = QLabel("Hover a cell to see its value and how it was computed.")
         self.inspector_label.setWordWrap(True)
         self.inspector_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inspector_label.setMinimumHeight(self.fontMetrics().height() * 2 + 6)
-        self.inspector_label.setStyleSheet(
-            "QLabel { background: #f5f5f5; color: #111; border: 1px solid #ccc; padding: 2px; }"
-        )
+        # A palette and frame rather than a style sheet: style sheets stop the app font
+        # (bigger in presentation mode) from reaching the label.
+        self.inspector_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.inspector_label.setAutoFillBackground(True)
+        self.inspector_label.setBackgroundRole(QPalette.ColorRole.Base)
+        self.inspector_label.setMargin(3)
 
         # Forward chain.
         self.forward_strip = BlockStrip()
         self.letters_check = QCheckBox("N, M, K as letters")
         self.letters_check.setToolTip("Write every shape with the letters N, M, K and numbers")
-        controls.addWidget(self.letters_check)
-        self.value_label = QLabel("Double-click a cell of x, W1, b1, W2 or b2 to type it:")
+        self._second_row.append(self.letters_check)
+        for widget in self._second_row:
+            controls.addWidget(widget)
+        self._controls_extra.addStretch(1)
+        self.value_label = QLabel("Value:")
         self.value_field = NumberField(0.0, minimum=-VALUE_LIMIT, maximum=VALUE_LIMIT)
         self.value_field.setEnabled(False)
+        self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
         self.value_field.setToolTip(f"A number between {-VALUE_LIMIT:g} and {VALUE_LIMIT:g}")
         self.value_field.setMaximumWidth(self.fontMetrics().horizontalAdvance("0" * 32))
         inspector_row = QHBoxLayout()
@@ -221,16 +237,21 @@ class BackpropTab(TopicTab):
         self.variant_combo = QComboBox()
         for key, text in CHAIN_VARIANTS.items():
             self.variant_combo.addItem(text, key)
+        self.variant_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.variant_combo.setMinimumContentsLength(16)
         self.variant_combo.setToolTip("What if a factor were wrong? The shapes tell (mostly).")
         self.steps_label = QLabel()
         self.steps_label.setWordWrap(True)
         self.steps_label.setTextFormat(Qt.TextFormat.RichText)
         self.verdict_label = QLabel()
         self.verdict_label.setWordWrap(True)
+        bold = QFont()  # only "bold" is set, so the size still follows the app font
+        bold.setBold(True)
+        self.verdict_label.setFont(bold)
         self.play_controls = PlayControls(5, fps=1.0)
-        backward_box = QGroupBox(
-            "Backward: dE/dx as the product of its factors (multiplied left to right)"
-        )
+        backward_box = QGroupBox("Backward: dE/dx as a product of factors")
         bl = QVBoxLayout(backward_box)
         bl.setContentsMargins(6, 4, 6, 4)
         top = QHBoxLayout()
@@ -248,16 +269,15 @@ class BackpropTab(TopicTab):
         self.pages.addTab(self.shapes_table, PAGES[0])
 
         shortcut_page = QWidget()
-        sl = QHBoxLayout(shortcut_page)
+        sl = QVBoxLayout(shortcut_page)
         self.shortcut_strip = BlockStrip()
         self.shortcut_table = self._table(["k", "dE/do · do/df2", "o − y", "same digits?"])
         self.shortcut_label = QLabel()
         self.shortcut_label.setWordWrap(True)
-        left = QVBoxLayout()
-        left.addWidget(self.shortcut_strip, 1)
-        left.addWidget(self.shortcut_label)
-        sl.addLayout(left, 1)
-        sl.addWidget(self.shortcut_table, 1)
+        self.shortcut_strip.setMinimumHeight(110)
+        sl.addWidget(self.shortcut_strip, 2)
+        sl.addWidget(self.shortcut_label)
+        sl.addWidget(self.shortcut_table, 3)
         self.pages.addTab(shortcut_page, PAGES[1])
 
         self.params_strip = BlockStrip()
@@ -311,6 +331,7 @@ class BackpropTab(TopicTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
+        layout.addLayout(self._controls_extra)
         layout.addLayout(inspector_row)
         layout.addWidget(splitter, 1)
 
@@ -338,6 +359,39 @@ class BackpropTab(TopicTab):
         self.play_controls.frameChanged.connect(self._on_frame_changed)
         self.pages.currentChanged.connect(self._on_page_changed)
         self.element_spin.valueChanged.connect(self._on_element_changed)
+
+    def _arrange_controls(self) -> None:
+        """One row of controls when it fits the tab's width, two rows otherwise."""
+        spacing = max(self._controls.spacing(), 4)
+        needed = 0
+        for index in range(self._controls.count()):
+            widget = self._controls.itemAt(index).widget()
+            if widget is not None:
+                needed += widget.minimumSizeHint().width() + spacing
+        if self._two_rows:
+            needed += sum(w.minimumSizeHint().width() + spacing for w in self._second_row)
+        two_rows = needed > self.width() - 12
+        if two_rows == self._two_rows:
+            return
+        self._two_rows = two_rows
+        source, target = (
+            (self._controls, self._controls_extra)
+            if two_rows
+            else (self._controls_extra, self._controls)
+        )
+        for widget in self._second_row:
+            source.removeWidget(widget)
+            target.insertWidget(target.count() - (1 if two_rows else 0), widget)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange_controls()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            # The children take the new font after this event: measure them afterwards.
+            QTimer.singleShot(0, self._arrange_controls)
 
     def _size_spin(self, letter: str) -> QSpinBox:
         spin = QSpinBox()
@@ -453,10 +507,18 @@ class BackpropTab(TopicTab):
         self._render_shortcut()
         self._render_checks()
         self._render_shapes()
-        self.worked_label.setText(
-            self.worked.text(digits=4, max_terms=16)
-            + "\n\nwhere dE/df1_m = dE/da_m · a_m(1 − a_m) and dE/da = (o − y)·W2ᵀ."
-        )
+        self._render_worked()
+
+    def _render_worked(self) -> None:
+        M = self._settings.M
+        lines = [self.worked.text(digits=4, max_terms=16), "", "where dE/df1 = dE/da ⊙ a(1 − a):"]
+        lines += [
+            explain_element(self.problem, self.grads, "dE_df1", 0, m) for m in range(min(M, 8))
+        ]
+        if M > 8:
+            lines.append(f"… and {M - 8} more")
+        lines += ["", "and dE/da = (o − y)·W2ᵀ, dE/df2 = o − y."]
+        self.worked_label.setText("\n".join(lines))
 
     def _render_chain(self) -> None:
         chain, frame = self.chain, self.frame()
@@ -476,7 +538,7 @@ class BackpropTab(TopicTab):
             shape = factor.matrix.shape
             numeric_sym = factor.symbolic
             parts = self._shape_parts(numeric_sym, shape, row_color, col_color)
-            title = FACTOR_TITLES.get(factor.name, f"{factor.name} = {factor.formula}")
+            title = FACTOR_TITLES.get(factor.name, factor.name)
             items.append(
                 Block(f"F{i}", title, factor.matrix, parts, row_bar=row_color,
                       col_bar=col_color, faded=i > frame, emphasized=i == frame and i > 0)
@@ -517,7 +579,9 @@ class BackpropTab(TopicTab):
             or not np.all(np.isfinite(chain.result if chain.result is not None else 0.0))
         )
         color = ERROR_COLOR if bad else OK_COLOR
-        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        palette = self.verdict_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+        self.verdict_label.setPalette(palette)
         self.verdict_label.setText(("✗ " if bad else "✓ ") + chain.note)
 
     def _render_shortcut(self) -> None:
@@ -580,7 +644,7 @@ class BackpropTab(TopicTab):
                     item.setForeground(QColor(OK_COLOR if passed else "#ffffff"))
                     if not passed:
                         item.setBackground(QColor(ERROR_COLOR))
-                    font = QFont(self.font())
+                    font = QFont()  # bold only: the size follows the table's font
                     font.setBold(True)
                     item.setFont(font)
                 self.check_table.setItem(r, c, item)
@@ -654,6 +718,7 @@ class BackpropTab(TopicTab):
                 f"{key} is computed, not typed: double-click a cell of x, W1, b1, W2 or b2."
             )
             self.value_field.setEnabled(False)
+        self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
 
     def _on_value_typed(self, value: float) -> None:
         if self._selected is None or self._selected[0] not in EDITABLE:
@@ -685,6 +750,7 @@ class BackpropTab(TopicTab):
         if self._selected and not _fits(self._selected, shapes):
             self._selected = None
             self.value_field.setEnabled(False)
+        self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
         self.set_settings(new)
         self.statusMessage.emit(
             f"N = {new.N}, M = {new.M}, K = {new.K}"
@@ -744,6 +810,7 @@ class BackpropTab(TopicTab):
             self.preset_combo.setCurrentIndex(list(PRESETS).index(name))
         self._selected = None
         self.value_field.setEnabled(False)
+        self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
         self.set_settings(PRESETS[name])
         self.statusMessage.emit(f"Preset: {name}")
 
@@ -771,6 +838,7 @@ class BackpropTab(TopicTab):
                 self.preset_combo.setCurrentIndex(list(PRESETS).index(state["preset"]))
         self._selected = None
         self.value_field.setEnabled(False)
+        self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
         self.set_settings(settings)
 
     def has_animation(self) -> bool:
@@ -792,6 +860,7 @@ class BackpropTab(TopicTab):
         # The strips follow the app font (bigger in presentation mode) on their own; the
         # minimum height of the inspector follows it here.
         self.inspector_label.setMinimumHeight(self.fontMetrics().height() * 2 + 6)
+        QTimer.singleShot(0, self._arrange_controls)
         for strip in (self.forward_strip, self.backward_strip, self.params_strip,
                       self.shortcut_strip):  # fmt: skip
             strip.set_items(strip._items, strip._group)

@@ -37,6 +37,7 @@ from visualizer.widgets.plot_style import ERROR_COLOR, NEGATIVE_COLOR, POSITIVE_
 # How far towards the full palette colour the largest magnitude goes: keeps black text legible.
 _COLOR_STRENGTH = 0.75
 _MAX_CELL_PX = 56.0
+_LABEL_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 _GAP_PX = 6.0
 _BAR_PX = 5.0
 CANVAS_COLOR = QColor("#ffffff")
@@ -48,17 +49,18 @@ NONFINITE_COLOR = QColor("#9e9e9e")
 
 
 def cell_text(value: float) -> str:
-    """The short spelling written in a cell: ``0``, ``0.12``, ``-3.4``, ``1e+03``."""
+    """The short text written in a cell: ``0``, ``0.12``, ``-3.40``, ``12.3``, ``6e-3``, ``1e3``."""
     if not np.isfinite(value):
         return "n/a"
     if value == 0:
         return "0"
     magnitude = abs(value)
-    if 0.01 <= magnitude < 10:
+    if magnitude < 0.01 or magnitude >= 100:
+        # "6e-3", "-1e3": as short as "-0.12", so it fits the same cells.
+        return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
+    if magnitude < 10:
         return f"{value:.2f}"
-    if 10 <= magnitude < 100:
-        return f"{value:.1f}"
-    return f"{value:.0e}"
+    return f"{value:.1f}"
 
 
 @dataclass
@@ -225,6 +227,23 @@ class BlockStrip(QWidget):
                 widths.append(label_fm.horizontalAdvance(item) + 6)
         return widths
 
+    def _fit_unit(self, width: float, height: float, gaps: float) -> float:
+        """The largest cell size (px) at the current label size for which everything fits."""
+        line = QFontMetricsF(self._label_font()).height()
+        max_rows = max((b.values.shape[0] for b in self.blocks()), default=1)
+        avail_h = max(4.0, height - (1 + self._n_label_lines()) * line - 3 * _BAR_PX - 8)
+        lo, hi = 0.5, max(0.5, min(_MAX_CELL_PX, avail_h / max_rows))
+        if sum(self._slot_widths(hi)) + gaps <= width:
+            return hi
+        # A slot is at least as wide as its labels, so bisect rather than divide.
+        for _ in range(25):
+            mid = 0.5 * (lo + hi)
+            if sum(self._slot_widths(mid)) + gaps <= width:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
     def _relayout(self) -> None:
         self._placed = []
         self._operators = []
@@ -233,34 +252,26 @@ class BlockStrip(QWidget):
             return
         width, height = float(self.width()), float(self.height())
         gaps = _GAP_PX * (len(self._items) + 1)
-        # Smaller labels when the full-size ones alone would not leave room for the cells.
-        for scale in (1.0, 0.9, 0.8, 0.7):
+        # Labels shrink (down to half size, never below 7 pt) only when that buys the cells
+        # real room: take the largest label size whose cells are at least 12 px, or nearly
+        # as big as the smallest labels would allow.
+        fits = []
+        for scale in _LABEL_SCALES:
             self._font_scale = scale
-            if sum(self._slot_widths(0.0)) + gaps <= width:
-                break
+            fits.append((scale, self._fit_unit(width, height, gaps)))
+        best = fits[-1][1]
+        scale, unit = next(((sc, u) for sc, u in fits if u >= min(12.0, 0.8 * best)), fits[-1])
+        self._font_scale = scale
         fm = QFontMetricsF(self._label_font())
         line = fm.height()
-        blocks = self.blocks()
-        max_rows = max((b.values.shape[0] for b in blocks), default=1)
-        avail_h = max(4.0, height - (1 + self._n_label_lines()) * line - 3 * _BAR_PX - 8)
-        # The widest unit for which every slot still fits: bisect, since a slot is at least
-        # as wide as its labels.
-        lo, hi = 0.5, min(_MAX_CELL_PX, avail_h / max_rows)
-        if sum(self._slot_widths(hi)) + gaps <= width:
-            unit = hi
-        else:
-            for _ in range(30):
-                mid = 0.5 * (lo + hi)
-                if sum(self._slot_widths(mid)) + gaps <= width:
-                    lo = mid
-                else:
-                    hi = mid
-            unit = lo
+        max_rows = max((b.values.shape[0] for b in self.blocks()), default=1)
         self._unit = unit
         widths = self._slot_widths(unit)
         total = sum(widths) + gaps
         x = max(_GAP_PX, (width - total) / 2 + _GAP_PX)
-        grid_mid = line + _BAR_PX + 4 + max_rows * unit / 2
+        content = (1 + self._n_label_lines()) * line + 3 * _BAR_PX + 8 + max_rows * unit
+        top = max(0.0, (height - content) / 2)
+        grid_mid = top + line + _BAR_PX + 4 + max_rows * unit / 2
         for item, w in zip(self._items, widths, strict=True):
             if isinstance(item, Block):
                 rows, cols = item.values.shape
