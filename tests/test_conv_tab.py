@@ -292,8 +292,9 @@ def test_image_mode_filters_the_sample_picture(tab):
     np.testing.assert_allclose(filtered[1:11, 101:111], patch, atol=1e-9)
     assert pooled.shape == (filtered.shape[0] // 2, filtered.shape[1] // 2)
     np.testing.assert_allclose(pooled[0, 0], filtered[:2, :2].mean())
-    shown = tab._image_items[1].image
-    np.testing.assert_array_equal(shown, filtered)
+    shown = tab._image_items[1].image.astype(float)
+    low, high = filtered.min(), filtered.max()
+    np.testing.assert_allclose(shown, np.floor((filtered - low) / (high - low) * 255), atol=1)
     # editing the kernel updates the picture
     tab.image_kernel_grid.set_cell_text(1, 1, "1")
     _, filtered2, _ = tab.image_arrays()
@@ -375,3 +376,35 @@ def test_exports(tab):
     assert "-12.5" in md
     tab.set_presentation(True)
     tab.set_presentation(False)
+
+
+def test_extreme_values_give_a_reason_not_inf(tab, qtbot):
+    assert tab.set_input_cell(0, 0, "1e300")
+    assert tab.set_kernel_cell(1, 1, "1e300")  # kernel centre lands on input (0, 0)
+    assert "too large" in tab.output_grid.message()
+    assert "inf" not in tab.explain_label.text()
+    assert tab.set_kernel_cell(1, 1, "0")  # back to normal
+    assert tab.output_grid.message() == ""
+    tab.load_preset(PRESET_IMAGE)
+    tab.image_kernel_grid.set_cell_text(0, 0, "1e-320")  # a denormal weight
+    for r in range(3):
+        for c in range(3):
+            tab.image_kernel_grid.set_cell_text(r, c, "1e-320")
+    tab.image_view.repaint()  # paints without a numpy warning (warnings are errors here)
+    assert tab.image_arrays()[1] is not None
+
+
+def test_solver_controls(tab):
+    tab.solve_for_box.setCurrentIndex(tab.solve_for_box.findData("stride"))
+    tab.solver_other_box.setValue(0)
+    tab.solver_n_box.setValue(6)
+    tab.solver_f_box.setValue(2)
+    tab.solver_out_box.setValue(3)
+    assert "stride 2 works" in tab.solver_label.text()
+    tab.solve_for_box.setCurrentIndex(tab.solve_for_box.findData("padding"))
+    assert tab.settings().solver_other == 1  # a given stride is at least 1
+    assert "padding" in tab.solver_label.text()
+    tab.load_preset(PRESET_FLOOR)
+    tab.solver_use_button.click()
+    s = tab.settings()
+    assert (s.solver_n, s.solver_f, s.solver_other, s.solver_out) == (5, 2, 0, 2)

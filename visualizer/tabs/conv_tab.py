@@ -485,6 +485,10 @@ class ConvTab(TopicTab):
         with QSignalBlocker(self.kernel_preset_box):
             self.kernel_preset_box.setCurrentText(s.kernel_preset)
         self.solver_other_label.setText("s" if s.solve_for == "padding" else "p")
+        with QSignalBlocker(self.solver_other_box):
+            # a stride is at least 1, a padding at least 0
+            self.solver_other_box.setMinimum(1 if s.solve_for == "padding" else 0)
+            self.solver_other_box.setValue(s.solver_other)
         self.stack.setCurrentIndex(1 if s.view == "image" else 0)
         self.play_controls.setVisible(s.view != "image")
 
@@ -703,14 +707,13 @@ class ConvTab(TopicTab):
 
     def _render_solver(self) -> None:
         s = self._settings
-        if s.solve_for == "padding":
-            _, works, text = conv.explain_solve_padding(
-                s.solver_n, s.solver_f, s.solver_other, s.solver_out
-            )
-        else:
-            _, works, text = conv.explain_solve_stride(
-                s.solver_n, s.solver_f, s.solver_other, s.solver_out
-            )
+        explain = (
+            conv.explain_solve_padding if s.solve_for == "padding" else conv.explain_solve_stride
+        )
+        try:
+            _, works, text = explain(s.solver_n, s.solver_f, s.solver_other, s.solver_out)
+        except ValueError as exc:  # e.g. a stride of 0 typed into the solver
+            works, text = False, str(exc)
         color = OK_COLOR if works else ERROR_COLOR
         self.solver_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
 
@@ -880,10 +883,7 @@ class ConvTab(TopicTab):
             if array is None:
                 item.clear()
             else:
-                low, high = float(array.min()), float(array.max())
-                if high <= low:
-                    high = low + 1.0  # a flat image: show it mid-grey, not as an error
-                item.setImage(array, levels=(low, high), autoLevels=False)
+                item.setImage(_gray_levels(array), levels=(0, 255), autoLevels=False)
                 title = f"{title} ({array.shape[1]}x{array.shape[0]})"
             label.setText(html.escape(title), size=f"{self._label_point_size():.0f}pt")
         for box in self._image_boxes:
@@ -991,11 +991,14 @@ class ConvTab(TopicTab):
         )
 
     def _on_solver_changed(self, *_args: Any) -> None:
+        solve_for = self.solve_for_box.currentData()
+        other = self.solver_other_box.value()
         self._change(
-            solve_for=self.solve_for_box.currentData(),
+            solve_for=solve_for,
             solver_n=self.solver_n_box.value(),
             solver_f=self.solver_f_box.value(),
-            solver_other=self.solver_other_box.value(),
+            # the given stride (when solving for padding) is at least 1
+            solver_other=max(other, 1) if solve_for == "padding" else other,
             solver_out=self.solver_out_box.value(),
         )
 
@@ -1343,6 +1346,21 @@ def _resized(grid: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return out
 
 
+def _gray_levels(array: np.ndarray) -> np.ndarray:
+    """Display scaling: smallest value black, largest white, as 0..255 bytes.
+
+    Done here rather than by pyqtgraph's level mapping, which divides by the value range and
+    overflows (with a warning) for ranges near the smallest float, e.g. a 1e-320 kernel.
+    """
+    low, high = float(array.min()), float(array.max())
+    with np.errstate(all="ignore"):
+        span = high - low
+        if not np.isfinite(span) or span <= 0:
+            return np.full(array.shape, 128, dtype=np.uint8)  # flat: mid-grey, not an error
+        scaled = (array - low) / span * 255.0
+    return np.nan_to_num(np.clip(scaled, 0, 255), nan=128.0).astype(np.uint8)
+
+
 def _markdown_grid(grid: np.ndarray) -> list[str]:
     cols = grid.shape[1]
     lines = ["| " + " | ".join(f"c{j + 1}" for j in range(cols)) + " |"]
@@ -1411,6 +1429,8 @@ def _settings_from_state(state: Any) -> ConvSettings:
     ):
         raise ValueError("The saved solver settings must be four whole numbers n, f, p or s, out.")
     s.solver_n, s.solver_f, s.solver_other, s.solver_out = solver
+    if s.solve_for == "padding" and s.solver_other < 1:
+        raise ValueError("The saved solver stride must be at least 1.")
     path = state.get("picture_path")
     if path is not None and not isinstance(path, str):
         raise ValueError("The saved picture path must be text.")
