@@ -408,3 +408,26 @@ def test_solver_controls(tab):
     tab.solver_use_button.click()
     s = tab.settings()
     assert (s.solver_n, s.solver_f, s.solver_other, s.solver_out) == (5, 2, 0, 2)
+
+
+def test_arrow_keys_move_the_cell_not_the_animation(qtbot):
+    from visualizer.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentIndex(3)
+    tab = window.tabs.widget(3)
+    assert isinstance(tab, ConvTab)
+    grid = tab.input_grid
+    qtbot.waitUntil(grid.isVisible)
+    QTest.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell_center(1, 1))
+    frame = tab.play_controls.frame()
+    QTest.keyClick(grid, Qt.Key.Key_Right)
+    assert grid.selected_cell() == (1, 2)
+    assert tab.play_controls.frame() == frame
+    QTest.keyClicks(grid, "4")
+    QTest.keyClick(grid._editor, Qt.Key.Key_Return)
+    assert tab.settings().input[0, 1] == 4

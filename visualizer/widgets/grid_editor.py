@@ -638,6 +638,20 @@ class GridWidget(QWidget):
             return
         super().keyPressEvent(event)
 
+    def event(self, event) -> bool:
+        # Arrow keys, Space and typed characters belong to the selected cell, not to the
+        # window's animation shortcuts (Left/Right/Space/Home) while a cell is selected.
+        if (
+            event.type() == event.Type.ShortcutOverride
+            and self._editable
+            and self._selected is not None
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def focusNextPrevChild(self, next: bool) -> bool:
         # Tab moves between cells while one is selected, as in a spreadsheet.
         if self._editable and self._selected is not None and self.hasFocus():
