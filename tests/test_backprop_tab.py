@@ -348,3 +348,26 @@ def test_tab_in_the_window(qtbot):
     assert isinstance(tab, BackpropTab) and tab.key == "backprop"
     tab.n_spin.setValue(6)
     assert tab.forward_strip.block("x").values.shape == (1, 6)
+
+
+def test_a_failing_gradient_is_marked_clearly(tab):
+    from dataclasses import replace
+
+    tab.checks = [replace(tab.checks[0], max_rel_error=3e-4, passed=False), *tab.checks[1:]]
+    tab._render_checks()
+    assert tab.check_table.item(0, 2).text() == "3.0e-04"
+    assert tab.check_table.item(0, 4).text().startswith("✗ ABOVE 1e-06")
+    assert tab.check_table.item(1, 4).text().startswith("✓")
+
+
+def test_heatmap_colours_are_signed_and_grey_when_not_finite():
+    from visualizer.widgets.backprop_blocks import cell_text, heatmap_rgb
+
+    rgb = heatmap_rgb(np.array([[2.0, -2.0, 0.0, np.inf]]))
+    blue, vermilion, white, grey = (tuple(int(v) for v in rgb[0, c]) for c in range(4))
+    assert white == (255, 255, 255)
+    assert blue[2] > blue[0] and vermilion[0] > vermilion[2]
+    assert grey[0] == grey[1] == grey[2] < 200
+    assert [cell_text(v) for v in (0.0, 0.126, -3.4, 12.34, 0.006, -1000.0, np.nan)] == [
+        "0", "0.13", "-3.40", "12.3", "6e-3", "-1e3", "n/a",
+    ]  # fmt: skip

@@ -665,6 +665,11 @@ def _chain_note(
         "slope_row": "a(1−a) is 1×M and fits only because M = 1",
         "no_diag": "leaving the diagonal out keeps every shape valid",
     }[variant]
+    if result.shape == grads["dE_dx"].shape and deviation is not None and deviation == 0.0:
+        return (
+            f"Every inner dimension matches ({why}), and for these numbers the values happen "
+            "to agree too (every term is 0 here); with other values they would differ."
+        )
     if result.shape != grads["dE_dx"].shape:
         got = shape_text(result.shape)
         return f"Every inner dimension matches ({why}), but the result is {got}, not 1×N."

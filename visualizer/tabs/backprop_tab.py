@@ -863,7 +863,7 @@ class BackpropTab(TopicTab):
         QTimer.singleShot(0, self._arrange_controls)
         for strip in (self.forward_strip, self.backward_strip, self.params_strip,
                       self.shortcut_strip):  # fmt: skip
-            strip.set_items(strip._items, strip._group)
+            strip.refresh()
 
     def table_csv(self) -> str:
         errors = {GRADIENT_LABELS[c.name]: c for c in self.checks}

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -127,6 +127,7 @@ class BlockStrip(QWidget):
         self._selected: tuple[str, int, int] | None = None
         self._explain: Callable[[str, int, int], str] | None = None
         self._numbers_shown = False
+        self._images: dict[int, QImage] = {}
         self._font_scale = 1.0
         self._unit = 1.0
         self._cell_font = QFont(self.font())
@@ -138,10 +139,27 @@ class BlockStrip(QWidget):
     def set_items(self, items: list[Block | str], group: tuple[str, str] | None = None) -> None:
         """Blocks and operator strings in reading order; ``group`` = (first key, last key)
         of a run of blocks to shade (the factors already multiplied)."""
+        self._images = {}
         self._items = list(items)
         self._group = group
         self._relayout()
         self.update()
+
+    def refresh(self) -> None:
+        """Lay out again (after a font change, e.g. presentation mode) and repaint."""
+        self._relayout()
+        self.update()
+
+    def _image(self, block: Block) -> QImage:
+        """The block's heatmap, one pixel per cell (cached until the next ``set_items``)."""
+        image = self._images.get(id(block))
+        if image is None:
+            rgb = heatmap_rgb(block.values)
+            rows, cols = rgb.shape[:2]
+            image = QImage(rgb.tobytes(), cols, rows, 3 * cols, QImage.Format.Format_RGB888)
+            image = image.copy()  # own the pixels: the bytes object is temporary
+            self._images[id(block)] = image
+        return image
 
     def set_explainer(self, explain: Callable[[str, int, int], str] | None) -> None:
         """``explain(key, row, col)`` gives the tooltip text of a cell."""
@@ -338,17 +356,9 @@ class BlockStrip(QWidget):
         finite = np.isfinite(values)
         scale = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
         painter.setOpacity(0.35 if block.faded else 1.0)
-        pos_c, neg_c = QColor(POSITIVE_COLOR), QColor(NEGATIVE_COLOR)
-        for r in range(rows):
-            for c in range(cols):
-                v = values[r, c]
-                rect = QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit)
-                if not finite[r, c]:
-                    painter.fillRect(rect, NONFINITE_COLOR)
-                    continue
-                t = _COLOR_STRENGTH * (abs(v) / scale if scale > 0 else 0.0)
-                base = pos_c if v >= 0 else neg_c
-                painter.fillRect(rect, _mix(base, t))
+        # One image per block, scaled without smoothing: a 64×64 Jacobian is one draw call.
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(grid, self._image(block))
         # Cell borders only when cells are big enough for them not to swamp the colours.
         if unit >= 6:
             painter.setPen(QPen(QColor("#bdbdbd"), 1))
@@ -442,13 +452,21 @@ class BlockStrip(QWidget):
         super().mouseDoubleClickEvent(event)
 
 
-def _mix(color: QColor, t: float) -> QBrush:
-    """White mixed with ``color`` by ``t`` in [0, 1]."""
-    t = min(max(t, 0.0), 1.0)
-    return QBrush(
-        QColor(
-            round(255 + (color.red() - 255) * t),
-            round(255 + (color.green() - 255) * t),
-            round(255 + (color.blue() - 255) * t),
-        )
-    )
+def heatmap_rgb(values: np.ndarray) -> np.ndarray:
+    """Signed heatmap colours (rows, cols, 3) uint8: white at 0, blue positive, vermilion
+    negative, scaled to the largest finite magnitude; grey where a value is not finite."""
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    scale = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
+    t = np.zeros(values.shape)
+    if scale > 0:
+        t[finite] = _COLOR_STRENGTH * np.abs(values[finite]) / scale
+    pos = QColor(POSITIVE_COLOR)
+    neg = QColor(NEGATIVE_COLOR)
+    pos_rgb = np.array([pos.red(), pos.green(), pos.blue()], dtype=float)
+    neg_rgb = np.array([neg.red(), neg.green(), neg.blue()], dtype=float)
+    base = np.where((values >= 0)[..., None] | ~finite[..., None], pos_rgb, neg_rgb)
+    rgb = 255.0 + (base - 255.0) * t[..., None]
+    grey = NONFINITE_COLOR
+    rgb[~finite] = (grey.red(), grey.green(), grey.blue())
+    return np.ascontiguousarray(np.round(rgb).astype(np.uint8))
