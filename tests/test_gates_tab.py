@@ -313,6 +313,7 @@ def test_state_round_trip_with_training_frame(tab, qtbot):
     tab.train_button.click()
     tab.play_controls.pause()
     tab.play_controls.set_frame(37)
+    tab.target_box.setCurrentText("XNOR")  # judged against another gate after training
     state = tab.state()
     json.dumps(state)
     other = GatesTab()

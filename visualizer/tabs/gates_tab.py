@@ -968,6 +968,7 @@ class GatesTab(TopicTab):
             self._start_run(checked["run"], checked["frame"])
             # The run decides the network shown; restore the user's selection on top.
             self._activation = checked["activation"]
+            self._target = checked["target"]
             self._inputs = checked["inputs"]
             if self._valid_selection(checked["selected_node"], checked["selected_param"]):
                 self._selected_node = checked["selected_node"]
