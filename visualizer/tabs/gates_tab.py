@@ -696,9 +696,14 @@ class GatesTab(TopicTab):
 
     def _render_diagnosis(self, diagnosis) -> None:
         lines = [r.reason for r in diagnosis.rows if not r.ok or r.fragile]
-        colour = OK_COLOR if diagnosis.ok and not diagnosis.fragile_rows else ERROR_COLOR
+        # Darker shades on a light background, lighter ones on the dark theme's.
+        dark = self.diagnosis_text.palette().base().color().lightness() < 128
+        ok_c, bad_c, warn_c = (
+            ("#81c784", "#ff8a80", "#ffcc80") if dark else (OK_COLOR, ERROR_COLOR, "#8a5a00")
+        )
+        colour = ok_c if diagnosis.ok and not diagnosis.fragile_rows else bad_c
         if diagnosis.ok and diagnosis.fragile_rows:
-            colour = "#8a5a00"
+            colour = warn_c
         esc = html.escape
         parts = [f"<p style='color:{colour}; font-weight:bold'>{esc(diagnosis.summary)}</p>"]
         for line in lines:
