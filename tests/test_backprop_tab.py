@@ -371,3 +371,19 @@ def test_heatmap_colours_are_signed_and_grey_when_not_finite():
     assert [cell_text(v) for v in (0.0, 0.126, -3.4, 12.34, 0.006, -1000.0, np.nan)] == [
         "0", "0.13", "-3.40", "12.3", "6e-3", "-1e3", "n/a",
     ]  # fmt: skip
+
+
+def test_thin_vectors_can_still_be_hovered(tab, qtbot):
+    tab.load_preset("Large: N = M = K = 32")
+    strip = tab.forward_strip
+    rect = strip.cell_rect("x", 0, 5)
+    assert rect.height() < 8
+    near = rect.center() + type(rect.center())(0, 4)  # a few pixels below the thin row
+    assert strip.cell_at(near) == ("x", 0, 5)
+
+
+def test_the_value_field_follows_the_selected_cell(tab):
+    tab.select_cell("W2", 2, 1)
+    assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=0).W2[2, 1]
+    tab.new_values_button.click()
+    assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=1).W2[2, 1]

@@ -495,6 +495,10 @@ class BackpropTab(TopicTab):
             ]
         )  # fmt: skip
         self.forward_strip.set_selected(self._selected)
+        if self._selected and self._selected[0] in EDITABLE:
+            # Keep the field showing the selected cell's value (new seed, new sizes...).
+            name, i, j = self._selected
+            self.value_field.setValue(float(getattr(self.problem, name)[i, j]))
         self.params_strip.set_items(
             [
                 self._block("dE_dW1", "dE/dW1 = xᵀ·dE/df1", g["dE_dW1"]),
@@ -707,6 +711,10 @@ class BackpropTab(TopicTab):
         """Select a forward-chain cell; x, W1, b1, W2 and b2 cells can then be typed into."""
         self._selected = (key, i, j)
         self.forward_strip.set_selected(self._selected)
+        if self._selected and self._selected[0] in EDITABLE:
+            # Keep the field showing the selected cell's value (new seed, new sizes...).
+            name, i, j = self._selected
+            self.value_field.setValue(float(getattr(self.problem, name)[i, j]))
         self.inspector_label.setText(self._explain_forward(key, i, j))
         if key in EDITABLE:
             value = float(getattr(self.problem, key)[i, j])

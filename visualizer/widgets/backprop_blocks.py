@@ -37,6 +37,7 @@ from visualizer.widgets.plot_style import ERROR_COLOR, NEGATIVE_COLOR, POSITIVE_
 # How far towards the full palette colour the largest magnitude goes: keeps black text legible.
 _COLOR_STRENGTH = 0.75
 _MAX_CELL_PX = 56.0
+_MIN_HIT_PX = 12.0
 _LABEL_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 _GAP_PX = 6.0
 _BAR_PX = 5.0
@@ -199,10 +200,15 @@ class BlockStrip(QWidget):
 
     def cell_at(self, pos: QPointF) -> tuple[str, int, int] | None:
         for placed in self._placed:
-            if placed.grid.contains(pos):
+            # A 1×32 vector at 3 px per cell is a thin line: accept the mouse a little off it.
+            grid = placed.grid
+            pad_y = max(0.0, (_MIN_HIT_PX - grid.height()) / 2)
+            pad_x = max(0.0, (_MIN_HIT_PX - grid.width()) / 2)
+            if grid.adjusted(-pad_x, -pad_y, pad_x, pad_y).contains(pos):
                 rows, cols = placed.block.values.shape
-                col = min(int((pos.x() - placed.grid.left()) / self._unit), cols - 1)
-                row = min(int((pos.y() - placed.grid.top()) / self._unit), rows - 1)
+                col = int((pos.x() - grid.left()) / self._unit)
+                row = int((pos.y() - grid.top()) / self._unit)
+                col, row = min(max(col, 0), cols - 1), min(max(row, 0), rows - 1)
                 return placed.block.key, row, col
         return None
 
