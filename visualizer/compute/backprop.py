@@ -547,8 +547,9 @@ class ChainStep:
         if self.inner_match:
             res = shape_text(self.result_shape or ())
             return (
-                f"[{ls}] · [{rs}]: inner dimensions {self.left_shape[1]} = "
-                f"{self.right_shape[0]} match, giving [{res}]."
+                f"{self.left_name} [{lsym} = {ls}] · {self.right_name} [{rsym} = {rs}]: "
+                f"inner dimensions {self.left_shape[1]} = {self.right_shape[0]} match, "
+                f"giving [{res}]."
             )
         return (
             f"Cannot multiply {self.left_name} [{lsym} = {ls}] by {self.right_name} "

@@ -889,6 +889,12 @@ class BackpropTab(TopicTab):
     def worked_solution_markdown(self) -> str:
         s, g, p = self._settings, self.grads, self.problem
         fmt = lambda a: "[" + ", ".join(_num(float(v), 4) for v in np.ravel(a)) + "]"  # noqa: E731
+
+        def matrix(a: np.ndarray) -> str:
+            if max(a.shape) > 8:
+                return "(too large to write out; see the tab)"
+            return "[" + "; ".join(fmt(row)[1:-1] for row in a) + "]"
+
         lines = [
             f"# Exercise 3: backprop shapes (N = {s.N}, M = {s.M}, K = {s.K}, seed {s.seed})",
             "",
@@ -906,7 +912,10 @@ class BackpropTab(TopicTab):
             f"- E = −ln o_{s.true_class + 1} = {_num(float(g['E'][0, 0]))}",
             "",
             "## a) dE/df2",
-            f"dE/df2 = dE/do · do/df2 = [−y_k/o_k] (diag(o) − oᵀo) = o − y = {fmt(g['dE_df2'])}",
+            f"- dE/do = −y / o = {fmt(g['dE_do'])} [1×K = {shape_text(g['dE_do'].shape)}]",
+            f"- do/df2 = diag(o) − oᵀo = {matrix(g['J_o_f2'])} [K×K = "
+            f"{shape_text(g['J_o_f2'].shape)}]",
+            f"- dE/df2 = dE/do · do/df2 = [−y_k/o_k] (diag(o) − oᵀo) = o − y = {fmt(g['dE_df2'])}",
             "",
             "## b) dE/dx as a chain of factors",
         ]
@@ -916,14 +925,15 @@ class BackpropTab(TopicTab):
             "",
             f"Result: {self.chain.note}",
             "",
-            f"dE/dx = {fmt(g['dE_dx'])}",
+            f"dE/dx = (o − y) W2ᵀ diag(a(1−a)) W1ᵀ = {fmt(g['dE_dx'])}",
             "",
             "Worked element: " + self.worked.text(digits=4, max_terms=64),
             "",
             "## Parameter gradients",
-            f"- dE/dW1 = xᵀ dE/df1 [{shape_text(g['dE_dW1'].shape)}]",
+            f"- dE/dW1 = xᵀ dE/df1 [N×M = {shape_text(g['dE_dW1'].shape)}] = {matrix(g['dE_dW1'])}",
             f"- dE/db1 = dE/df1 = {fmt(g['dE_db1'])}",
-            f"- dE/dW2 = aᵀ (o − y) [{shape_text(g['dE_dW2'].shape)}]",
+            f"- dE/dW2 = aᵀ (o − y) [M×K = {shape_text(g['dE_dW2'].shape)}] = "
+            f"{matrix(g['dE_dW2'])}",
             f"- dE/db2 = o − y = {fmt(g['dE_db2'])}",
             "",
             "## Gradient check (central differences)",
