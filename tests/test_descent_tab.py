@@ -108,8 +108,9 @@ def test_controls_drive_the_run(tab, qtbot):
         tx, ty = tab.trail_item.getData()
         np.testing.assert_allclose(tx, expected.x[: t + 1], rtol=1e-12)
         np.testing.assert_allclose(ty, gelu(expected.x[: t + 1]), rtol=1e-12)
-        cx, _ = tab.current_item.getData()
-        assert cx[0] == pytest.approx(expected.x[t], rel=1e-12)
+        cx, cy = tab.current_point()
+        assert cx == pytest.approx(expected.x[t], rel=1e-12)
+        assert cy == pytest.approx(gelu(expected.x[t]), rel=1e-12)
         # velocity column and the worked step follow the same numbers
         assert float(cell(tab, t, 4)) == pytest.approx(expected.velocity[t], rel=1e-6)
         assert f"x{t} = x{t - 1} - lr*(f'(x{t - 1}) + β*v{t})" in tab.worked_text()
@@ -122,15 +123,13 @@ def test_controls_drive_the_run(tab, qtbot):
     tab.rewind()
     assert tab.frame() == 0
     # the velocity arrow exists for momentum methods (v0 = 0: none at step 0), not for GD
-    assert not tab.velocity_line.isVisible()
+    assert tab.arrow_lengths()[1] is None
     tab.set_frame(3)
-    assert tab.velocity_line.isVisible()
-    vx, _ = tab.velocity_line.getData()
-    assert vx[1] - vx[0] == pytest.approx(-0.3 * expected.velocity[3], rel=1e-9)
-    gx, _ = tab.gradient_line.getData()
-    assert gx[1] - gx[0] == pytest.approx(-0.3 * expected.grad[3], rel=1e-9)
+    grad_dx, vel_dx = tab.arrow_lengths()
+    assert vel_dx == pytest.approx(-0.3 * expected.velocity[3], rel=1e-9)
+    assert grad_dx == pytest.approx(-0.3 * expected.grad[3], rel=1e-9)
     tab.method_box.setCurrentIndex(tab.method_box.findData("gd"))
-    assert not tab.velocity_line.isVisible()
+    assert tab.arrow_lengths()[1] is None
     assert not tab.beta_field.isEnabled()
 
 
@@ -153,8 +152,9 @@ def test_f_of_t_plot(tab):
     np.testing.assert_array_equal(t, [0, 1, 2, 3])
     np.testing.assert_allclose(fx[1:], REFERENCE["1b"][1], rtol=1e-12)
     tab.set_frame(1)
-    t, fx = tab.ft_item.getData()
-    assert list(t) == [0, 1]
+    marker = tab.ft_current.pos()
+    assert (marker.x(), marker.y()) == (1.0, pytest.approx(REFERENCE["1b"][1][0], rel=1e-12))
+    assert tab.ft_cursor.value() == 1.0
 
 
 def test_pin_runs_and_remove_one_by_one(tab, qtbot):

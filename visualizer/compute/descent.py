@@ -428,6 +428,20 @@ class Trajectory:
             step = -self.lr * float(g)
         return step if math.isfinite(step) else 0.0
 
+    def tangent(self, t: int, half_width: float) -> tuple[tuple[float, float], ...]:
+        """End points of the tangent at ``(x_t, f(x_t))``, ``half_width`` either side in x.
+
+        ``y = f(x_t) + f'(x_t) (x - x_t)``; a flat segment when the slope is not finite.
+        """
+        x = float(self.x[t])
+        y = float(self.fx[t]) if self.fx is not None else 0.0
+        g = float(self.grad[t])
+        with np.errstate(over="ignore", invalid="ignore"):
+            dy = g * half_width
+        if not (math.isfinite(dy) and math.isfinite(x) and math.isfinite(y)):
+            dy = 0.0
+        return (x - half_width, y - dy), (x + half_width, y + dy)
+
     def velocity_step(self, t: int) -> float | None:
         """``-lr * v_t``: the push the carried velocity gives (None for plain gd)."""
         if self.method not in MOMENTUM_METHODS:

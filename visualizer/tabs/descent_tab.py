@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGraphicsItem,
+    QGraphicsLineItem,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -46,7 +48,6 @@ from visualizer.compute import (
     DescentParams,
     Trajectory,
     classify_run,
-    format_number,
     run_descent,
     worked_solution,
     worked_step,
@@ -148,6 +149,10 @@ class DescentTab(TopicTab):
         self._show_derivative = False
         self._dragging = False
         self._drawn_objective = ""
+        self._labels_shown = -1
+        self._status_kind = ""
+        self._status_message = ""
+        self._t_axis = np.arange(1, dtype=float)
         self._built = False
         self._build_ui()
         self.load_preset(FIRST_PRESET)
@@ -256,12 +261,16 @@ class DescentTab(TopicTab):
         self.min_item = pg.ScatterPlotItem(symbol="star", brush=pg.mkBrush(HIGHLIGHT_COLOR))
         self.min_text = pg.TextItem(anchor=(0.5, -0.4), color="#7A4F00")
         self.trail_item = pg.PlotDataItem(name="current run")
-        self.current_item = pg.ScatterPlotItem()
-        self.gradient_line = pg.PlotDataItem()
+        # The current point is one spot at (0, 0) moved with setPos: far cheaper per frame
+        # than regenerating a scatter's data. Lines are plain QGraphicsLineItems for the same
+        # reason.
+        self.current_item = pg.ScatterPlotItem([0.0], [0.0])
+        self.gradient_line = QGraphicsLineItem()
         self.gradient_head = pg.ArrowItem(angle=0, headLen=14, tailLen=None, pen=None)
-        self.velocity_line = pg.PlotDataItem()
+        self.velocity_line = QGraphicsLineItem()
         self.velocity_head = pg.ArrowItem(angle=0, headLen=14, tailLen=None, pen=None)
-        self.tangent_item = pg.PlotDataItem()
+        self.tangent_item = QGraphicsLineItem()
+        self._arrow_angles: dict[int, float] = {}
         self.x0_handle = pg.TargetItem(
             size=16, symbol="o", movable=True, pen=pg.mkPen(CURRENT_COLOR, width=2)
         )
@@ -270,12 +279,12 @@ class DescentTab(TopicTab):
         self.number_items: list[pg.TextItem] = []
         plot.addItem(self.curve_item)
         plot.addItem(self.derivative_item)
-        plot.addItem(self.tangent_item)
+        plot.addItem(self.tangent_item, ignoreBounds=True)
         plot.addItem(self.min_item)
         plot.addItem(self.min_text)
         plot.addItem(self.trail_item)
         for item in (self.gradient_line, self.velocity_line):
-            plot.addItem(item)
+            plot.addItem(item, ignoreBounds=True)
         plot.addItem(self.gradient_head)
         plot.addItem(self.velocity_head)
         plot.addItem(self.current_item)
@@ -302,16 +311,25 @@ class DescentTab(TopicTab):
         ft.setMenuEnabled(False)
         ft.getAxis("left").enableAutoSIPrefix(False)
         ft.getAxis("bottom").enableAutoSIPrefix(False)
-        self.ft_full_item = pg.PlotDataItem()
+        # The whole run is drawn once per run; a frame only moves the marker and the cursor.
         self.ft_item = pg.PlotDataItem()
-        self.ft_current = pg.ScatterPlotItem()
-        for item in (self.ft_full_item, self.ft_item):
+        self.ft_cursor = pg.InfiniteLine(angle=90, movable=False)
+        self.ft_current = pg.ScatterPlotItem([0.0], [0.0])
+        for item in (self.ft_item,):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
-        ft.addItem(self.ft_full_item)
+        ft.addItem(self.ft_cursor, ignoreBounds=True)
         ft.addItem(self.ft_item)
         ft.addItem(self.ft_current)
         self.ft_current.setZValue(10)
+        # Curves that do not change from frame to frame are repainted from a cached pixmap.
+        for item in (self.curve_item, self.derivative_item, self.ft_item):
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # Axes are re-rendered only when their range changes; a frame that merely moves the
+        # point then repaints them from a cached pixmap instead of redrawing every label.
+        for plot_item in (plot, ft):
+            for name in ("left", "bottom"):
+                plot_item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def _build_controls(self) -> None:
         self.preset_box = QComboBox()
@@ -532,6 +550,9 @@ class DescentTab(TopicTab):
         ft_item = pg.PlotDataItem(pen=pen, symbol="s", symbolBrush=brush, symbolPen=None)
         ft_item.setDownsampling(auto=True, method="peak")
         ft_item.setClipToView(True)
+        for item in (curve_item, ft_item):
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve_plot.addItem(curve_item)
         self.ft_plot.addItem(ft_item)
         row = PinnedRunRow(
@@ -542,6 +563,7 @@ class DescentTab(TopicTab):
         self.pins_layout.insertWidget(self.pins_layout.count() - 1, row)
         self._pins.append(pin)
         self._render_pin(pin)
+        self._update_ft_range()
         self._sync_pins_visibility()
         self.statusMessage.emit(f"Pinned run: {label}")
         self.stateChanged.emit()
@@ -559,6 +581,7 @@ class DescentTab(TopicTab):
         self.legend.removeItem(pin.curve_item)
         pin.row.setParent(None)
         pin.row.deleteLater()
+        self._update_ft_range()
         self._sync_pins_visibility()
         self.stateChanged.emit()
 
@@ -854,7 +877,7 @@ class DescentTab(TopicTab):
         self.min_item.setSize(ms * 2.0)
         self.min_item.setPen(pg.mkPen("#7A4F00", width=1))
         self.tangent_item.setPen(
-            pg.mkPen(GRADIENT_COLOR, width=max(1.0, lw * 0.6), style=Qt.PenStyle.DotLine)
+            pg.mkPen(GRADIENT_COLOR, width=max(1.0, lw * 0.6), style=Qt.PenStyle.DashLine)
         )
         for line, head, color in (
             (self.gradient_line, self.gradient_head, GRADIENT_COLOR),
@@ -862,7 +885,8 @@ class DescentTab(TopicTab):
         ):
             line.setPen(pg.mkPen(color, width=lw * 1.25))
             head.setStyle(brush=pg.mkBrush(color), pen=pg.mkPen(color), headLen=ms * 1.6)
-        self.ft_full_item.setPen(pg.mkPen("#B0B0B0", width=lw * 0.75))
+        self._arrow_angles.clear()
+        self.ft_cursor.setPen(pg.mkPen("#9A9A9A", width=1.5, style=Qt.PenStyle.DashLine))
         self.ft_item.setPen(pg.mkPen(CURRENT_COLOR, width=lw))
         self.ft_item.setSymbol("o")
         self.ft_item.setSymbolSize(ms * 0.7)
@@ -878,6 +902,10 @@ class DescentTab(TopicTab):
             text.setFont(small)
         self.min_text.setFont(small)
         self.worked_label.setFont(self._mono_font())
+        # Two lines, always: a status that changes length must not re-layout the plots.
+        status_font = QFont(font)
+        status_font.setBold(True)
+        self.status_label.setFixedHeight(2 * QFontMetrics(status_font).lineSpacing() + 4)
         self.x0_handle.setPen(pg.mkPen(CURRENT_COLOR, width=2))
 
     def _plot_font(self) -> QFont:
@@ -933,10 +961,19 @@ class DescentTab(TopicTab):
         self.table_model.set_run(traj, obj.short)
         self._fit_table_columns()
         n = traj.last_valid + 1
-        t_axis = np.arange(n, dtype=float)
+        self._t_axis = np.arange(traj.steps + 1, dtype=float)
         fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
         ok = np.isfinite(fx)
-        self.ft_full_item.setData(t_axis[ok], fx[ok])
+        self.ft_item.setData(self._t_axis[:n][ok], fx[ok])
+        all_fx = traj.fx if traj.fx is not None else np.zeros(traj.steps + 1)
+        for k, text in enumerate(self.number_items):
+            if k < n:
+                text.setText(str(k))
+                text.setPos(float(traj.x[k]), float(all_fx[k]))
+                # Alternate above / below so close iterates do not print on top of each other.
+                text.setAnchor((0.5, 1.3) if k % 2 == 0 else (0.5, -0.3))
+        self._labels_shown = -1
+        self._update_ft_range()
         self.ft_item.setSymbol("o" if n <= 200 else None)
         self.trail_item.setSymbol("o" if n <= 200 else None)
         self.legend.removeItem(self.trail_item)
@@ -958,6 +995,21 @@ class DescentTab(TopicTab):
             texts += [model.data(model.index(r, col)) or "" for r in sample]
             widest = max(fm.horizontalAdvance(t) for t in texts)
             self.table.setColumnWidth(col, widest + 12)
+
+    def _update_ft_range(self) -> None:
+        """Fix the f(x_t) plot to all shown runs once per run, so frames never re-range it."""
+        runs = [self._traj] + [
+            p.trajectory for p in self._pins if p.params.objective == self._params.objective
+        ]
+        t_max = max(r.steps for r in runs)
+        values = [r.fx[: r.last_valid + 1] for r in runs if r.fx is not None]
+        fx = np.concatenate(values) if values else np.zeros(1)
+        fx = fx[np.isfinite(fx)]
+        lo, hi = (float(fx.min()), float(fx.max())) if fx.size else (-1.0, 1.0)
+        if not hi > lo:
+            lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
+        vb = self.ft_plot.getPlotItem().getViewBox()
+        vb.setRange(xRange=(0, max(t_max, 1)), yRange=(lo, hi), padding=0.06)
 
     def _update_view(self, obj, traj: Trajectory, *, reset: bool) -> None:
         vb = self.curve_plot.getPlotItem().getViewBox()
@@ -1028,41 +1080,52 @@ class DescentTab(TopicTab):
         idx = _decimated(n)
         self.trail_item.setData(traj.x[:n][idx], fx[:n][idx])
         xt, ft = float(traj.x[shown]), float(fx[shown])
-        self.current_item.setData([xt], [ft])
-        self.ft_item.setData(np.arange(n, dtype=float), fx[:n])
-        self.ft_current.setData([float(shown)], [ft])
+        self.current_item.setPos(xt, ft)
+        self.ft_current.setPos(float(shown), ft)
+        self.ft_cursor.setPos(float(shown))
 
-        for k, text in enumerate(self.number_items):
-            if k < n:
-                text.setText(str(k))
-                text.setPos(float(traj.x[k]), float(fx[k]))
-                # Alternate above / below so close iterates do not print on top of each other.
-                text.setAnchor((0.5, 1.3) if k % 2 == 0 else (0.5, -0.3))
-                text.setVisible(True)
-            else:
-                text.setVisible(False)
+        # The labels were placed once per run; a frame only shows or hides some of them.
+        labelled = min(n, len(self.number_items))
+        if labelled != self._labels_shown:
+            for k, text in enumerate(self.number_items):
+                text.setVisible(k < labelled)
+            self._labels_shown = labelled
 
         self._render_arrows(traj, shown, xt, ft, obj)
         self.table_model.set_current_row(t)
-        self.table.scrollTo(self.table_model.index(min(t, self.table_model.rowCount() - 1), 0))
+        self._scroll_table_to(t)
 
         status = classify_run(traj, upto=t, x_range=obj.x_range)
         self.status_label.setText(f"Step {t} of {traj.steps}.  {status.message}")
-        self.status_label.setStyleSheet(
-            f"color: {STATUS_COLORS.get(status.kind, '#333333')}; font-weight: bold;"
-        )
+        if status.kind != self._status_kind:
+            # Style sheets are costly to re-apply: only when the colour really changes.
+            self._status_kind = status.kind
+            self.status_label.setStyleSheet(
+                f"color: {STATUS_COLORS.get(status.kind, '#333333')}; font-weight: bold;"
+            )
         self.worked_label.setText("\n".join(worked_step(traj, t, obj.short)))
-        self.statusMessage.emit(status.message)
+        if status.message != self._status_message:
+            self._status_message = status.message
+            self.statusMessage.emit(status.message)
+
+    def _scroll_table_to(self, row: int) -> None:
+        # Scrolling repaints the whole table: only scroll when the row has left the view, and
+        # then put it in the middle, so playback scrolls once per half page, not every step.
+        index = self.table_model.index(min(row, self.table_model.rowCount() - 1), 0)
+        rect = self.table.visualRect(index)
+        viewport = self.table.viewport().rect()
+        if rect.isValid() and viewport.contains(rect):
+            return
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _render_arrows(self, traj: Trajectory, t: int, xt: float, ft: float, obj) -> None:
         vb = self.curve_plot.getPlotItem().getViewBox()
         (x_lo, x_hi), (y_lo, y_hi) = vb.viewRange()
         height = y_hi - y_lo
         width = x_hi - x_lo
-        g = float(traj.grad[t]) if math.isfinite(float(traj.grad[t])) else 0.0
         # Tangent: a short segment with the slope f'(x_t), 10% of the view wide.
-        half = 0.05 * width
-        self.tangent_item.setData([xt - half, xt + half], [ft - g * half, ft + g * half])
+        (x1, y1), (x2, y2) = traj.tangent(t, 0.05 * width)
+        self.tangent_item.setLine(x1, y1, x2, y2)
         grad_dx = traj.gradient_step(t)
         self._set_arrow(self.gradient_line, self.gradient_head, xt, ft, grad_dx, width)
         vel_dx = traj.velocity_step(t)
@@ -1072,10 +1135,8 @@ class DescentTab(TopicTab):
         else:
             y = ft - 0.06 * height
             self._set_arrow(self.velocity_line, self.velocity_head, xt, y, vel_dx, width)
-        self.gradient_line.setToolTip(f"−lr·f'(x{t}) = {format_number(grad_dx)}")
 
-    @staticmethod
-    def _set_arrow(line, head, x: float, y: float, dx: float, width: float) -> None:
+    def _set_arrow(self, line, head, x: float, y: float, dx: float, width: float) -> None:
         # Clip to a few view widths: a diverging run would make a line the view cannot draw.
         dx = max(-3 * width, min(3 * width, dx))
         visible = dx != 0.0
@@ -1083,6 +1144,21 @@ class DescentTab(TopicTab):
         head.setVisible(visible)
         if not visible:
             return
-        line.setData([x, x + dx], [y, y])
+        line.setLine(x, y, x + dx, y)
         head.setPos(x + dx, y)
-        head.setStyle(angle=180 if dx > 0 else 0)
+        angle = 180.0 if dx > 0 else 0.0
+        if self._arrow_angles.get(id(head)) != angle:  # setStyle rebuilds the arrow's path
+            self._arrow_angles[id(head)] = angle
+            head.setStyle(angle=angle)
+
+    def current_point(self) -> tuple[float, float]:
+        """Where the current-point marker is drawn on the curve."""
+        pos = self.current_item.pos()
+        return pos.x(), pos.y()
+
+    def arrow_lengths(self) -> tuple[float | None, float | None]:
+        """Horizontal lengths of the gradient and velocity arrows (None when hidden)."""
+        out: list[float | None] = []
+        for line in (self.gradient_line, self.velocity_line):
+            out.append(line.line().dx() if line.isVisible() else None)
+        return out[0], out[1]

@@ -1,0 +1,194 @@
+"""Cost of one animation frame of the gradient-descent tab, against two baselines.
+
+A frame is "advance one step, then let Qt repaint what changed" (``advance()`` followed by
+``processEvents()``). Baselines, measured in the same run at the same plot size:
+
+- bare pyqtgraph: one PlotWidget drawing the same curve, trail and current point, updated
+  with ``setData`` and repainted the same way (target: tab <= 1.5x this);
+- matplotlib Agg: a full redraw of that picture on a FigureCanvasAgg (target: tab <= 0.25x).
+
+Both with the 3-step exercise run (looped) and with a 10,000-step run (frames taken near the
+end, where the trail is longest). The three contenders are measured in interleaved rounds so
+that background load on the machine hits them alike; medians are reported.
+
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/bench_descent_frame.py``
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pyqtgraph as pg
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PySide6.QtWidgets import QApplication
+
+from visualizer.compute import DescentParams, gelu, run_descent
+from visualizer.widgets.plot_style import configure_pyqtgraph
+
+ROUNDS = 8
+FRAMES_PER_ROUND = 30
+WINDOW = (1280, 760)
+
+
+class TabFrames:
+    """The real tab: ``advance()`` then let Qt repaint."""
+
+    def __init__(self, app: QApplication, params: DescentParams, start: int) -> None:
+        from visualizer.tabs.descent_tab import DescentTab
+
+        self.app, self.start, self.steps = app, start, params.steps
+        self.tab = DescentTab()
+        self.tab.resize(*WINDOW)
+        self.tab.show()
+        self.tab.set_params(params, frame=start)
+        app.processEvents()
+        # the plot area the baselines get: the tab's curve plot
+        self.plot_size = (self.tab.curve_plot.width(), self.tab.curve_plot.height())
+
+    def frame(self) -> float:
+        if self.tab.frame() >= self.steps:
+            self.tab.set_frame(self.start)
+            self.app.processEvents()
+        t0 = time.thread_time()
+        self.tab.advance()
+        self.app.processEvents()
+        return time.thread_time() - t0
+
+    def close(self) -> None:
+        self.tab.close()
+        self.tab.deleteLater()
+
+
+class BareFrames:
+    """A bare PlotWidget with the same curve, trail and point."""
+
+    def __init__(self, app, params: DescentParams, start: int, size: tuple[int, int]) -> None:
+        self.app, self.start, self.steps = app, start, params.steps
+        self.traj = run_descent(params)
+        self.t = start
+        self.w = pg.PlotWidget()
+        self.w.resize(*size)
+        xs = np.linspace(-4.2, 1.6, 800)
+        self.w.plot(xs, gelu(xs), pen=pg.mkPen("#333333", width=2))
+        long_run = params.steps > 200
+        self.trail = self.w.plot(
+            [],
+            [],
+            pen=pg.mkPen("#0072B2", width=1.5),
+            symbol=None if long_run else "o",
+            symbolBrush="#0072B2",
+        )
+        self.point = pg.ScatterPlotItem(size=18, brush=pg.mkBrush("#0072B2"))
+        self.w.addItem(self.point)
+        self.w.setRange(xRange=(-4.2, 1.6), yRange=(-0.3, 1.6))
+        self.w.show()
+        app.processEvents()
+
+    def frame(self) -> float:
+        if self.t >= self.steps:
+            self.t = self.start
+        t0 = time.thread_time()
+        self.t += 1
+        traj, t = self.traj, self.t
+        self.trail.setData(traj.x[: t + 1], traj.fx[: t + 1])
+        self.point.setData([traj.x[t]], [traj.fx[t]])
+        self.app.processEvents()
+        return time.thread_time() - t0
+
+    def close(self) -> None:
+        self.w.close()
+        self.w.deleteLater()
+
+
+class MatplotlibFrames:
+    """A matplotlib Agg redraw of the same picture, at the same pixel size."""
+
+    def __init__(self, params: DescentParams, start: int, size: tuple[int, int]) -> None:
+        self.start, self.steps = start, params.steps
+        self.traj = run_descent(params)
+        self.t = start
+        dpi = 100
+        self.fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        ax = self.fig.add_subplot()
+        xs = np.linspace(-4.2, 1.6, 800)
+        ax.plot(xs, gelu(xs), color="#333333", lw=2)
+        marker = None if params.steps > 200 else "o"
+        (self.trail,) = ax.plot([], [], color="#0072B2", marker=marker)
+        (self.point,) = ax.plot([], [], "o", color="#0072B2", markersize=12)
+        ax.set_xlim(-4.2, 1.6)
+        ax.set_ylim(-0.3, 1.6)
+        ax.grid(True, alpha=0.2)
+
+    def frame(self) -> float:
+        if self.t >= self.steps:
+            self.t = self.start
+        t0 = time.thread_time()
+        self.t += 1
+        traj, t = self.traj, self.t
+        self.trail.set_data(traj.x[: t + 1], traj.fx[: t + 1])
+        self.point.set_data([traj.x[t]], [traj.fx[t]])
+        self.canvas.draw()
+        return time.thread_time() - t0
+
+    def close(self) -> None:
+        pass
+
+
+def measure(contenders: dict[str, Callable[[], float]]) -> dict[str, float]:
+    """Median milliseconds per frame, contenders interleaved round by round."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for frame in contenders.values():  # warm-up
+        for _ in range(10):
+            frame()
+    for _ in range(ROUNDS):
+        for name, frame in contenders.items():
+            samples[name].extend(frame() for _ in range(FRAMES_PER_ROUND))
+    return {name: 1000.0 * statistics.median(s) for name, s in samples.items()}
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication([])
+    configure_pyqtgraph()
+    cases = {
+        "exercise 1a (3 steps, looped)": (DescentParams("gelu", "gd", 0.1, 0.0, 3), 0),
+        "10,000-step run (frames near the end)": (
+            DescentParams("gelu", "gd", 0.01, 0.0, 10_000),
+            10_000 - FRAMES_PER_ROUND,
+        ),
+    }
+    ok = True
+    for name, (params, start) in cases.items():
+        tab = TabFrames(app, params, start)
+        bare = BareFrames(app, params, start, tab.plot_size)
+        mpl = MatplotlibFrames(params, start, tab.plot_size)
+        ms = measure({"tab": tab.frame, "bare": bare.frame, "mpl": mpl.frame})
+        for c in (tab, bare, mpl):
+            c.close()
+        app.processEvents()
+        r_bare = ms["tab"] / ms["bare"]
+        r_mpl = ms["tab"] / ms["mpl"]
+        ok &= r_bare <= 1.5 and r_mpl <= 0.25
+        print(f"{name}  (plot {tab.plot_size[0]}x{tab.plot_size[1]} px):")
+        print(f"  tab frame            {ms['tab']:8.3f} ms")
+        print(f"  bare pyqtgraph frame {ms['bare']:8.3f} ms   ratio {r_bare:5.2f}  (target <= 1.5)")
+        print(f"  matplotlib Agg draw  {ms['mpl']:8.3f} ms   ratio {r_mpl:5.2f}  (target <= 0.25)")
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
