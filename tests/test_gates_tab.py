@@ -274,6 +274,7 @@ def test_single_neuron_visibly_fails_on_xor(tab):
     tab.play_controls.pause()
     tab.play_controls.set_frame(tab.training_run().n_frames - 1)
     assert "≠ XOR" in tab.train_status.text()
+    assert "ln 2" in tab.train_status.text()
     assert any(v.startswith("✗") for v in column(tab, "verdict"))
     assert len(tab.network_view.nodes) == 3
 

@@ -18,6 +18,7 @@ from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
 
 __all__ = [
     "GATE_ARCHITECTURES",
+    "NOT_LINEARLY_SEPARABLE",
     "GateTrainingRun",
     "gate_cross_entropy",
     "train_gate",
@@ -28,6 +29,10 @@ GATE_ARCHITECTURES: dict[str, tuple[int, ...]] = {
     "single": (2, 1),
     "2-2-1": (2, 2, 1),
 }
+
+#: Gates whose 1-corners no single line can split from their 0-corners: one neuron cannot
+#: learn them, and its best cross-entropy is ln 2 (output 0.5 on every row).
+NOT_LINEARLY_SEPARABLE: tuple[str, ...] = ("XOR", "XNOR")
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

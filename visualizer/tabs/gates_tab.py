@@ -35,7 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.compute.gate_training import GATE_ARCHITECTURES, GateTrainingRun, train_gate
+from visualizer.compute.gate_training import (
+    GATE_ARCHITECTURES,
+    NOT_LINEARLY_SEPARABLE,
+    GateTrainingRun,
+    train_gate,
+)
 from visualizer.compute.gates import (
     ACTIVATIONS,
     GATE_PRESETS,
@@ -505,6 +510,10 @@ class GatesTab(TopicTab):
             self.play_controls.set_n_frames(run.n_frames, keep_frame=False)
             self.play_controls.set_frame(self._frame)
         self.loss_full.setData(run.epochs.astype(float), run.loss)
+        # From 0, so a loss stuck at ln 2 looks flat instead of zoomed into noise.
+        top = float(run.loss.max()) if np.isfinite(run.loss).all() else 1.0
+        self.loss_plot.setYRange(0.0, max(top, 1e-6) * 1.05, padding=0)
+        self.loss_plot.setXRange(0.0, float(run.epochs[-1]), padding=0.02)
         self.loss_marker.show()
         self._sync_controls()
         self._render()
@@ -819,11 +828,17 @@ class GatesTab(TopicTab):
         bits = run.bits_at(f)
         ok = np.array_equal(bits, GATE_TARGETS[run.target])
         verdict = f"= {run.target} ✓" if ok else f"≠ {run.target}"
-        self.train_status.setText(
+        text = (
             f"Epoch {int(run.epochs[f])} of {int(run.epochs[-1])}: loss "
             f"{format_number(run.loss[f], 4)}; outputs {outs} → {''.join(map(str, bits))} "
             f"{verdict}"
         )
+        if run.architecture == "single" and run.target in NOT_LINEARLY_SEPARABLE:
+            text += (
+                f". One neuron draws one line, and no line splits {run.target}'s corners: "
+                "its best is 0.5 everywhere, loss ln 2 ≈ 0.693. Try 2-2-1."
+            )
+        self.train_status.setText(text)
 
     # ===== the TopicTab contract =====
     def current_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
