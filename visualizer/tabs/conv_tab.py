@@ -161,23 +161,28 @@ class ConvTab(TopicTab):
         self.preset_box = QComboBox()
         self.preset_box.addItems(self.presets())
         self.preset_box.setToolTip("Load an exercise of the sheet or a demonstration")
-        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        top.addWidget(self.preset_box)
+        top.addWidget(self.preset_box, 3)
         top.addSpacing(12)
         self.view_box = QComboBox()
         self.view_box.addItem("Number grids", "grids")
         self.view_box.addItem("Image mode", "image")
         self.view_box.setToolTip("Grids of numbers, or a picture filtered by the kernel")
-        top.addWidget(self.view_box)
+        top.addWidget(self.view_box, 1)
         top.addSpacing(12)
         self.mode_box = QComboBox()
-        self.mode_box.addItem("Cross-correlation (what CNNs compute)", "correlation")
-        self.mode_box.addItem("True convolution (kernel flipped)", "convolution")
+        self.mode_box.addItem("Cross-correlation (CNNs)", "correlation")
+        self.mode_box.addItem("True convolution (flipped)", "convolution")
         self.mode_box.setToolTip(
             "CNN layers slide the kernel as it is (cross-correlation); textbook convolution "
             "flips it first"
         )
-        top.addWidget(self.mode_box)
+        top.addWidget(self.mode_box, 2)
+        for box in (self.preset_box, self.view_box, self.mode_box):
+            # Shrink (eliding the text) rather than push the window wider with big fonts.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
         top.addSpacing(12)
         top.addWidget(QLabel("Padding p:"))
         self.padding_box = _spin(0, MAX_PADDING, 1, "Rings of zeros around the input")
@@ -185,7 +190,6 @@ class ConvTab(TopicTab):
         top.addWidget(QLabel("Stride s:"))
         self.stride_box = _spin(1, MAX_STRIDE, 1, "How many cells the window moves per step")
         top.addWidget(self.stride_box)
-        top.addStretch(1)
         outer.addLayout(top)
 
         body = QHBoxLayout()
@@ -289,7 +293,6 @@ class ConvTab(TopicTab):
         self.solver_label.setWordWrap(True)
         self.solver_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Word-wrapped labels get too little height from nested layouts: reserve 5 lines.
-        self.solver_label.setMinimumHeight(QFontMetrics(self.font()).lineSpacing() * 5)
         self.solver_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         solver_column.addWidget(self.solver_label)
         side_layout.addWidget(solver_group)
@@ -299,10 +302,9 @@ class ConvTab(TopicTab):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
-        scroll.setMaximumWidth(340)
+        self._side_scroll = scroll
         body.addWidget(scroll)
 
         # ----- centre: grids page / image page ---------------------------------------------------
@@ -687,10 +689,11 @@ class ConvTab(TopicTab):
         notes = []
         if res.trailing_rows or res.trailing_cols:
             pieces = []
-            if res.trailing_rows:
-                pieces.append(f"the last {res.trailing_rows} row(s)")
-            if res.trailing_cols:
-                pieces.append(f"the last {res.trailing_cols} column(s)")
+            for count, word in ((res.trailing_rows, "row"), (res.trailing_cols, "column")):
+                if count == 1:
+                    pieces.append(f"the last {word}")
+                elif count > 1:
+                    pieces.append(f"the last {count} {word}s")
             notes.append(
                 "The division is not exact, so the formula floors: "
                 f"{' and '.join(pieces)} of the padded input are never reached (hatched)."
@@ -1229,7 +1232,13 @@ class ConvTab(TopicTab):
         font.setPointSizeF(point * (1.15 if self._presentation else 1.05))
         self.explain_label.setFont(font)
         self.formula_label.setFont(font)
-        self.solver_label.setMinimumHeight(QFontMetrics(self.font()).lineSpacing() * 5)
+        metrics = QFontMetrics(self.font())
+        self.solver_label.setMinimumHeight(metrics.lineSpacing() * 5)
+        # The side panel grows with the font, so nothing in it is cut off; its number boxes
+        # stay compact so the panel does not need to be wide.
+        self._side_scroll.setFixedWidth(metrics.averageCharWidth() * 42 + 24)
+        for box in self._side_scroll.widget().findChildren(QSpinBox):
+            box.setMaximumWidth(metrics.averageCharWidth() * 5 + 44)
 
     def changeEvent(self, event) -> None:
         # The window changes the application font (Ctrl+= / presentation): follow it.

@@ -15,7 +15,7 @@ clipboard text so the owner can fill the grid.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -362,8 +362,10 @@ class GridWidget(QWidget):
     def _title_height(self) -> float:
         # Long titles wrap onto a second line instead of being cut off.
         fm = QFontMetrics(self._title_font())
-        lines = 1 if fm.horizontalAdvance(self._title) <= self.width() - 8 else 2
-        return fm.height() * lines + fm.height() * 0.5
+        box = fm.boundingRect(
+            QRect(0, 0, max(1, self.width() - 8), 10000), int(Qt.TextFlag.TextWordWrap), self._title
+        )
+        return max(fm.height(), box.height()) + fm.height() * 0.5
 
     def _show_labels_hint(self) -> bool:
         rows, cols = self._values.shape
