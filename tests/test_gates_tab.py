@@ -180,6 +180,7 @@ def test_editing_weights_fixes_the_sheet_or(tab):
         assert tab.param_field.submit("0.5")
     assert column(tab, "Out") == HAND["OR"]
     assert "These weights make OR on all four rows." in tab.diagnosis_text.toPlainText()
+    assert tab.edited_label.text() == "(edited)"
     assert tab.network_view.edge_texts[0].textItem.toPlainText() == "0.5"
 
 
@@ -385,3 +386,20 @@ def test_keyboard_animation_without_run_is_harmless(tab):
     tab.step_back()
     tab.rewind()
     assert not tab.play_controls.is_playing()
+
+
+def test_restored_network_with_three_hidden_neurons_draws(tab):
+    state = tab.state()
+    state["layers"] = [
+        [[[1.0, -1.0, 0.5], [-1.0, 1.0, 0.5]], [-0.5, -0.5, 0.0]],
+        [[[1.0], [1.0], [-2.0]], [-0.5]],
+    ]
+    state["selected_param"] = ["w", 1, 2, 0]
+    state["selected_node"] = [1, 0]
+    tab.restore_state(state)
+    assert len(tab.network_view.nodes) == 6
+    assert headers(tab)[:8] == ["A", "B", "z(C)", "C", "z(D)", "D", "z(E)", "E"]
+    assert tab.param_label.text() == "weight E → Out:"
+    # By hand: row 11: C = step(-0.5) = 0, D = 0, E = step(1) = 1, Out = step(-2 - 0.5) = 0.
+    assert column(tab, "Out")[3] == "0"
+    assert len(tab.region_lines) == 3

@@ -164,6 +164,9 @@ class GatesTab(TopicTab):
         self.target_box.setToolTip("The gate the truth table is checked against")
         bar.addWidget(QLabel("Preset:"))
         bar.addWidget(self.preset_box)
+        self.edited_label = QLabel("")
+        self.edited_label.setToolTip("The weights shown are no longer the preset's")
+        bar.addWidget(self.edited_label)
         bar.addSpacing(10)
         bar.addWidget(QLabel("Activation:"))
         bar.addWidget(self.activation_box)
@@ -581,6 +584,10 @@ class GatesTab(TopicTab):
             self._render()
 
     def _render(self) -> None:
+        if self._run is not None:
+            self.edited_label.setText("(trained)")
+        else:
+            self.edited_label.setText("(edited)" if self._edited else "")
         size = _scaled_font(self.font(), 0.9).pointSizeF()
         self.region_legend.setLabelTextSize(f"{size:.1f}pt")
         ev = evaluate_gate(self._layers, self._activation)
