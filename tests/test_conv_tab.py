@@ -431,3 +431,14 @@ def test_arrow_keys_move_the_cell_not_the_animation(qtbot):
     QTest.keyClicks(grid, "4")
     QTest.keyClick(grid._editor, Qt.Key.Key_Return)
     assert tab.settings().input[0, 1] == 4
+
+
+def test_missing_picture_in_a_lesson_falls_back_to_the_sample(tab, tmp_path):
+    state = tab.state()
+    state["view"] = "image"
+    state["picture_path"] = str(tmp_path / "gone.png")
+    tab.restore_state(state)
+    picture, filtered, _ = tab.image_arrays()
+    np.testing.assert_array_equal(picture, load_picture(sample_picture_path()))
+    assert filtered is not None
+    assert "sample picture instead" in tab.formula_label.text()

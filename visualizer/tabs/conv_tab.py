@@ -844,9 +844,11 @@ class ConvTab(TopicTab):
             self._picture_error = ""
         except (ValueError, FileNotFoundError) as exc:
             self._picture_error = str(exc)
-            if path:  # fall back to the sample so the mode still works
+            if path:  # fall back to the sample so the mode still works, and say so
                 self._settings.picture_path = None
                 self._ensure_picture()
+                if self._picture is not None:
+                    self._picture_error = f"{exc} Showing the sample picture instead."
 
     def _recompute_image(self) -> None:
         s = self._settings
@@ -891,9 +893,10 @@ class ConvTab(TopicTab):
             label.setText(html.escape(title), size=f"{self._label_point_size():.0f}pt")
         for box in self._image_boxes:
             box.autoRange(padding=0.02)
-        if self._image_error:
+        note = self._image_error or self._picture_error
+        if note:
             self.formula_label.setText(
-                f"<span style='color:{ERROR_COLOR}'>{html.escape(self._image_error)}</span>"
+                f"<span style='color:{ERROR_COLOR}'>{html.escape(note)}</span>"
             )
         else:
             self.formula_label.setText(
@@ -1033,11 +1036,13 @@ class ConvTab(TopicTab):
             )
             return False
         self._picture = picture
+        self._picture_error = ""
         self._change(picture_path=str(path), view="image")
         return True
 
     def _on_sample_picture_clicked(self) -> None:
         self._picture = None
+        self._picture_error = ""
         self._change(picture_path=None, view="image")
 
     def _on_input_cell_edited(self, row: int, col: int, value: float) -> None:
