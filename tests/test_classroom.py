@@ -243,7 +243,8 @@ def test_exercise_lessons_ship_and_open(window):
     lessons = sorted(resource_path("lessons").glob("*.json"))
     names = {p.stem for p in lessons}
     assert {"exercise-1a", "exercise-1b", "exercise-1c", "exercise-1c-momentum"} <= names
-    assert {"exercise-2-xor", "exercise-3", "exercise-4"} <= names
+    assert {"exercise-2a-and", "exercise-2b-or", "exercise-2c-xor", "exercise-2d-xnor"} <= names
+    assert {"exercise-3", "exercise-4", "exercise-4b", "exercise-4c", "exercise-4d"} <= names
     for path in lessons:
         window.open_lesson(path)
     assert window.examples_menu.actions()

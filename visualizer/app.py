@@ -7,12 +7,26 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPoint,
+    QSaveFile,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QShortcut
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -154,9 +168,9 @@ class MainWindow(QMainWindow):
         self._set_lesson_path(str(path))
         self.statusBar().showMessage(f"Opened lesson {Path(path).name}")
 
-    def save_lesson(self, path: str | Path) -> None:
+    def save_lesson(self, path: str | Path, title: str | None = None) -> None:
         """Write the complete state to ``path`` atomically; :class:`LessonError` on failure."""
-        write_lesson(path, self.lesson(title=Path(path).stem))
+        write_lesson(path, self.lesson(title=Path(path).stem if title is None else title))
         self._set_lesson_path(str(path))
         self.statusBar().showMessage(f"Saved lesson {Path(path).name}")
 
@@ -252,12 +266,8 @@ class MainWindow(QMainWindow):
             self.file_menu, "&Open lesson...", self._on_open_lesson_triggered, std.Open
         )
         self.examples_menu = self.file_menu.addMenu("Open &exercise")
-        for path in sorted(resource_path("lessons").glob("*.json")):
-            self._action(
-                self.examples_menu,
-                path.stem.replace("-", " ").capitalize(),
-                lambda p=path: self._open_lesson_reporting(p),
-            )
+        for path, title in exercise_lessons():
+            self._action(self.examples_menu, title, lambda p=path: self._open_lesson_reporting(p))
         self.recent_menu = self.file_menu.addMenu("&Recent lessons")
         self.save_lesson_action = self._action(
             self.file_menu, "&Save lesson", self._on_save_lesson_triggered, std.Save
@@ -378,12 +388,7 @@ class MainWindow(QMainWindow):
             if not tab.export_widget().grab().save(path, "PNG"):
                 raise ValueError(f"Could not write {path}.")
         elif kind == "svg":
-            items = tab.export_plot_items()
-            if not items:
-                raise ValueError(f"The {tab.title} tab has no plot to export as SVG.")
-            from pyqtgraph.exporters import SVGExporter  # only needed here
-
-            SVGExporter(items[0]).export(path)
+            _write_bytes_atomically(path, render_svg(tab.export_widget(), title=tab.title))
         elif kind in ("csv", "md"):
             text = tab.table_csv() if kind == "csv" else tab.worked_solution_markdown()
             if not text:
@@ -554,6 +559,18 @@ class MainWindow(QMainWindow):
         )
 
 
+def exercise_lessons() -> list[tuple[Path, str]]:
+    """The exercise presets shipped as lesson files: (path, title), in exercise order."""
+    lessons = []
+    for path in sorted(resource_path("lessons").glob("*.json")):
+        try:
+            title = json.loads(path.read_text(encoding="utf-8")).get("title", "")
+        except (OSError, ValueError, AttributeError):
+            continue  # a damaged file is left out of the menu rather than breaking start-up
+        lessons.append((path, title or path.stem))
+    return lessons
+
+
 class _blocked:
     """``with _blocked(obj):`` - a signal blocker that also works on QAction."""
 
@@ -567,15 +584,52 @@ class _blocked:
         self._obj.blockSignals(self._was)
 
 
-def _write_text_atomically(path: str, text: str) -> None:
-    from PySide6.QtCore import QIODevice, QSaveFile
+def render_svg(widget: QWidget, title: str = "") -> bytes:
+    """The widget painted as an SVG document (vector shapes and text, not a bitmap).
 
+    Qt's own SVG generator is used rather than pyqtgraph's SVGExporter: the latter (0.14.0)
+    fails on closed paths, which every filled shape and grid cell produces.
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(widget.size())
+    generator.setViewBox(widget.rect())
+    generator.setTitle(title or APP_NAME)
+    generator.setDescription(f"Exported from {APP_NAME} {__version__}")
+    # In export mode pyqtgraph draws every scatter symbol as a shape instead of stamping
+    # bitmaps from its symbol atlas, which an SVG cannot reproduce.
+    items = [
+        item
+        for view in widget.findChildren(pg.GraphicsView)
+        if view.scene() is not None
+        for item in view.scene().items()
+        if isinstance(item, pg.GraphicsObject)
+    ]
+    painter = QPainter(generator)
+    try:
+        for item in items:
+            item.setExportMode(True, {"antialias": True, "painter": painter})
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        painter.end()
+    return bytes(buffer.data())
+
+
+def _write_bytes_atomically(path: str, data: bytes) -> None:
     save_file = QSaveFile(path)
-    if not save_file.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Text):
+    if not save_file.open(QIODevice.OpenModeFlag.WriteOnly):
         raise ValueError(f"{path} cannot be written: {save_file.errorString()}.")
-    save_file.write(text.encode("utf-8"))
+    save_file.write(data)
     if not save_file.commit():
         raise ValueError(f"Saving {path} failed: {save_file.errorString()}.")
+
+
+def _write_text_atomically(path: str, text: str) -> None:
+    _write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def create_window(settings: QSettings | None = None, initial_tab: str | None = None) -> MainWindow:
