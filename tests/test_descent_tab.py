@@ -248,7 +248,8 @@ def test_minimum_marked(tab):
     x, y = tab.min_item.getData()
     assert round(float(x[0]), 6) == -0.751154
     assert round(float(y[0]), 6) == -0.163610
-    assert "-0.751154" in tab.min_text.toPlainText()
+    labels = [label.text for _sample, label in tab.legend.items]
+    assert any("x* = -0.751154, f = -0.163610" in text for text in labels)
     tab.objective_box.setCurrentIndex(tab.objective_box.findData("double_well"))
     x, _ = tab.min_item.getData()
     assert len(x) == 2
@@ -265,11 +266,11 @@ def test_momentum_rolls_through_gd_gets_stuck(tab):
 def test_copy_and_csv(tab, tmp_path):
     tab.copy_table()
     text = QApplication.clipboard().text()
-    assert text.splitlines()[0] == "t\tx_t\tGeLU(x_t)\tGeLU'(x_t)\tv_t"
+    assert text.splitlines()[0] == "t\tx_t\tGeLU(x_t)\tGeLU'(x_t)"  # GD: no velocity
     assert float(text.splitlines()[2].split("\t")[1]) == -0.05
     csv_text = tab.table_csv()
     rows = [line.split(",") for line in csv_text.splitlines()]
-    assert rows[0] == ["t", "x_t", "GeLU(x_t)", "GeLU'(x_t)", "v_t"]
+    assert rows[0] == ["t", "x_t", "GeLU(x_t)", "GeLU'(x_t)"]
     assert float(rows[3][1]) == pytest.approx(-0.09575013021851926, rel=1e-15)
     path = tmp_path / "iterates.csv"
     tab.export_csv(str(path))

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -117,6 +125,14 @@ def run_label(p: DescentParams) -> str:
     return text
 
 
+def _set_text_color(label: QLabel, color: str) -> None:
+    # A palette, not a style sheet: a style sheet would freeze the label's font size when the
+    # window zooms or enters presentation mode.
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+    label.setPalette(palette)
+
+
 def _decimated(n: int) -> np.ndarray | slice:
     """Indices 0..n-1 thinned evenly to at most MAX_TRAIL_POINTS, always keeping the last."""
     if n <= MAX_TRAIL_POINTS:
@@ -175,9 +191,11 @@ class DescentTab(TopicTab):
         self.worked_label.setTextFormat(Qt.TextFormat.PlainText)
         self.worked_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.worked_label.setFont(self._mono_font())
+        # Long lines (Adam, big fonts) wrap at spaces instead of hiding behind a scroll bar.
+        self.worked_label.setWordWrap(True)
         self.worked_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.worked_label.setToolTip("The update that produced the current x, numbers put in")
-        worked_box = QGroupBox("This step, worked out")
+        worked_box = self.worked_box = QGroupBox("This step, worked out")
         worked_layout = QVBoxLayout(worked_box)
         worked_layout.setContentsMargins(6, 2, 6, 4)
         worked_scroll = QScrollArea()
@@ -210,6 +228,7 @@ class DescentTab(TopicTab):
         plots.addWidget(self.ft_plot)
         plots.setStretchFactor(0, 5)
         plots.setStretchFactor(1, 2)
+        self.ft_plot.setMinimumHeight(140)
         plots.setChildrenCollapsible(False)
 
         left = QWidget()
@@ -219,8 +238,7 @@ class DescentTab(TopicTab):
         left_layout.addWidget(self.play)
         left_layout.addWidget(self.status_label)
         left_layout.addWidget(worked_box)
-        worked_box.setMinimumHeight(118)
-        worked_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        worked_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -228,10 +246,11 @@ class DescentTab(TopicTab):
         right_layout.addWidget(self.settings_box)
         right_layout.addWidget(self.pins_box)
         right_layout.addWidget(self.table_box, 1)
-        right.setMinimumWidth(500)
-        right.setMaximumWidth(600)
+        right.setMinimumWidth(460)
+        right.setMaximumWidth(720)
+        self._right_panel = right
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
@@ -259,7 +278,7 @@ class DescentTab(TopicTab):
         self.derivative_item = pg.PlotDataItem(name="f'(x)")
         self.derivative_item.setVisible(False)
         self.min_item = pg.ScatterPlotItem(symbol="star", brush=pg.mkBrush(HIGHLIGHT_COLOR))
-        self.min_text = pg.TextItem(anchor=(0.5, -0.4), color="#7A4F00")
+        self.min_item.setZValue(5)
         self.trail_item = pg.PlotDataItem(name="current run")
         # The current point is one spot at (0, 0) moved with setPos: far cheaper per frame
         # than regenerating a scatter's data. Lines are plain QGraphicsLineItems for the same
@@ -281,7 +300,6 @@ class DescentTab(TopicTab):
         plot.addItem(self.derivative_item)
         plot.addItem(self.tangent_item, ignoreBounds=True)
         plot.addItem(self.min_item)
-        plot.addItem(self.min_text)
         plot.addItem(self.trail_item)
         for item in (self.gradient_line, self.velocity_line):
             plot.addItem(item, ignoreBounds=True)
@@ -403,7 +421,7 @@ class DescentTab(TopicTab):
         self.pins_layout.addStretch(1)
         self.pins_hint = QLabel("No pinned runs: press “Pin run” to keep this one for comparison.")
         self.pins_hint.setWordWrap(True)
-        self.pins_hint.setStyleSheet("color: #555555;")
+        _set_text_color(self.pins_hint, "#555555")
         pins_scroll = QScrollArea()
         pins_scroll.setWidget(self.pins_list)
         pins_scroll.setWidgetResizable(True)
@@ -900,12 +918,24 @@ class DescentTab(TopicTab):
         small.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
         for text in self.number_items:
             text.setFont(small)
-        self.min_text.setFont(small)
+        legend_size = f"{small.pointSizeF():.1f}pt"
+        self.legend.setLabelTextSize(legend_size)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, size=legend_size)  # setAttr alone does not re-render
         self.worked_label.setFont(self._mono_font())
-        # Two lines, always: a status that changes length must not re-layout the plots.
+        # Fixed heights that follow the font: a status or worked step that changes length
+        # must not re-layout the plots during playback. Only the weight is set on the status
+        # font, so its size keeps following the application font (zoom, presentation).
+        bold = QFont()
+        bold.setBold(True)
+        self.status_label.setFont(bold)
         status_font = QFont(font)
         status_font.setBold(True)
         self.status_label.setFixedHeight(2 * QFontMetrics(status_font).lineSpacing() + 4)
+        mono_lines = QFontMetrics(self._mono_font()).lineSpacing()
+        title = QFontMetrics(font).lineSpacing()
+        self.worked_box.setFixedHeight(int(4.6 * mono_lines + title + 18))
+        self._fit_table_columns()
         self.x0_handle.setPen(pg.mkPen(CURRENT_COLOR, width=2))
 
     def _plot_font(self) -> QFont:
@@ -955,9 +985,15 @@ class DescentTab(TopicTab):
         if minima:
             self.min_item.setData([m[0] for m in minima], [m[1] for m in minima])
             x_star, f_star = min(minima, key=lambda m: m[1])
-            which = "minimum" if len(minima) == 1 else "global minimum"
-            self.min_text.setText(f"{which} x* = {x_star:.6f}, f = {f_star:.6f}")
-            self.min_text.setPos(x_star, f_star)
+            which = "minimum" if len(minima) == 1 else "minima; lowest"
+            # The minimum is named in the legend: a label next to the star would collide
+            # with the curve or the axis on a small plot.
+            self.legend.removeItem(self.min_item)
+            self.legend.addItem(self.min_item, f"{which} x* = {x_star:.6f}, f = {f_star:.6f}")
+            self.min_item.setVisible(True)
+        else:
+            self.legend.removeItem(self.min_item)
+            self.min_item.setVisible(False)
         self.table_model.set_run(traj, obj.short)
         self._fit_table_columns()
         n = traj.last_valid + 1
@@ -978,7 +1014,8 @@ class DescentTab(TopicTab):
         self.trail_item.setSymbol("o" if n <= 200 else None)
         self.legend.removeItem(self.trail_item)
         self.legend.addItem(self.trail_item, f"now: {run_label(p)}")
-        self.ft_plot.getPlotItem().setLabel("left", f"{obj.short}(x_t)")
+        # (a short label: the f(x_t) plot is low, and GeLU is named on the curve plot)
+        self.ft_plot.getPlotItem().setLabel("left", "f(x_t)")
         self.curve_plot.getPlotItem().setLabel("left", f"{obj.short}(x)")
         for pin in self._pins:
             self._render_pin(pin)
@@ -995,6 +1032,17 @@ class DescentTab(TopicTab):
             texts += [model.data(model.index(r, col)) or "" for r in sample]
             widest = max(fm.horizontalAdvance(t) for t in texts)
             self.table.setColumnWidth(col, widest + 12)
+        # Widen the right panel (up to 45% of the tab) rather than hide digits behind a
+        # horizontal scroll bar, e.g. in presentation mode with its larger font.
+        needed = sum(self.table.columnWidth(c) for c in range(model.columnCount()))
+        needed += self.table.verticalScrollBar().sizeHint().width() + 4 * self.table.frameWidth()
+        needed += self.table_box.width() - self.table.width()
+        right = self._right_panel.width()
+        total = sum(self._splitter.sizes())
+        if needed > right and total > 0:
+            want = min(needed, int(0.45 * total), self._right_panel.maximumWidth())
+            if want > right:
+                self._splitter.setSizes([total - want, want])
 
     def _update_ft_range(self) -> None:
         """Fix the f(x_t) plot to all shown runs once per run, so frames never re-range it."""
@@ -1009,7 +1057,7 @@ class DescentTab(TopicTab):
         if not hi > lo:
             lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
         vb = self.ft_plot.getPlotItem().getViewBox()
-        vb.setRange(xRange=(0, max(t_max, 1)), yRange=(lo, hi), padding=0.06)
+        vb.setRange(xRange=(0, max(t_max, 1)), yRange=(lo, hi), padding=0.15)
 
     def _update_view(self, obj, traj: Trajectory, *, reset: bool) -> None:
         vb = self.curve_plot.getPlotItem().getViewBox()
@@ -1032,9 +1080,14 @@ class DescentTab(TopicTab):
             ys = np.asarray(obj.f(sample), dtype=float)
         ys = ys[np.isfinite(ys)]
         y_lo, y_hi = (float(ys.min()), float(ys.max())) if ys.size else (-1.0, 1.0)
-        pad_y = 0.08 * max(y_hi - y_lo, 1e-9)
+        span = max(y_hi - y_lo, 1e-9)
         with QSignalBlocker(vb):
-            vb.setRange(xRange=(x_lo, x_hi), yRange=(y_lo - pad_y, y_hi + pad_y), padding=0.02)
+            # a little more room below than above: the current point sits low on the curve
+            vb.setRange(
+                xRange=(x_lo, x_hi),
+                yRange=(y_lo - 0.08 * span, y_hi + 0.05 * span),
+                padding=0.02,
+            )
 
     def _render_pin(self, pin: PinnedRun) -> None:
         traj = pin.trajectory
@@ -1100,9 +1153,7 @@ class DescentTab(TopicTab):
         if status.kind != self._status_kind:
             # Style sheets are costly to re-apply: only when the colour really changes.
             self._status_kind = status.kind
-            self.status_label.setStyleSheet(
-                f"color: {STATUS_COLORS.get(status.kind, '#333333')}; font-weight: bold;"
-            )
+            _set_text_color(self.status_label, STATUS_COLORS.get(status.kind, "#333333"))
         self.worked_label.setText("\n".join(worked_step(traj, t, obj.short)))
         if status.message != self._status_message:
             self._status_message = status.message

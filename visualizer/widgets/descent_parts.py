@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from visualizer.compute import Trajectory
@@ -36,7 +36,8 @@ def format_cell(value: float, digits: int = TABLE_DIGITS) -> str:
 
 
 class IterateTableModel(QAbstractTableModel):
-    """Rows t = 0..steps of a :class:`Trajectory`: t, x_t, f(x_t), f'(x_t), v_t (Adam: m_t, s_t).
+    """Rows t = 0..steps of a :class:`Trajectory`: t, x_t, f(x_t), f'(x_t), then v_t for the
+    momentum methods (Adam: m_t, s_t).
 
     Rows stop at the step where the run diverged (that row says so instead of showing nan).
     """
@@ -70,9 +71,11 @@ class IterateTableModel(QAbstractTableModel):
     def headers(self) -> list[str]:
         f = self._f_name
         base = ["t", "x_t", f"{f}(x_t)", f"{f}'(x_t)"]
-        if self._traj is not None and self._traj.method == "adam":
+        method = self._traj.method if self._traj is not None else "gd"
+        if method == "adam":
             return [*base, "m_t", "s_t"]
-        return [*base, "v_t"]
+        # plain GD carries no velocity: no column of dashes taking a projector's width
+        return base if method == "gd" else [*base, "v_t"]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         if parent.isValid() or self._traj is None:
@@ -115,8 +118,6 @@ class IterateTableModel(QAbstractTableModel):
                 return str(row)
             if traj.diverged_at is not None and row == traj.diverged_at:
                 return "diverged" if col == 1 else ""
-            if col == 4 and traj.method == "gd":
-                return "—"
             return format_cell(self.value(row, col))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -155,7 +156,9 @@ class PinnedRunRow(QWidget):
     def __init__(self, color: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.swatch = QLabel("■")
-        self.swatch.setStyleSheet(f"color: {color};")
+        palette = self.swatch.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+        self.swatch.setPalette(palette)
         self.label = QLabel(text)
         self.label.setWordWrap(True)
         self.remove_button = QToolButton()
