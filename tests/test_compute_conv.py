@@ -182,6 +182,7 @@ def test_pool_matches_brute_force(seed):
     # arg-max cells hold the max value of their window and lie inside it
     am = pool_argmax(x, size, stride)
     mx = pool2d(x, size, stride, "max")
+    avg = pool2d(x, size, stride, "avg")
     for i in range(mx.shape[0]):
         for j in range(mx.shape[1]):
             r, c = am[i, j]
@@ -189,6 +190,8 @@ def test_pool_matches_brute_force(seed):
             assert x[r, c] == mx[i, j]
             terms = pool_terms(x, i, j, size, stride, "max")
             assert terms.argmax == (r, c) and terms.total == mx[i, j]
+            # the written-out mean equals the grid's value to the last bit
+            assert pool_terms(x, i, j, size, stride, "avg").total == avg[i, j]
 
 
 def test_pool_terms_text_for_exercise_4c():

@@ -268,12 +268,25 @@ def pool2d(
             f"A {k}x{k} pooling window does not fit in the {grid.shape[0]}x{grid.shape[1]} "
             "grid it pools, so no window fits: use a smaller pool size."
         )
-    windows = sliding_window_view(grid, (k, k))[::s, ::s]
-    if mode == "max":
-        return windows.max(axis=(2, 3))
-    # Sum then divide (rather than mean) so the value equals the written-out (a + b + ...)/k^2.
+    out_rows = (grid.shape[0] - k) // s + 1
+    out_cols = (grid.shape[1] - k) // s + 1
+    row_end = s * (out_rows - 1) + 1
+    col_end = s * (out_cols - 1) + 1
+    # As in correlate2d: one strided slice per window offset, combined in place (k*k fast
+    # passes), in row-major order so a mean equals the written-out (a + b + ...)/k^2.
+    out = grid[0:row_end:s, 0:col_end:s].copy()
     with np.errstate(over="ignore", invalid="ignore"):
-        out = windows.sum(axis=(2, 3)) / (k * k)
+        for u in range(k):
+            for v in range(k):
+                if u == 0 and v == 0:
+                    continue
+                window_slice = grid[u : u + row_end : s, v : v + col_end : s]
+                if mode == "max":
+                    np.maximum(out, window_slice, out=out)
+                else:
+                    out += window_slice
+        if mode == "avg":
+            out /= k * k
     _check_finite_result(out)
     return out
 
@@ -528,7 +541,14 @@ def pool_terms(
     values = grid[r0 : r0 + k, c0 : c0 + k].copy()
     flat = int(np.argmax(values))
     argmax = (r0 + flat // k, c0 + flat % k)
-    total = float(values.max()) if mode == "max" else float(values.sum() / (k * k))
+    if mode == "max":
+        total = float(values.max())
+    else:
+        # Added in row-major order, as pool2d does, so the text equals the grid exactly.
+        total = 0.0
+        for value in values.ravel().tolist():
+            total += value
+        total /= k * k
     return PoolTerms(int(row), int(col), (r0, r0 + k, c0, c0 + k), values, mode, total, argmax)
 
 

@@ -144,6 +144,7 @@ class ConvTab(TopicTab):
         self._image_pooled: np.ndarray | None = None
         self._image_error = ""
         self._focus_plain = ""
+        self._shown_arrays: dict[Any, np.ndarray | None] = {}
         self._presentation = False
         self._build_ui()
         self.load_preset(PRESET_4A)
@@ -540,11 +541,15 @@ class ConvTab(TopicTab):
         out = self._result.output
         n_frames = 1 if out is None else out.size + 1
         playing = self.play_controls.is_playing()
-        with QSignalBlocker(self.play_controls):
-            self.play_controls.set_n_frames(n_frames)
+        controls = self.play_controls
+        with QSignalBlocker(controls):
+            # Only touch the bar when something changed: it redraws its buttons each time.
+            if controls.n_frames() != n_frames:
+                controls.set_n_frames(n_frames)
             if not playing:
                 frame = n_frames - 1 if s.frame < 0 else min(s.frame, n_frames - 1)
-                self.play_controls.set_frame(frame)
+                if controls.frame() != frame:
+                    controls.set_frame(frame)
         self._fix_focus()
         self._render()
         self.stateChanged.emit()
@@ -887,8 +892,11 @@ class ConvTab(TopicTab):
         ):
             if array is None:
                 item.clear()
+                self._shown_arrays[item] = None
             else:
-                item.setImage(_gray_levels(array), levels=(0, 255), autoLevels=False)
+                if self._shown_arrays.get(item) is not array:  # the picture rarely changes
+                    item.setImage(_gray_levels(array), levels=(0, 255), autoLevels=False)
+                    self._shown_arrays[item] = array
                 title = f"{title} ({array.shape[1]}x{array.shape[0]})"
             label.setText(html.escape(title), size=f"{self._label_point_size():.0f}pt")
         for box in self._image_boxes:
@@ -1367,12 +1375,18 @@ def _gray_levels(array: np.ndarray) -> np.ndarray:
     overflows (with a warning) for ranges near the smallest float, e.g. a 1e-320 kernel.
     """
     low, high = float(array.min()), float(array.max())
-    with np.errstate(all="ignore"):
+    with np.errstate(over="ignore"):
         span = high - low
-        if not np.isfinite(span) or span <= 0:
-            return np.full(array.shape, 128, dtype=np.uint8)  # flat: mid-grey, not an error
-        scaled = (array - low) / span * 255.0
-    return np.nan_to_num(np.clip(scaled, 0, 255), nan=128.0).astype(np.uint8)
+    if span <= 0:
+        return np.full(array.shape, 128, dtype=np.uint8)  # flat: mid-grey, not an error
+    if not np.isfinite(span):  # values spread wider than the largest float: halve first
+        array, low, span = array * 0.5, low * 0.5, high * 0.5 - low * 0.5
+    # (x - low) <= span, so dividing first never overflows, even for a denormal span.
+    scaled = np.subtract(array, low)
+    np.divide(scaled, span, out=scaled)
+    scaled *= 255.0
+    np.clip(scaled, 0.0, 255.0, out=scaled)
+    return scaled.astype(np.uint8)
 
 
 def _markdown_grid(grid: np.ndarray) -> list[str]:
