@@ -59,7 +59,13 @@ from visualizer.compute.gates import (
     worked_line,
 )
 from visualizer.tabs.base import TopicTab
-from visualizer.widgets.gates_network import EdgeView, GateNetworkView, NodeView
+from visualizer.widgets.gates_network import (
+    EdgeView,
+    GateNetworkView,
+    NodeView,
+    cached_brush,
+    cached_pen,
+)
 from visualizer.widgets.number_field import NumberField, parse_number
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import (
@@ -687,20 +693,27 @@ class GatesTab(TopicTab):
         table.setHorizontalHeaderLabels(headers)
         bold = QFont(self.font())
         bold.setBold(True)
+        plain = self.font()
         for r, cells in enumerate(rows):
             d = diagnosis.rows[r]
             bg = _MISS_BG if not d.ok else _FRAGILE_BG if d.fragile else _OK_BG
+            font = bold if r == current_row else plain
             for c, text in enumerate(cells):
                 item = table.item(r, c)
                 if item is None:
                     item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item.setForeground(QBrush(QColor("#111111")))
                     table.setItem(r, c, item)
-                item.setText(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setBackground(QBrush(bg))
-                item.setForeground(QBrush(QColor("#111111")))
-                item.setFont(bold if r == current_row else self.font())
-                item.setToolTip(d.reason)
+                # Every setter repaints the view, so only touch what changed (animation).
+                if item.text() != text:
+                    item.setText(text)
+                if item.background().color() != bg:
+                    item.setBackground(QBrush(bg))
+                if item.font() != font:
+                    item.setFont(font)
+                if item.toolTip() != d.reason:
+                    item.setToolTip(d.reason)
         header = table.horizontalHeader()
         # Columns as wide as their numbers, the spare width shared out at the end.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -778,19 +791,19 @@ class GatesTab(TopicTab):
         ones = TRUTH_INPUTS[target == 1]
         zeros = TRUTH_INPUTS[target == 0]
         self.corner_one.setData(
-            pos=ones, size=size, symbol="o", brush=pg.mkBrush("k"), pen=pg.mkPen("k", width=2)
+            pos=ones, size=size, symbol="o", brush=cached_brush("k"), pen=cached_pen("k", 2)
         )
         self.corner_zero.setData(
-            pos=zeros, size=size, symbol="o", brush=pg.mkBrush("w"), pen=pg.mkPen("k", width=2.5)
+            pos=zeros, size=size, symbol="o", brush=cached_brush("w"), pen=cached_pen("k", 2.5)
         )
         missed = TRUTH_INPUTS[[not r.ok for r in diagnosis.rows]]
         self.corner_missed.setData(
             pos=missed.reshape(-1, 2), size=size * 1.6, symbol="x",
-            brush=pg.mkBrush(ERROR_COLOR), pen=pg.mkPen(ERROR_COLOR, width=1),
+            brush=cached_brush(ERROR_COLOR), pen=cached_pen(ERROR_COLOR, 1),
         )  # fmt: skip
         self.current_corner.setData(
             pos=np.array([self._inputs], dtype=float), size=size * 1.9, symbol="o",
-            brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(HIGHLIGHT_COLOR, width=3),
+            brush=cached_brush(0, 0, 0, 0), pen=cached_pen(HIGHLIGHT_COLOR, 3),
         )  # fmt: skip
         font = _scaled_font(self.font(), 1.0 if self._presentation else 0.9, bold=True)
         for k, (a, bb, text) in enumerate(self.corner_texts):
@@ -810,9 +823,12 @@ class GatesTab(TopicTab):
                     table.setItem(r, 0, QTableWidgetItem())
                     table.setItem(r, 1, QTableWidgetItem())
                 name_item = table.item(r, 0)
-                name_item.setText(self._param_name(key))
-                name_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                table.item(r, 1).setText(format_number(self._param_value(key), 10))
+                if name_item.text() != (name := self._param_name(key)):
+                    name_item.setText(name)
+                    name_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                value_text = format_number(self._param_value(key), 10)
+                if table.item(r, 1).text() != value_text:
+                    table.item(r, 1).setText(value_text)
             if self._selected_param in keys:
                 table.setCurrentCell(keys.index(self._selected_param), 1)
         table.resizeRowsToContents()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextOption
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen, QTextOption
 from PySide6.QtWidgets import QApplication
 
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
@@ -44,6 +45,19 @@ class EdgeView:
     target: int
     weight: float
     text: str
+
+
+@lru_cache(maxsize=512)
+def cached_brush(*color) -> QBrush:
+    """One QBrush per colour, reused: pyqtgraph's symbol cache keys on the brush object, so
+    a fresh brush every animation frame would grow that cache without end."""
+    return pg.mkBrush(*color)
+
+
+@lru_cache(maxsize=512)
+def cached_pen(color, width: float = 1.0) -> QPen:
+    """One QPen per (colour, width), reused for the same reason as ``cached_brush``."""
+    return pg.mkPen(color, width=width)
 
 
 def _centre_lines(item: pg.TextItem) -> None:
@@ -101,6 +115,7 @@ class GateNetworkView(pg.PlotWidget):
         self.edges: list[EdgeView] = []
         self.positions = np.zeros((0, 2))
         self._node_px = 66.0
+        self._handles: tuple[np.ndarray, float] | None = None
         self._info_px = 40.0
 
     # ----- drawing ---------------------------------------------------------------------------
@@ -153,12 +168,13 @@ class GateNetworkView(pg.PlotWidget):
         pens_nodes = []
         for node in nodes:
             level = float(np.clip(node.fill, 0.0, 1.0)) if np.isfinite(node.fill) else 0.0
+            # 41 shades: pyqtgraph caches one picture per brush, so a continuous fill would
+            # grow that cache every animation frame.
+            level = round(level * 40) / 40
             rgb = (1.0 - level) * _FILL_OFF + level * _FILL_ON
-            brushes.append(pg.mkBrush(*rgb.astype(int)))
+            brushes.append(cached_brush(*(int(v) for v in rgb)))
             is_selected = selected is not None and node.key == selected
-            pens_nodes.append(
-                pg.mkPen(HIGHLIGHT_COLOR, width=5) if is_selected else pg.mkPen("k", width=2)
-            )
+            pens_nodes.append(cached_pen(HIGHLIGHT_COLOR, 5) if is_selected else cached_pen("k", 2))
         self.graph.setData(
             pos=pos,
             adj=adj,
@@ -214,13 +230,18 @@ class GateNetworkView(pg.PlotWidget):
             item.setText(e.text)
             item.setAnchor((0.5, 0.5))
             item.setPos(*mid)
-        self.edge_handles.setData(
-            pos=np.array(handle_pos).reshape(-1, 2),
-            size=46 if big else 38,
-            symbol="s",
-            pen=None,
-            brush=pg.mkBrush(0, 0, 0, 0),
-        )
+        handles = (np.array(handle_pos).reshape(-1, 2), 46 if big else 38)
+        if self._handles is None or not (
+            np.array_equal(self._handles[0], handles[0]) and self._handles[1] == handles[1]
+        ):  # the handles only move when the architecture or presentation mode changes
+            self._handles = handles
+            self.edge_handles.setData(
+                pos=handles[0],
+                size=handles[1],
+                symbol="s",
+                pen=None,
+                brush=cached_brush(0, 0, 0, 0),
+            )
         caption_font = _app_font(0.95 if big else 0.85)
         self.caption.setFont(caption_font)
         self.caption.setText("Click A or B to toggle it.\nClick a neuron or a weight to edit it.")
