@@ -182,6 +182,7 @@ def test_wrong_factor_switch_reports_the_mismatch_in_words(tab):
     verdict = tab.verdict_label.text()
     assert "Cannot multiply dE/df2 [1×K = 1×2]" in verdict
     assert "[M×K = 3×2]" in verdict and "inner dimensions do not match" in verdict
+    assert tab.inspector_label.text() == verdict[2:]
     assert "≠" in tab.backward_strip.operators()
     assert "= ✗" in tab.backward_strip.operators()
     assert tab.play_controls.frame() == tab.play_controls.n_frames() - 1 == 2
@@ -204,6 +205,11 @@ def test_hovering_a_cell_shows_its_value_and_how_it_was_computed(tab, qtbot):
     assert "o_1 − y_1" in tab.params_strip.explain("dE_db2", 0, 0)
     assert "Σ_t" in tab.backward_strip.explain("P", 0, 0)
     assert "diag" in tab.backward_strip.explain("F1", 0, 0)
+    # Clicking explains too (no hover on a touch screen).
+    back = tab.backward_strip
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton, pos=back.cell_center("F3", 1, 1))
+    assert tab.inspector_label.text().startswith("da/df1[2,2] = ")
+    assert "a_2(1 − a_2)" in tab.inspector_label.text()
 
 
 def test_numbers_in_cells_only_when_big_enough_and_hover_always(tab, qtbot):

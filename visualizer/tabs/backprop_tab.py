@@ -338,6 +338,9 @@ class BackpropTab(TopicTab):
         for strip in (self.forward_strip, self.backward_strip, self.params_strip,
                       self.shortcut_strip):  # fmt: skip
             strip.cellHovered.connect(self._on_cell_hovered)
+            if strip is not self.forward_strip:
+                # A click also explains a cell: hovering is awkward on a touch screen.
+                strip.cellClicked.connect(self._on_cell_hovered)
         self.forward_strip.set_explainer(self._explain_forward)
         self.params_strip.set_explainer(self._explain_forward)
         self.backward_strip.set_explainer(self._explain_backward)
@@ -791,6 +794,7 @@ class BackpropTab(TopicTab):
         chain = chain_product(self.grads, variant)
         # Show the interesting step: the mismatch, or the end of the chain.
         self.set_settings(replace(self._settings, variant=variant, frame=len(chain.steps)))
+        self.inspector_label.setText(self.chain.note)
 
     def _on_frame_changed(self, frame: int) -> None:
         self._settings = replace(self._settings, frame=int(frame))
