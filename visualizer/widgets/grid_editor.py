@@ -113,6 +113,8 @@ class GridWidget(QWidget):
         self._fixed = np.zeros((1, 1), dtype=bool)
         self._hidden = np.zeros((1, 1), dtype=bool)
         self._image: QImage | None = None
+        self._scaled_image: QImage | None = None
+        self._scaled_key: tuple[int, int, int] | None = None
         self._highlight: tuple[int, int, int, int] | None = None
         self._second_highlight: tuple[int, int, int, int] | None = None
         self._marks: list[tuple[int, int]] = []
@@ -448,7 +450,19 @@ class GridWidget(QWidget):
         rect, cell = self._layout()
         rows, cols = self._values.shape
         if self._image is not None:
-            painter.drawImage(rect, self._image)
+            # Scale once per change or resize (nearest pixel, so cells keep hard edges); hover
+            # repaints then draw the ready image 1:1, which is much cheaper than scaling.
+            target = rect.toAlignedRect()
+            key = (id(self._image), target.width(), target.height())
+            if self._scaled_key != key:
+                self._scaled_image = self._image.scaled(
+                    target.width(),
+                    target.height(),
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                    Qt.TransformationMode.FastTransformation,
+                )
+                self._scaled_key = key
+            painter.drawImage(target.topLeft(), self._scaled_image)
         # Shaded (unreached) rows and columns.
         if self._shaded_rows or self._shaded_cols:
             brush = QBrush(QColor(60, 60, 60, 150), Qt.BrushStyle.BDiagPattern)
