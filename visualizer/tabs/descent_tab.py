@@ -169,6 +169,9 @@ class DescentTab(TopicTab):
         self._status_kind = ""
         self._status_message = ""
         self._t_axis = np.arange(1, dtype=float)
+        self._draw_x = np.zeros(1)
+        self._draw_f = np.zeros(1)
+        self._label_allowed = [False] * MAX_NUMBERED
         self._built = False
         self._build_ui()
         self.load_preset(FIRST_PRESET)
@@ -319,7 +322,7 @@ class DescentTab(TopicTab):
         self.x0_handle.sigPositionChanged.connect(self._on_x0_handle_moved)
         self.x0_handle.sigPositionChangeFinished.connect(self._on_x0_handle_released)
         self.curve_plot.scene().sigMouseClicked.connect(self._on_curve_plot_clicked)
-        plot.getViewBox().sigXRangeChanged.connect(self._on_curve_x_range_changed)
+        plot.getViewBox().sigRangeChanged.connect(self._on_curve_x_range_changed)
 
         self.ft_plot = pg.PlotWidget()
         ft = self.ft_plot.getPlotItem()
@@ -571,6 +574,9 @@ class DescentTab(TopicTab):
         for item in (curve_item, ft_item):
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # pinned runs sit under the current run, so the run being explored stays on top
+        curve_item.setZValue(-1)
+        ft_item.setZValue(-1)
         self.curve_plot.addItem(curve_item)
         self.ft_plot.addItem(ft_item)
         row = PinnedRunRow(
@@ -580,6 +586,7 @@ class DescentTab(TopicTab):
         row.removeRequested.connect(lambda p=pin: self.remove_pin(p))
         self.pins_layout.insertWidget(self.pins_layout.count() - 1, row)
         self._pins.append(pin)
+        self._style_pin(pin)
         self._render_pin(pin)
         self._update_ft_range()
         self._sync_pins_visibility()
@@ -831,6 +838,29 @@ class DescentTab(TopicTab):
 
     def _on_curve_x_range_changed(self, *_args) -> None:
         self._render_curve()
+        self._place_number_labels()
+
+    def _place_number_labels(self) -> None:
+        """Choose which iterate numbers to show: none closer than a label's size on screen.
+
+        Close iterates (a slow run, a run settling in a minimum) would otherwise print their
+        numbers on top of each other into an unreadable blob.
+        """
+        (x_lo, x_hi), (y_lo, y_hi) = self.curve_plot.getPlotItem().getViewBox().viewRange()
+        min_dx, min_dy = 0.035 * (x_hi - x_lo), 0.07 * (y_hi - y_lo)
+        allowed: list[bool] = []
+        kept: list[tuple[float, float]] = []
+        n = min(len(self.number_items), len(self._draw_x))
+        for k in range(len(self.number_items)):
+            ok = False
+            if k < n and math.isfinite(self._draw_x[k]):
+                x, y = float(self._draw_x[k]), float(self._draw_f[k])
+                ok = all(abs(x - a) >= min_dx or abs(y - b) >= min_dy for a, b in kept)
+                if ok:
+                    kept.append((x, y))
+            allowed.append(ok)
+        self._label_allowed = allowed
+        self._labels_shown = -1
 
     def _try_params(self, params: DescentParams, frame: int | None = None) -> None:
         try:
@@ -955,7 +985,7 @@ class DescentTab(TopicTab):
         pen = pg.mkPen(pin.color, width=line_width(self._presentation))
         for item in (pin.curve_item, pin.ft_item):
             item.setPen(pen)
-            item.setSymbolSize(marker_size(self._presentation) * 0.7)
+            item.setSymbolSize(marker_size(self._presentation) * 0.55)
 
     def _render_curve(self) -> None:
         """Sample f (and f') over the visible x-range so the curve always fills the view."""
@@ -985,11 +1015,14 @@ class DescentTab(TopicTab):
         if minima:
             self.min_item.setData([m[0] for m in minima], [m[1] for m in minima])
             x_star, f_star = min(minima, key=lambda m: m[1])
-            which = "minimum" if len(minima) == 1 else "minima; lowest"
+            text = f"minimum x* = {x_star:.6f}, f = {f_star:.6f}"
+            if len(minima) > 1:
+                others = ", ".join(f"{m[0]:.4f}" for m in minima if m[0] != x_star)
+                text = f"global {text} (local minimum at x = {others})"
             # The minimum is named in the legend: a label next to the star would collide
             # with the curve or the axis on a small plot.
             self.legend.removeItem(self.min_item)
-            self.legend.addItem(self.min_item, f"{which} x* = {x_star:.6f}, f = {f_star:.6f}")
+            self.legend.addItem(self.min_item, text)
             self.min_item.setVisible(True)
         else:
             self.legend.removeItem(self.min_item)
@@ -1001,14 +1034,18 @@ class DescentTab(TopicTab):
         fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
         ok = np.isfinite(fx)
         self.ft_item.setData(self._t_axis[:n][ok], fx[ok])
+        # Drawable copies: overflowed values become nan, which pyqtgraph leaves as a gap.
         all_fx = traj.fx if traj.fx is not None else np.zeros(traj.steps + 1)
+        drawable = np.isfinite(traj.x) & np.isfinite(all_fx)
+        self._draw_x = np.where(drawable, traj.x, np.nan)
+        self._draw_f = np.where(drawable, all_fx, np.nan)
         for k, text in enumerate(self.number_items):
-            if k < n:
+            if k < n and drawable[k]:
                 text.setText(str(k))
                 text.setPos(float(traj.x[k]), float(all_fx[k]))
                 # Alternate above / below so close iterates do not print on top of each other.
                 text.setAnchor((0.5, 1.3) if k % 2 == 0 else (0.5, -0.3))
-        self._labels_shown = -1
+        self._place_number_labels()
         self._update_ft_range()
         self.ft_item.setSymbol("o" if n <= 200 else None)
         self.trail_item.setSymbol("o" if n <= 200 else None)
@@ -1057,7 +1094,8 @@ class DescentTab(TopicTab):
         if not hi > lo:
             lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
         vb = self.ft_plot.getPlotItem().getViewBox()
-        vb.setRange(xRange=(0, max(t_max, 1)), yRange=(lo, hi), padding=0.15)
+        vb.setXRange(0, max(t_max, 1), padding=0.03)
+        vb.setYRange(lo, hi, padding=0.15)
 
     def _update_view(self, obj, traj: Trajectory, *, reset: bool) -> None:
         vb = self.curve_plot.getPlotItem().getViewBox()
@@ -1131,20 +1169,30 @@ class DescentTab(TopicTab):
         n = shown + 1
         fx = traj.fx if traj.fx is not None else np.zeros(traj.steps + 1)
         idx = _decimated(n)
-        self.trail_item.setData(traj.x[:n][idx], fx[:n][idx])
+        self.trail_item.setData(self._draw_x[:n][idx], self._draw_f[:n][idx])
         xt, ft = float(traj.x[shown]), float(fx[shown])
-        self.current_item.setPos(xt, ft)
-        self.ft_current.setPos(float(shown), ft)
+        drawable = math.isfinite(xt) and math.isfinite(ft)
+        self.current_item.setVisible(drawable)
+        self.ft_current.setVisible(drawable)
+        if drawable:
+            self.current_item.setPos(xt, ft)
+            self.ft_current.setPos(float(shown), ft)
         self.ft_cursor.setPos(float(shown))
 
         # The labels were placed once per run; a frame only shows or hides some of them.
         labelled = min(n, len(self.number_items))
         if labelled != self._labels_shown:
             for k, text in enumerate(self.number_items):
-                text.setVisible(k < labelled)
+                text.setVisible(k < labelled and self._label_allowed[k])
             self._labels_shown = labelled
 
-        self._render_arrows(traj, shown, xt, ft, obj)
+        if drawable:
+            self._render_arrows(traj, shown, xt, ft, obj)
+        else:
+            for item in (self.gradient_line, self.gradient_head, self.velocity_line):
+                item.setVisible(False)
+            self.velocity_head.setVisible(False)
+            self.tangent_item.setVisible(False)
         self.table_model.set_current_row(t)
         self._scroll_table_to(t)
 
@@ -1177,6 +1225,7 @@ class DescentTab(TopicTab):
         # Tangent: a short segment with the slope f'(x_t), 10% of the view wide.
         (x1, y1), (x2, y2) = traj.tangent(t, 0.05 * width)
         self.tangent_item.setLine(x1, y1, x2, y2)
+        self.tangent_item.setVisible(True)
         grad_dx = traj.gradient_step(t)
         self._set_arrow(self.gradient_line, self.gradient_head, xt, ft, grad_dx, width)
         vel_dx = traj.velocity_step(t)
