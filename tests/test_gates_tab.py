@@ -403,3 +403,29 @@ def test_restored_network_with_three_hidden_neurons_draws(tab):
     # By hand: row 11: C = step(-0.5) = 0, D = 0, E = step(1) = 1, Out = step(-2 - 0.5) = 0.
     assert column(tab, "Out")[3] == "0"
     assert len(tab.region_lines) == 3
+
+
+def _click_at(qtbot, view, x, y):
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    scene_point = view.getPlotItem().vb.mapViewToScene(QPointF(x, y))
+    point = view.mapFromScene(scene_point)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_real_mouse_clicks_reach_nodes_and_edges(tab, qtbot):
+    tab.load_preset(SHEET_XOR)
+    tab.show()
+    qtbot.waitExposed(tab)
+    view = tab.network_view
+    ax, ay = view.positions[0]
+    _click_at(qtbot, view, ax, ay)  # input A: 1 -> 0
+    assert tab.inputs() == (0, 0)
+    edge = [e.key for e in view.edges].index(("w", 0, 1, 1))  # B -> D
+    hx, hy = view.edge_handles.getData()[0][edge], view.edge_handles.getData()[1][edge]
+    _click_at(qtbot, view, hx, hy)
+    assert tab.param_label.text() == "weight B → D:"
+    cx, cy = view.positions[2]
+    _click_at(qtbot, view, cx, cy)
+    assert tab.param_label.text() == "bias of C:"
