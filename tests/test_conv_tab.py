@@ -373,6 +373,7 @@ def test_exports(tab):
     md = tab.worked_solution_markdown()
     assert "0*(-1) + 0*0.5 + 0*(-2) + 0*2 + 3*0 + 5*1 + 0*0 + 9*1 + 1*1.5 = 15.5" in md
     assert "(15.5 + 21 + 4.5 + 30)/4 = 17.75" in md
+    assert "11.75" in md  # the sheet's slip is named
     assert "-12.5" in md
     tab.set_presentation(True)
     tab.set_presentation(False)

@@ -1339,6 +1339,12 @@ class ConvTab(TopicTab):
                 )
                 md.append(f"- ({r + 1}, {c + 1}): {terms.text()}")
             md += ["", *_markdown_grid(res.pooled), ""]
+            if self._sheet_note_pool(0, 0):
+                md += [
+                    "Note: the sheet writes 11.75 for the first pooled cell; its own sum "
+                    "(15.5 + 21 + 4.5 + 30)/4 is 17.75.",
+                    "",
+                ]
             if res.as_conv is not None and res.as_conv_kernel is not None:
                 md += [
                     f"As a convolution: correlating with a {s.pool_size}x{s.pool_size} kernel of "
