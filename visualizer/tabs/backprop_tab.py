@@ -420,6 +420,9 @@ class BackpropTab(TopicTab):
         """Apply settings (already valid), recompute and redraw everything."""
         self._settings = settings
         self._compute()
+        if settings.frame > self.n_frames() - 1:
+            # A shorter chain (a what-if that stops at a mismatch) ends earlier.
+            self._settings = replace(settings, frame=self.n_frames() - 1)
         self._sync_controls()
         self._render()
         self.stateChanged.emit()
