@@ -507,7 +507,7 @@ class GridWidget(QWidget):
             box = QRectF(rect.left() + c0 * cell, rect.top() + r0 * cell, (c1 - c0) * cell,
                          (r1 - r0) * cell)  # fmt: skip
             fill = QColor(color)
-            fill.setAlpha(50)
+            fill.setAlpha(35)
             painter.fillRect(box, fill)
             painter.setPen(QPen(color, width))
             painter.setBrush(Qt.BrushStyle.NoBrush)
