@@ -959,6 +959,10 @@ class GatesTab(TopicTab):
         for r in diagnosis.rows:
             if not r.ok or r.fragile:
                 lines.append(f"- {r.reason}")
+        roles = hidden_gates(self._layers, self._activation)
+        if roles:
+            acts = ", ".join(f"{name} acts as {gate}" for name, gate in roles.items())
+            lines += ["", f"Hidden neurons on their own: {acts}; Out combines them."]
         lines.append("")
         lines.append(f"Truth table outputs (00, 01, 10, 11): {' '.join(map(str, ev.bits))}.")
         if self._preset in SHEET_NETWORKS and not self._edited and self._run is None:
