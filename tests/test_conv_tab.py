@@ -432,6 +432,11 @@ def test_arrow_keys_move_the_cell_not_the_animation(qtbot):
     QTest.keyClicks(grid, "4")
     QTest.keyClick(grid._editor, Qt.Key.Key_Return)
     assert tab.settings().input[0, 1] == 4
+    # Escape while typing cancels the edit and keeps the value
+    QTest.keyClicks(grid, "9")
+    QTest.keyClick(grid._editor, Qt.Key.Key_Escape)
+    assert not grid._editor.isVisible()
+    assert tab.settings().input[0, 1] == 4
 
 
 def test_missing_picture_in_a_lesson_falls_back_to_the_sample(tab, tmp_path):

@@ -675,6 +675,11 @@ class GridWidget(QWidget):
         return super().focusNextPrevChild(next)
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self._editor and event.type() == event.Type.ShortcutOverride:
+            # While typing in a cell, Escape cancels the edit (not the window's Escape) and
+            # arrows/Space edit the text (not the animation shortcuts).
+            event.accept()
+            return True
         if obj is self._editor and event.type() == event.Type.KeyPress:
             if event.key() == Qt.Key.Key_Escape:
                 self._hide_editor()
