@@ -79,6 +79,8 @@ from visualizer.widgets.plot_style import (
 
 #: Largest weight or bias a user may type: sums of three such terms stay finite.
 WEIGHT_LIMIT = 1e300
+#: Most epochs a run may have: about a second of computing, so Train never freezes the app.
+MAX_EPOCHS = 20000
 #: The square of (A, B) the decision-region plot shows.
 REGION_LO, REGION_HI = -0.25, 1.25
 #: Activation keys with the short words the selector shows.
@@ -310,7 +312,7 @@ class GatesTab(TopicTab):
         self.lr_field.setToolTip("Learning rate of gradient descent")
         self.seed_field = NumberField(0, minimum=0, maximum=2**31 - 1, integer=True)
         self.seed_field.setToolTip("Seed of the random start: the same seed gives the same run")
-        self.epochs_field = NumberField(2000, minimum=1, maximum=100000, integer=True)
+        self.epochs_field = NumberField(2000, minimum=1, maximum=MAX_EPOCHS, integer=True)
         self.epochs_field.setToolTip("Number of gradient-descent steps on the four rows")
         form_left = QFormLayout()
         form_left.addRow("Network:", self.architecture_box)
@@ -1088,7 +1090,7 @@ class GatesTab(TopicTab):
             lr = parse_number(str(train["lr"]), minimum=1e-6, maximum=1e6)
             seed = int(parse_number(str(train["seed"]), minimum=0, maximum=2**31 - 1, integer=True))
             epochs = int(
-                parse_number(str(train["epochs"]), minimum=1, maximum=100000, integer=True)
+                parse_number(str(train["epochs"]), minimum=1, maximum=MAX_EPOCHS, integer=True)
             )
         except ValueError as exc:
             fail(f"a training setting is invalid ({exc})")
@@ -1102,7 +1104,7 @@ class GatesTab(TopicTab):
                     "architecture": str(run["architecture"]),
                     "lr": parse_number(str(run["lr"]), minimum=1e-6, maximum=1e6),
                     "seed": int(parse_number(str(run["seed"]), minimum=0, integer=True)),
-                    "epochs": int(parse_number(str(run["epochs"]), minimum=1, maximum=100000,
+                    "epochs": int(parse_number(str(run["epochs"]), minimum=1, maximum=MAX_EPOCHS,
                                                integer=True)),
                 }  # fmt: skip
             except (KeyError, ValueError) as exc:
