@@ -393,3 +393,23 @@ def test_the_value_field_follows_the_selected_cell(tab):
     assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=0).W2[2, 1]
     tab.new_values_button.click()
     assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=1).W2[2, 1]
+
+
+def test_presentation_mode_refreshes_the_strips(tab, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    font = app.font()
+    bigger = app.font()
+    bigger.setPointSizeF(font.pointSizeF() * 1.5)
+    try:
+        app.setFont(bigger)
+        tab.set_presentation(True)
+        qtbot.wait(20)
+        assert tab.forward_strip.font().pointSizeF() == pytest.approx(bigger.pointSizeF())
+        assert tab.forward_strip.cell_at(tab.forward_strip.cell_rect("W1", 0, 0).center()) == (
+            "W1", 0, 0,
+        )  # fmt: skip
+    finally:
+        app.setFont(font)
+        tab.set_presentation(False)

@@ -93,8 +93,6 @@ GRADIENT_LABELS = {
     "dE_dW2": "dE/dW2",
     "dE_db2": "dE/db2",
 }
-# Where each factor of the correct chain lives in mlp_gradients' result.
-FACTOR_KEYS = ("dE_do", "J_o_f2", "J_f2_a", "J_a_f1", "J_f1_x")
 FACTOR_TITLES = {
     "dE/do": "dE/do",
     "do/df2": "do/df2",
@@ -356,7 +354,6 @@ class BackpropTab(TopicTab):
         self.seed_field.valueChanged.connect(self._on_seed_changed)
         self.new_values_button.clicked.connect(self._on_new_values_clicked)
         self.value_field.valueChanged.connect(self._on_value_typed)
-        self.value_field.edit.textEdited.connect(lambda _t: None)
         self.letters_check.toggled.connect(self._on_letters_toggled)
         self.variant_combo.currentIndexChanged.connect(self._on_variant_changed)
         self.play_controls.frameChanged.connect(self._on_frame_changed)
