@@ -93,6 +93,7 @@ def test_4b_solver_says_no_stride_works(tab):
     text = tab.solver_label.text()
     assert "4/3" in text
     assert "stride 4/3 is not a whole number, so no stride works" in text
+    assert "stride 4/3 is not a whole number" in tab.formula_label.text()  # shown large too
 
 
 def test_4c_pool_hover_text_and_sheet_note(tab):

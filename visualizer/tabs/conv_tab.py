@@ -711,6 +711,12 @@ class ConvTab(TopicTab):
             )
         if notes:
             text += f"<br><span style='color:{ERROR_COLOR}'>" + " ".join(notes) + "</span>"
+        if self.preset_box.currentText() == PRESET_4B and s.solve_for == "stride":
+            # Exercise 4b is about the solver: repeat its answer large, under the grids.
+            answer = conv.explain_solve_stride(
+                s.solver_n, s.solver_f, s.solver_other, s.solver_out
+            )[2]
+            text += f"<br><b>Exercise 4b:</b> {html.escape(answer)}"
         self.formula_label.setText(text)
 
     def _render_solver(self) -> None:
@@ -1249,9 +1255,14 @@ class ConvTab(TopicTab):
         self.solver_label.setMinimumHeight(metrics.lineSpacing() * 5)
         # The side panel grows with the font, so nothing in it is cut off; its number boxes
         # stay compact so the panel does not need to be wide.
-        self._side_scroll.setFixedWidth(metrics.averageCharWidth() * 42 + 24)
-        for box in self._side_scroll.widget().findChildren(QSpinBox):
+        side = self._side_scroll.widget()
+        for box in side.findChildren(QSpinBox):
             box.setMaximumWidth(metrics.averageCharWidth() * 5 + 44)
+        side.layout().activate()
+        scrollbar = self._side_scroll.verticalScrollBar().sizeHint().width()
+        self._side_scroll.setFixedWidth(
+            max(metrics.averageCharWidth() * 36, side.minimumSizeHint().width()) + scrollbar + 4
+        )
 
     def changeEvent(self, event) -> None:
         # The window changes the application font (Ctrl+= / presentation): follow it.
