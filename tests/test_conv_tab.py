@@ -449,3 +449,31 @@ def test_missing_picture_in_a_lesson_falls_back_to_the_sample(tab, tmp_path):
     np.testing.assert_array_equal(picture, load_picture(sample_picture_path()))
     assert filtered is not None
     assert "sample picture instead" in tab.formula_label.text()
+
+
+def test_picture_loading_keeps_gray_levels_and_row_padding(qtbot, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from visualizer.widgets import conv_picture
+
+    # 5 columns: Grayscale8 rows are padded to 8 bytes, which must not leak into the array
+    image = QImage(5, 3, QImage.Format.Format_RGB32)
+    levels = [[0, 40, 80, 120, 160], [200, 255, 10, 20, 30], [1, 2, 3, 4, 5]]
+    for r, row in enumerate(levels):
+        for c, v in enumerate(row):
+            image.setPixelColor(c, r, QColor(v, v, v))
+    path = tmp_path / "levels.png"
+    image.save(str(path))
+    assert conv_picture.load_picture(path).tolist() == levels
+    assert conv_picture.load_picture(path, max_side=2).shape[1] == 2  # downscaled
+
+
+def test_sample_picture_found_without_importlib_resources(monkeypatch):
+    from visualizer.widgets import conv_picture
+
+    def broken(_name):
+        raise ModuleNotFoundError("visualizer.resources")
+
+    monkeypatch.setattr(conv_picture.resources, "files", broken)
+    assert conv_picture.sample_picture_path().name == "sample_picture.png"
+    assert conv_picture.sample_picture_path().is_file()
