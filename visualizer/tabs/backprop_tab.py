@@ -96,9 +96,9 @@ GRADIENT_LABELS = {
 FACTOR_TITLES = {
     "dE/do": "dE/do",
     "do/df2": "do/df2",
-    "df2/da": "df2/da = W2ᵀ",
-    "da/df1": "da/df1 (diag)",
-    "df1/dx": "df1/dx = W1ᵀ",
+    "df2/da": "df2/da\n= W2ᵀ",
+    "da/df1": "da/df1\n(diagonal)",
+    "df1/dx": "df1/dx\n= W1ᵀ",
 }
 # One colour per adjacent pair of factors, for the matching inner dimensions.
 PAIR_COLORS = ("#E69F00", "#009E73", "#CC79A7", "#0072B2")
@@ -318,7 +318,7 @@ class BackpropTab(TopicTab):
         lower.addWidget(backward_box)
         lower.addWidget(self.pages)
         lower.setChildrenCollapsible(False)
-        lower.setSizes([700, 560])
+        lower.setSizes([720, 540])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(forward_box)
         splitter.addWidget(lower)

@@ -232,6 +232,13 @@ class BlockStrip(QWidget):
     def _n_label_lines(self) -> int:
         return max((len(b.shape_lines()) for b in self.blocks()), default=1)
 
+    def _n_title_lines(self) -> int:
+        return max((b.title.count("\n") + 1 for b in self.blocks()), default=1)
+
+    def _n_text_lines(self) -> int:
+        """Lines of text around the cells: titles above, shapes below."""
+        return self._n_title_lines() + self._n_label_lines()
+
     def _slot_widths(self, unit: float) -> list[float]:
         title_fm = QFontMetricsF(self._title_font())
         label_fm = QFontMetricsF(self._label_font())
@@ -239,7 +246,7 @@ class BlockStrip(QWidget):
         for item in self._items:
             if isinstance(item, Block):
                 label = max(
-                    title_fm.horizontalAdvance(item.title),
+                    *(title_fm.horizontalAdvance(t) for t in item.title.split("\n")),
                     *(
                         label_fm.horizontalAdvance("".join(t for t, _ in parts))
                         for parts in item.shape_lines()
@@ -255,7 +262,7 @@ class BlockStrip(QWidget):
         """The largest cell size (px) at the current label size for which everything fits."""
         line = QFontMetricsF(self._label_font()).height()
         max_rows = max((b.values.shape[0] for b in self.blocks()), default=1)
-        avail_h = max(4.0, height - (1 + self._n_label_lines()) * line - 3 * _BAR_PX - 8)
+        avail_h = max(4.0, height - self._n_text_lines() * line - 3 * _BAR_PX - 8)
         lo, hi = 0.5, max(0.5, min(_MAX_CELL_PX, avail_h / max_rows))
         if sum(self._slot_widths(hi)) + gaps <= width:
             return hi
@@ -293,9 +300,9 @@ class BlockStrip(QWidget):
         widths = self._slot_widths(unit)
         total = sum(widths) + gaps
         x = max(_GAP_PX, (width - total) / 2 + _GAP_PX)
-        content = (1 + self._n_label_lines()) * line + 3 * _BAR_PX + 8 + max_rows * unit
+        content = self._n_text_lines() * line + 3 * _BAR_PX + 8 + max_rows * unit
         top = max(0.0, (height - content) / 2)
-        grid_mid = top + line + _BAR_PX + 4 + max_rows * unit / 2
+        grid_mid = top + self._n_title_lines() * line + _BAR_PX + 4 + max_rows * unit / 2
         for item, w in zip(self._items, widths, strict=True):
             if isinstance(item, Block):
                 rows, cols = item.values.shape
@@ -306,13 +313,17 @@ class BlockStrip(QWidget):
                 color = ERROR_COLOR if item.strip() in ("≠", "✗") else None
                 self._operators.append((item, QRectF(x, grid_mid - line / 2, w, line), color))
             x += w + _GAP_PX
-        label_font = self._label_font()
-        label_font.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.75))
-        cell_fm = QFontMetricsF(label_font)
-        self._cell_font = label_font
-        self._numbers_shown = (
-            unit >= cell_fm.horizontalAdvance("-0.00") + 2 and unit >= cell_fm.height()
-        )
+        # Numbers go in the cells when they fit at three quarters of the interface font, or
+        # failing that at two thirds (never below 7 pt); otherwise hover tells the value.
+        self._numbers_shown = False
+        for fraction in (0.75, 0.65):
+            cell_font = self._label_font()
+            cell_font.setPointSizeF(max(7.0, self.font().pointSizeF() * fraction))
+            cell_fm = QFontMetricsF(cell_font)
+            self._cell_font = cell_font
+            if unit >= cell_fm.horizontalAdvance("-0.00") + 2 and unit >= cell_fm.height():
+                self._numbers_shown = True
+                break
 
     def resizeEvent(self, event) -> None:
         self._relayout()
@@ -409,8 +420,13 @@ class BlockStrip(QWidget):
         # Title above, shape below (with coloured dimension letters).
         painter.setFont(self._title_font())
         painter.setPen(MUTED_TEXT_COLOR if block.faded else TEXT_COLOR)
-        title_rect = QRectF(placed.slot.left(), grid.top() - line - 4, placed.slot.width(), line)
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, block.title)
+        n_title = block.title.count("\n") + 1
+        title_rect = QRectF(
+            placed.slot.left(), grid.top() - n_title * line - 4, placed.slot.width(), n_title * line
+        )
+        painter.drawText(
+            title_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, block.title
+        )
         painter.setFont(self._label_font())
         fm = QFontMetricsF(self._label_font())
         bold = self._label_font()
