@@ -379,3 +379,20 @@ def test_status_oscillating(tab):
     tab.set_params(DescentParams("square", "gd", 0.9, 1.0, 10))
     assert "Oscillating" in tab.status_text()
     assert not math.isnan(tab.trajectory().x[-1])
+
+
+@pytest.mark.parametrize("objective", ["gelu", "gelu_exact", "square", "double_well"])
+@pytest.mark.parametrize("x0", ["1e300", "-1e300", "1e15"])
+def test_far_away_starts_draw_nothing_absurd(tab, qtbot, objective, x0):
+    # an x0 (or f) far beyond any view is reported in the table, not drawn at 1e300
+    tab.objective_box.setCurrentIndex(tab.objective_box.findData(objective))
+    assert tab.x0_field.submit(x0)
+    for method in ("gd", "adam"):
+        tab.method_box.setCurrentIndex(tab.method_box.findData(method))
+        tab.set_frame(0)
+        tab.set_frame(tab.params().steps)
+        qtbot.wait(1)
+        assert not tab.grab().isNull()
+        x, _ = tab.trail_item.getData()
+        assert x is None or np.all(np.abs(x) <= 1e12)
+    assert cell(tab, 0, 1) == format(float(x0), ".7g")

@@ -133,6 +133,17 @@ def _set_text_color(label: QLabel, color: str) -> None:
     label.setPalette(palette)
 
 
+#: Points further out than this are not drawn (Qt's raster paths misbehave with coordinates
+#: near 1e300); the table and the status line still report them.
+DRAW_LIMIT = 1e12
+
+
+def _drawable(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mask of points that are finite and within DRAW_LIMIT in both coordinates."""
+    with np.errstate(invalid="ignore"):
+        return (np.abs(x) <= DRAW_LIMIT) & (np.abs(y) <= DRAW_LIMIT)
+
+
 def _decimated(n: int) -> np.ndarray | slice:
     """Indices 0..n-1 thinned evenly to at most MAX_TRAIL_POINTS, always keeping the last."""
     if n <= MAX_TRAIL_POINTS:
@@ -1032,11 +1043,11 @@ class DescentTab(TopicTab):
         n = traj.last_valid + 1
         self._t_axis = np.arange(traj.steps + 1, dtype=float)
         fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
-        ok = np.isfinite(fx)
+        ok = _drawable(self._t_axis[:n], fx)
         self.ft_item.setData(self._t_axis[:n][ok], fx[ok])
-        # Drawable copies: overflowed values become nan, which pyqtgraph leaves as a gap.
+        # Drawable copies: overflowed or astronomically far values become nan and are left out.
         all_fx = traj.fx if traj.fx is not None else np.zeros(traj.steps + 1)
-        drawable = np.isfinite(traj.x) & np.isfinite(all_fx)
+        drawable = _drawable(traj.x, all_fx)
         self._draw_x = np.where(drawable, traj.x, np.nan)
         self._draw_f = np.where(drawable, all_fx, np.nan)
         for k, text in enumerate(self.number_items):
@@ -1089,7 +1100,7 @@ class DescentTab(TopicTab):
         t_max = max(r.steps for r in runs)
         values = [r.fx[: r.last_valid + 1] for r in runs if r.fx is not None]
         fx = np.concatenate(values) if values else np.zeros(1)
-        fx = fx[np.isfinite(fx)]
+        fx = fx[_drawable(fx, fx)]
         lo, hi = (float(fx.min()), float(fx.max())) if fx.size else (-1.0, 1.0)
         if not hi > lo:
             lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
@@ -1133,8 +1144,12 @@ class DescentTab(TopicTab):
         fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
         same_curve = pin.params.objective == self._params.objective
         idx = _decimated(n)
-        pin.curve_item.setData(traj.x[:n][idx], fx[idx])
-        pin.ft_item.setData(np.arange(n, dtype=float), fx)
+        xs, fs = traj.x[:n][idx], fx[idx]
+        keep = _drawable(xs, fs)
+        pin.curve_item.setData(xs[keep], fs[keep])
+        t_axis = np.arange(n, dtype=float)
+        keep = _drawable(t_axis, fx)
+        pin.ft_item.setData(t_axis[keep], fx[keep])
         symbol = "s" if n <= 200 else None
         pin.curve_item.setSymbol(symbol)
         pin.ft_item.setSymbol(symbol)
@@ -1156,7 +1171,9 @@ class DescentTab(TopicTab):
         x0 = float(self._traj.x[0])
         obj = OBJECTIVES[self._params.objective]
         y0 = float(obj.f(x0))
-        if math.isfinite(y0):
+        visible = bool(_drawable(np.array([x0]), np.array([y0]))[0])
+        self.x0_handle.setVisible(visible)
+        if visible:
             with QSignalBlocker(self.x0_handle):
                 self.x0_handle.setPos(QPointF(x0, y0))
 
@@ -1169,9 +1186,13 @@ class DescentTab(TopicTab):
         n = shown + 1
         fx = traj.fx if traj.fx is not None else np.zeros(traj.steps + 1)
         idx = _decimated(n)
-        self.trail_item.setData(self._draw_x[:n][idx], self._draw_f[:n][idx])
+        xs, fs = self._draw_x[:n][idx], self._draw_f[:n][idx]
+        keep = ~np.isnan(xs)
+        if not keep.all():  # never hand pyqtgraph nan: an all-nan item breaks its bounds
+            xs, fs = xs[keep], fs[keep]
+        self.trail_item.setData(xs, fs)
         xt, ft = float(traj.x[shown]), float(fx[shown])
-        drawable = math.isfinite(xt) and math.isfinite(ft)
+        drawable = not math.isnan(self._draw_x[shown])
         self.current_item.setVisible(drawable)
         self.ft_current.setVisible(drawable)
         if drawable:
