@@ -701,7 +701,8 @@ class ConvTab(TopicTab):
                     pieces.append(f"the last {count} {word}s")
             notes.append(
                 "The division is not exact, so the formula floors: "
-                f"{' and '.join(pieces)} of the padded input are never reached (hatched)."
+                f"{' and '.join(pieces)} of the {'padded ' if s.padding else ''}input "
+                "are never reached (hatched)."
             )
         f_r, f_c = s.kernel.shape
         if s.stride > min(f_r, f_c):
@@ -1246,11 +1247,15 @@ class ConvTab(TopicTab):
         return point * (1.25 if self._presentation else 1.05)
 
     def _apply_fonts(self) -> None:
-        font = QFont(self.font())
-        point = font.pointSizeF() if font.pointSizeF() > 0 else 11.0
-        font.setPointSizeF(point * (1.15 if self._presentation else 1.05))
-        self.explain_label.setFont(font)
-        self.formula_label.setFont(font)
+        point = self.font().pointSizeF()
+        point = point if point > 0 else 11.0
+        # The sum of products is what the room reads: it gets the biggest text.
+        explain_font = QFont(self.font())
+        explain_font.setPointSizeF(point * (1.45 if self._presentation else 1.3))
+        self.explain_label.setFont(explain_font)
+        formula_font = QFont(self.font())
+        formula_font.setPointSizeF(point * (1.25 if self._presentation else 1.15))
+        self.formula_label.setFont(formula_font)
         metrics = QFontMetrics(self.font())
         self.solver_label.setMinimumHeight(metrics.lineSpacing() * 5)
         # The side panel grows with the font, so nothing in it is cut off; its number boxes

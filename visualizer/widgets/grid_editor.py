@@ -354,7 +354,7 @@ class GridWidget(QWidget):
         return QRectF(x0, y0, grid_w, grid_h), cell
 
     def _max_cell_px(self) -> int:
-        return int(QFontMetrics(self.font()).height() * 3.6)
+        return int(QFontMetrics(self.font()).height() * 4.2)
 
     def _title_font(self) -> QFont:
         font = QFont(self.font())
