@@ -429,3 +429,15 @@ def test_real_mouse_clicks_reach_nodes_and_edges(tab, qtbot):
     cx, cy = view.positions[2]
     _click_at(qtbot, view, cx, cy)
     assert tab.param_label.text() == "bias of C:"
+
+
+def test_changed_training_settings_ask_for_a_new_run(tab):
+    tab.train_button.click()
+    tab.play_controls.pause()
+    assert not tab.train_status.text().startswith("Settings changed")
+    tab.seed_field.submit("5")
+    assert tab.train_status.text().startswith("Settings changed: press Train")
+    tab.train_button.click()
+    tab.play_controls.pause()
+    assert tab.training_run().seed == 5
+    assert not tab.train_status.text().startswith("Settings changed")

@@ -350,8 +350,8 @@ class GatesTab(TopicTab):
         self.train_button.clicked.connect(self._on_train_clicked)
         self.play_controls.frameChanged.connect(self._on_frame_changed)
         for field in (self.lr_field, self.seed_field, self.epochs_field):
-            field.valueChanged.connect(lambda _v: self.stateChanged.emit())
-        self.architecture_box.currentIndexChanged.connect(lambda _i: self.stateChanged.emit())
+            field.valueChanged.connect(self._on_train_setting_changed)
+        self.architecture_box.currentIndexChanged.connect(self._on_train_setting_changed)
         return page
 
     # ===== presets =====
@@ -478,6 +478,10 @@ class GatesTab(TopicTab):
             self._layers[layer][1][j] = value
         self._edited = True
         self._render()
+        self.stateChanged.emit()
+
+    def _on_train_setting_changed(self, _value: object = None) -> None:
+        self._render_training()
         self.stateChanged.emit()
 
     def _on_train_clicked(self) -> None:
@@ -858,6 +862,15 @@ class GatesTab(TopicTab):
             f"{format_number(run.loss[f], 4)}; outputs {outs} → {''.join(map(str, bits))} "
             f"{verdict}"
         )
+        current = {
+            "target": self._target,
+            "architecture": self.architecture_box.currentData(),
+            "lr": self.lr_field.value(),
+            "seed": int(self.seed_field.value()),
+            "epochs": int(self.epochs_field.value()),
+        }
+        if self._run_settings is not None and current != self._run_settings:
+            text = "Settings changed: press Train for a new run. Shown: " + text
         if run.architecture == "single" and run.target in NOT_LINEARLY_SEPARABLE:
             text += (
                 f". One neuron draws one line, and no line splits {run.target}'s corners: "
