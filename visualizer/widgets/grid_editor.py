@@ -47,6 +47,25 @@ FIXED_TEXT_COLOR = QColor("#6b6b6b")
 _COLOR_STRENGTH = 0.6
 
 
+_COLOR_TABLE: np.ndarray | None = None
+
+
+def _color_table() -> np.ndarray:
+    """256 RGBA shades from vermilion (-1) through white (0) to blue (+1)."""
+    global _COLOR_TABLE
+    if _COLOR_TABLE is None:
+        t = (np.arange(256) / 127.5 - 1.0) * _COLOR_STRENGTH
+        pos = np.array(QColor(POSITIVE_COLOR).getRgb()[:3], float)
+        neg = np.array(QColor(NEGATIVE_COLOR).getRgb()[:3], float)
+        a = np.abs(t)[:, None]
+        target = np.where((t >= 0)[:, None], pos, neg)
+        rgb = 255.0 * (1 - a) + target * a
+        table = np.full((256, 4), 255, dtype=np.uint8)
+        table[:, :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+        _COLOR_TABLE = table
+    return _COLOR_TABLE
+
+
 def cell_text(value: float) -> str:
     """The short spelling shown inside a cell: ``3``, ``-12.5``, ``0.1111``."""
     if value == 0:
@@ -398,25 +417,33 @@ class GridWidget(QWidget):
 
     # ----- painting --------------------------------------------------------------------------
     def _set_image(self) -> None:
-        """Cell colours as one RGB image: white at 0, blue for positive, vermilion for negative."""
+        """Cell colours as one RGBA image: white at 0, blue for positive, vermilion for negative.
+
+        Values are mapped to 256 shades through a lookup table (one indexing pass instead
+        of several float passes per channel), which keeps a 64x64 edit cheap.
+        """
         values = self._values
-        magnitude = float(np.max(np.abs(values[~self._fixed & ~self._hidden]), initial=0.0))
+        shown = ~self._fixed & ~self._hidden
+        magnitude = float(np.max(np.abs(values[shown]), initial=0.0)) if shown.any() else 0.0
         scale = magnitude if magnitude > 0 else 1.0
-        t = np.clip(values / scale, -1.0, 1.0) * _COLOR_STRENGTH
-        pos = np.array(QColor(POSITIVE_COLOR).getRgb()[:3], float)
-        neg = np.array(QColor(NEGATIVE_COLOR).getRgb()[:3], float)
-        white = np.array([255.0, 255.0, 255.0])
-        a = np.abs(t)[..., None]
-        target = np.where((t >= 0)[..., None], pos, neg)
-        rgb = white * (1 - a) + target * a
-        rgb[self._fixed] = FIXED_CELL_COLOR.getRgb()[:3]
-        rgb[self._hidden] = (250, 250, 250)
+        shade = np.clip(values / scale, -1.0, 1.0)
+        shade += 1.0
+        shade *= 127.5
+        rgba = _color_table()[np.rint(shade).astype(np.intp)]
+        rgba[self._fixed] = FIXED_CELL_COLOR.getRgb()
+        rgba[self._hidden] = (250, 250, 250, 255)
         rows, cols = values.shape
-        rgba = np.empty((rows, cols, 4), dtype=np.uint8)
-        rgba[..., :3] = np.clip(rgb, 0, 255).astype(np.uint8)
-        rgba[..., 3] = 255
-        self._rgba = np.ascontiguousarray(rgba)  # the QImage borrows this buffer
-        self._image = QImage(self._rgba.data, cols, rows, cols * 4, QImage.Format.Format_RGBA8888)
+        self._rgba = rgba
+        # Qt's native 32-bit layout (0xffRRGGBB words, so B, G, R, A bytes on little-endian
+        # machines) scales and draws without a format conversion.
+        words = (
+            (np.uint32(0xFF) << np.uint32(24))
+            | (rgba[..., 0].astype(np.uint32) << np.uint32(16))
+            | (rgba[..., 1].astype(np.uint32) << np.uint32(8))
+            | rgba[..., 2].astype(np.uint32)
+        )
+        self._argb = np.ascontiguousarray(words)  # the QImage borrows this buffer
+        self._image = QImage(self._argb.data, cols, rows, cols * 4, QImage.Format.Format_RGB32)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
