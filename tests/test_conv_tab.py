@@ -477,3 +477,17 @@ def test_sample_picture_found_without_importlib_resources(monkeypatch):
     monkeypatch.setattr(conv_picture.resources, "files", broken)
     assert conv_picture.sample_picture_path().name == "sample_picture.png"
     assert conv_picture.sample_picture_path().is_file()
+
+
+def test_hovering_the_filtered_picture_explains_a_pixel(tab):
+    tab.load_preset(PRESET_IMAGE)
+    picture, filtered, _ = tab.image_arrays()
+    text = tab.hover_image_pixel(100, 60)
+    assert text.startswith("Filtered pixel row 101, column 61 = ")
+    assert float(text.rsplit("= ", 1)[1]) == filtered[100, 60]
+    # the window drawn on the picture: rows 99..101, columns 59..61 (padding 1, 3x3 kernel)
+    rect = tab._image_window.rect()
+    assert (rect.x(), rect.y(), rect.width(), rect.height()) == (59, 99, 3, 3)
+    # the products use the picture's gray levels under that window
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    assert (picture[99:102, 59:62] * sobel).sum() == pytest.approx(filtered[100, 60])

@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGraphicsRectItem,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +41,7 @@ from visualizer.widgets.conv_export import grids_layout
 from visualizer.widgets.conv_picture import load_picture, sample_picture_path
 from visualizer.widgets.grid_editor import GridWidget, cell_text, parse_grid_text
 from visualizer.widgets.play_controls import PlayControls
-from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
+from visualizer.widgets.plot_style import ERROR_COLOR, HIGHLIGHT_COLOR, OK_COLOR
 
 MAX_INPUT_SIDE = 64
 MAX_KERNEL_SIDE = 7
@@ -380,6 +381,16 @@ class ConvTab(TopicTab):
         for label in self._image_titles:
             label.setMaximumHeight(QFontMetrics(self.font()).height() * 2)
         image_layout.addWidget(self.image_view, 4)
+        # Hovering the filtered picture writes out that pixel's sum of products and shows its
+        # window on the picture: the same arithmetic as the grids, now on a feature map.
+        self._image_window = QGraphicsRectItem()
+        window_pen = QPen(QColor(HIGHLIGHT_COLOR), 2)
+        window_pen.setCosmetic(True)
+        self._image_window.setPen(window_pen)
+        self._image_window.setZValue(10)
+        self._image_window.hide()
+        self._image_boxes[0].addItem(self._image_window)
+        self.image_view.scene().sigMouseMoved.connect(self._on_image_mouse_moved)
         self.stack.addWidget(image_page)
 
         self.formula_label = QLabel()
@@ -880,6 +891,35 @@ class ConvTab(TopicTab):
         except ValueError as exc:
             self._image_error = str(exc)
 
+    def _on_image_mouse_moved(self, scene_pos) -> None:
+        box = self._image_boxes[1]
+        filtered = self._image_filtered
+        if filtered is None or not box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = box.mapSceneToView(scene_pos)
+        row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+        if 0 <= row < filtered.shape[0] and 0 <= col < filtered.shape[1]:
+            self.hover_image_pixel(row, col)
+
+    def hover_image_pixel(self, row: int, col: int) -> str:
+        """Explain filtered pixel (row, col): its sum of products and its window on the picture."""
+        s = self._settings
+        if self._picture is None or self._image_filtered is None:
+            return ""
+        terms = conv.conv_terms(
+            self._picture, s.kernel, row, col, s.padding, s.stride, flip=s.mode == "convolution"
+        )
+        r0, r1, c0, c1 = terms.window
+        p = s.padding
+        # The window is on the padded picture; the picture item starts at (0, 0).
+        self._image_window.setRect(QRectF(c0 - p, r0 - p, c1 - c0, r1 - r0))
+        self._image_window.show()
+        text = (
+            f"Filtered pixel row {row + 1}, column {col + 1} = {conv.format_sum_of_products(terms)}"
+        )
+        self.explain_label.setText(html.escape(text))
+        return text
+
     def image_arrays(self) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
         """The picture, the filtered picture and the pooled one, as shown in image mode."""
         return self._picture, self._image_filtered, self._image_pooled
@@ -918,7 +958,12 @@ class ConvTab(TopicTab):
                 "Each pixel of the filtered picture is one sum of products of the kernel with "
                 "the gray levels (0 to 255) under it; black = smallest, white = largest value."
             )
-        self.explain_label.setText("")
+        self.explain_label.setText(
+            "Hover the filtered picture to see one pixel's sum of products."
+            if self._image_filtered is not None
+            else ""
+        )
+        self._image_window.hide()
 
     # =========================================================================================
     # Event handlers: controls -> settings
