@@ -468,17 +468,6 @@ def test_picture_loading_keeps_gray_levels_and_row_padding(qtbot, tmp_path):
     assert conv_picture.load_picture(path, max_side=2).shape[1] == 2  # downscaled
 
 
-def test_sample_picture_found_without_importlib_resources(monkeypatch):
-    from visualizer.widgets import conv_picture
-
-    def broken(_name):
-        raise ModuleNotFoundError("visualizer.resources")
-
-    monkeypatch.setattr(conv_picture.resources, "files", broken)
-    assert conv_picture.sample_picture_path().name == "sample_picture.png"
-    assert conv_picture.sample_picture_path().is_file()
-
-
 def test_hovering_the_filtered_picture_explains_a_pixel(tab):
     tab.load_preset(PRESET_IMAGE)
     picture, filtered, _ = tab.image_arrays()

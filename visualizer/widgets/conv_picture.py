@@ -7,12 +7,13 @@ longer side; the filtering itself is done by ``visualizer.compute``.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+
+from visualizer.resources_path import resource_path
 
 #: Pictures are shrunk so the longer side is at most this many pixels (keeps filtering live).
 MAX_SIDE = 512
@@ -21,17 +22,12 @@ SAMPLE_NAME = "sample_picture.png"
 
 def sample_picture_path() -> Path:
     """Where the shipped sample picture is, from an installed wheel or the source tree."""
-    try:
-        candidate = resources.files("visualizer.resources").joinpath(SAMPLE_NAME)
-        if candidate.is_file():
-            return Path(str(candidate))
-    except (ModuleNotFoundError, TypeError, FileNotFoundError):
-        pass  # running from the source tree: resources/ sits next to the package
-    package_dir = Path(__file__).resolve().parent.parent
-    for folder in (package_dir / "resources", package_dir.parent / "resources"):
-        if (folder / SAMPLE_NAME).is_file():
-            return folder / SAMPLE_NAME
-    raise FileNotFoundError(f"The sample picture {SAMPLE_NAME} is missing from the installation.")
+    path = resource_path(SAMPLE_NAME)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The sample picture {SAMPLE_NAME} is missing from the installation."
+        )
+    return path
 
 
 def qimage_to_gray(image: QImage, max_side: int = MAX_SIDE) -> np.ndarray:

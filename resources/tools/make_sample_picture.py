@@ -1,6 +1,6 @@
 """Draw resources/sample_picture.png, the picture the convolution tab's image mode opens with.
 
-Run from anywhere: ``python resources/make_sample_picture.py``. The picture is made by the
+Run from anywhere: ``python resources/tools/make_sample_picture.py``. The picture is made by the
 project itself (shapes, stripes, a gradient and text drawn with QPainter), so it carries no
 third-party licence and shows what edge, blur and sharpen kernels do: straight edges in both
 directions, a curve, fine stripes, a smooth ramp and letters.
@@ -70,7 +70,7 @@ def draw(size: int = SIZE) -> QImage:
 
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    target = Path(__file__).with_name("sample_picture.png")
+    target = Path(__file__).resolve().parent.parent / "sample_picture.png"
     ok = draw().save(str(target), "PNG")
     print(f"wrote {target}" if ok else f"could not write {target}")
     del app

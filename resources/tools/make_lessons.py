@@ -3,7 +3,7 @@
 Each file is a complete lesson (all four tabs) with one exercise preset loaded in its tab and
 that tab in front. Run again whenever a tab's state format changes:
 
-    QT_QPA_PLATFORM=offscreen python resources/make_lessons.py
+    QT_QPA_PLATFORM=offscreen python resources/tools/make_lessons.py
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # resources/
 sys.path.insert(0, str(HERE.parent))
 
 from visualizer.app import create_window  # noqa: E402

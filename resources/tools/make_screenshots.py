@@ -1,6 +1,6 @@
 """Render the README's screenshots with the app's own ``--screenshot`` option.
 
-    python resources/make_screenshots.py
+    python resources/tools/make_screenshots.py
 
 Writes PNGs into resources/screenshots/ (used by README.md only; not shipped in the wheel).
 """
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # resources/
 OUT = HERE / "screenshots"
 LESSONS = HERE / "lessons"
 

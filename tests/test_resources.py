@@ -1,0 +1,36 @@
+"""The files the app loads at run time exist and are declared as package data for the wheel."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from pathlib import Path
+
+from visualizer.resources_path import resource_path, resources_dir
+from visualizer.tabs import TAB_KEYS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _runtime_files() -> list[Path]:
+    files = [resource_path("help", f"{key}.md") for key in TAB_KEYS]
+    files.append(resource_path("sample_picture.png"))
+    files.extend(sorted(resource_path("lessons").glob("*.json")))
+    return files
+
+
+def test_runtime_resources_exist():
+    assert resources_dir().is_dir()
+    for path in _runtime_files():
+        assert path.is_file(), path
+
+
+def test_every_runtime_resource_is_declared_as_package_data():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    setuptools = config["tool"]["setuptools"]
+    assert setuptools["package-dir"]["visualizer.resources"] == "resources"
+    assert "visualizer.resources" in setuptools["packages"]
+    patterns = setuptools["package-data"]["visualizer.resources"]
+    for path in _runtime_files():
+        relative = path.relative_to(resources_dir()).as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
