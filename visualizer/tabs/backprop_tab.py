@@ -853,21 +853,6 @@ class BackpropTab(TopicTab):
         self.value_field.edit.setPlaceholderText("double-click a cell of x, W1, b1, W2 or b2")
         self.set_settings(settings)
 
-    def has_animation(self) -> bool:
-        return True
-
-    def toggle_play(self) -> None:
-        self.play_controls.toggle_play()
-
-    def step_forward(self) -> None:
-        self.play_controls.step_forward()
-
-    def step_back(self) -> None:
-        self.play_controls.step_back()
-
-    def rewind(self) -> None:
-        self.play_controls.rewind()
-
     def set_presentation(self, on: bool) -> None:
         # The strips follow the app font (bigger in presentation mode) on their own; the
         # minimum height of the inspector follows it here.

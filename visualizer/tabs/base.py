@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from visualizer.widgets.play_controls import PlayControls
+
 
 class TopicTab(QWidget):
     """Base class of the four topic tabs.
@@ -51,20 +53,31 @@ class TopicTab(QWidget):
         """
 
     # ----- animation (Space / Left / Right / Home from the window) -------------------------
+    #: A tab with an animation sets this to its transport bar; the methods below drive it.
+    play_controls: PlayControls | None = None
+
     def has_animation(self) -> bool:
-        return False
+        return self.play_controls is not None
 
     def toggle_play(self) -> None:
         """Start or pause this tab's animation."""
+        if self.play_controls is not None:
+            self.play_controls.toggle_play()
 
     def step_forward(self) -> None:
         """Advance the animation by one frame."""
+        if self.play_controls is not None:
+            self.play_controls.step_forward()
 
     def step_back(self) -> None:
         """Go back one frame."""
+        if self.play_controls is not None:
+            self.play_controls.step_back()
 
     def rewind(self) -> None:
-        """Go to the first frame."""
+        """Go to the first frame (and stop playing)."""
+        if self.play_controls is not None:
+            self.play_controls.rewind()
 
     # ----- presentation --------------------------------------------------------------------
     def set_presentation(self, on: bool) -> None:

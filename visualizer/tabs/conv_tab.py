@@ -1264,22 +1264,10 @@ class ConvTab(TopicTab):
             self._picture = None
         self.set_settings(s)
 
-    def has_animation(self) -> bool:
-        return True
-
-    def toggle_play(self) -> None:
-        self.play_controls.toggle_play()
-
     def step_forward(self) -> None:
         if self._animation_complete() and not self.play_controls.is_playing():
             self.play_controls.set_frame(0)  # stepping from the full view starts the slide
         self.play_controls.step_forward()
-
-    def step_back(self) -> None:
-        self.play_controls.step_back()
-
-    def rewind(self) -> None:
-        self.play_controls.rewind()
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = on

@@ -895,23 +895,11 @@ class GatesTab(TopicTab):
     def training_run(self) -> GateTrainingRun | None:
         return self._run
 
-    def has_animation(self) -> bool:
-        return True
-
     def toggle_play(self) -> None:
         if self._run is None:
             self.statusMessage.emit("Press Train (Train page) first: there is nothing to play.")
             return
         self.play_controls.toggle_play()
-
-    def step_forward(self) -> None:
-        self.play_controls.step_forward()
-
-    def step_back(self) -> None:
-        self.play_controls.step_back()
-
-    def rewind(self) -> None:
-        self.play_controls.rewind()
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = bool(on)
