@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGraphicsItem,
     QGraphicsLineItem,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -125,6 +127,19 @@ def run_label(p: DescentParams) -> str:
     return text
 
 
+class _LabelHost(QWidget):
+    """Holds a label without a layout, so text changes never re-run the parent's layout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def resizeEvent(self, event) -> None:
+        self.label.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
 def _set_text_color(label: QLabel, color: str) -> None:
     # A palette, not a style sheet: a style sheet would freeze the label's font size when the
     # window zooms or enters presentation mode.
@@ -198,25 +213,24 @@ class DescentTab(TopicTab):
         self.play = PlayControls(self._traj.steps + 1, fps=2.0)
         self.play.frameChanged.connect(self._on_play_frame_changed)
 
-        self.status_label = QLabel()
+        # Both texts change every frame. Neither may ask the layout to re-run each time:
+        # the status label lives in a host without a layout, the worked step in a plain-text
+        # view whose size never depends on its text.
+        self.status_host = _LabelHost()
+        self.status_label = self.status_host.label
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.worked_label = QLabel()
-        self.worked_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.worked_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.worked_label = QPlainTextEdit()
+        self.worked_label.setReadOnly(True)
+        self.worked_label.setFrameShape(QFrame.Shape.NoFrame)
+        self.worked_label.viewport().setAutoFillBackground(False)
         self.worked_label.setFont(self._mono_font())
         # Long lines (Adam, big fonts) wrap at spaces instead of hiding behind a scroll bar.
-        self.worked_label.setWordWrap(True)
-        self.worked_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.worked_label.setToolTip("The update that produced the current x, numbers put in")
         worked_box = self.worked_box = QGroupBox("This step, worked out")
         worked_layout = QVBoxLayout(worked_box)
         worked_layout.setContentsMargins(6, 2, 6, 4)
-        worked_scroll = QScrollArea()
-        worked_scroll.setWidget(self.worked_label)
-        worked_scroll.setWidgetResizable(True)
-        worked_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        worked_layout.addWidget(worked_scroll)
+        worked_layout.addWidget(self.worked_label)
 
         self.zoom_run_button = QPushButton("Zoom to run")
         self.zoom_run_button.setToolTip("Fit the view to the iterates (useful when steps are tiny)")
@@ -250,7 +264,7 @@ class DescentTab(TopicTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(plots, 1)
         left_layout.addWidget(self.play)
-        left_layout.addWidget(self.status_label)
+        left_layout.addWidget(self.status_host)
         left_layout.addWidget(worked_box)
         worked_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
@@ -638,7 +652,7 @@ class DescentTab(TopicTab):
         self.statusMessage.emit(f"Saved the iterates to {path}")
 
     def worked_text(self) -> str:
-        return self.worked_label.text()
+        return self.worked_label.toPlainText()
 
     def status_text(self) -> str:
         return self.status_label.text()
@@ -972,7 +986,7 @@ class DescentTab(TopicTab):
         self.status_label.setFont(bold)
         status_font = QFont(font)
         status_font.setBold(True)
-        self.status_label.setFixedHeight(2 * QFontMetrics(status_font).lineSpacing() + 4)
+        self.status_host.setFixedHeight(2 * QFontMetrics(status_font).lineSpacing() + 4)
         mono_lines = QFontMetrics(self._mono_font()).lineSpacing()
         title = QFontMetrics(font).lineSpacing()
         self.worked_box.setFixedHeight(int(4.6 * mono_lines + title + 18))
@@ -1223,7 +1237,7 @@ class DescentTab(TopicTab):
             # Style sheets are costly to re-apply: only when the colour really changes.
             self._status_kind = status.kind
             _set_text_color(self.status_label, STATUS_COLORS.get(status.kind, "#333333"))
-        self.worked_label.setText("\n".join(worked_step(traj, t, obj.short)))
+        self.worked_label.setPlainText("\n".join(worked_step(traj, t, obj.short)))
         if status.message != self._status_message:
             self._status_message = status.message
             self.statusMessage.emit(status.message)

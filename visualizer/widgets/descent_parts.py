@@ -59,10 +59,16 @@ class IterateTableModel(QAbstractTableModel):
     def set_current_row(self, row: int) -> None:
         old = self._current
         self._current = max(0, min(int(row), self.rowCount() - 1))
-        last = self.columnCount() - 1
-        for r in {old, self._current}:
+        if old == self._current:
+            return
+        roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
+        for r in (old, self._current):
             if 0 <= r < self.rowCount():
-                self.dataChanged.emit(self.index(r, 0), self.index(r, last))
+                # One signal per cell: a view repaints just that cell, whereas a multi-cell
+                # range makes QAbstractItemView repaint its whole viewport every frame.
+                for c in range(self.columnCount()):
+                    index = self.index(r, c)
+                    self.dataChanged.emit(index, index, roles)
 
     def current_row(self) -> int:
         return self._current
