@@ -211,6 +211,8 @@ class DescentTab(TopicTab):
         self._build_table()
 
         self.play = PlayControls(self._traj.steps + 1, fps=2.0)
+        # TopicTab's toggle_play / step_forward / step_back / rewind drive this bar.
+        self.play_controls = self.play
         self.play.frameChanged.connect(self._on_play_frame_changed)
 
         # Both texts change every frame. Neither may ask the layout to re-run each time:
@@ -700,21 +702,6 @@ class DescentTab(TopicTab):
             self.pin_run()
         self.derivative_check.setChecked(show)
         self.set_params(params, frame=frame)
-
-    def has_animation(self) -> bool:
-        return True
-
-    def toggle_play(self) -> None:
-        self.play.toggle_play()
-
-    def step_forward(self) -> None:
-        self.play.step_forward()
-
-    def step_back(self) -> None:
-        self.play.step_back()
-
-    def rewind(self) -> None:
-        self.play.rewind()
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = on
