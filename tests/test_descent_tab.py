@@ -154,7 +154,6 @@ def test_f_of_t_plot(tab):
     tab.set_frame(1)
     marker = tab.ft_current.pos()
     assert (marker.x(), marker.y()) == (1.0, pytest.approx(REFERENCE["1b"][1][0], rel=1e-12))
-    assert tab.ft_cursor.value() == 1.0
 
 
 def test_pin_runs_and_remove_one_by_one(tab, qtbot):

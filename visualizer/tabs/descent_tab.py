@@ -22,7 +22,9 @@ from PySide6.QtGui import (
     QFontMetrics,
     QKeySequence,
     QPalette,
+    QPolygonF,
     QShortcut,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,8 +34,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPolygonItem,
+    QGraphicsSimpleTextItem,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -125,6 +130,71 @@ def run_label(p: DescentParams) -> str:
     if p.method == "adam":
         text += f", β2 {p.beta2:g}"
     return text
+
+
+class _PixelText(QGraphicsSimpleTextItem):
+    """Text of fixed pixel size at a data position, anchored like pg.TextItem, but painted
+    by Qt itself (no Python per paint): the iterate numbers."""
+
+    def __init__(self, color: str) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setBrush(pg.mkBrush(color))
+        self._anchor = (0.5, 1.2)
+
+    def set_anchor(self, ax: float, ay: float) -> None:
+        self._anchor = (ax, ay)
+        self._apply_anchor()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._apply_anchor()
+
+    def setFont(self, font: QFont) -> None:
+        super().setFont(font)
+        self._apply_anchor()
+
+    def toPlainText(self) -> str:
+        return self.text()
+
+    def _apply_anchor(self) -> None:
+        rect = self.boundingRect()
+        ax, ay = self._anchor
+        self.setTransform(QTransform.fromTranslate(-ax * rect.width(), -ay * rect.height()))
+
+
+class _ArrowHead(QGraphicsPolygonItem):
+    """A filled triangle of fixed pixel size whose tip sits at its position."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self._right = True
+
+    def set_style(self, length: float, color: str) -> None:
+        half = 0.45 * length
+        self.setPolygon(QPolygonF([QPointF(0, 0), QPointF(-length, -half), QPointF(-length, half)]))
+        self.setPen(pg.mkPen(color))
+        self.setBrush(pg.mkBrush(color))
+
+    def point(self, *, right: bool) -> None:
+        if right != self._right:
+            self._right = right
+            self.setRotation(0.0 if right else 180.0)
+
+
+class _Dot(QGraphicsEllipseItem):
+    """A marker of fixed pixel size placed with ``setPos``, painted by Qt itself (no Python
+    per paint, unlike a one-point ScatterPlotItem): the point that moves every frame."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+
+    def set_style(self, size: float, pen, brush) -> None:
+        self.setRect(-size / 2, -size / 2, size, size)
+        self.setPen(pen)
+        self.setBrush(brush)
 
 
 class _LabelHost(QWidget):
@@ -313,19 +383,18 @@ class DescentTab(TopicTab):
         # The current point is one spot at (0, 0) moved with setPos: far cheaper per frame
         # than regenerating a scatter's data. Lines are plain QGraphicsLineItems for the same
         # reason.
-        self.current_item = pg.ScatterPlotItem([0.0], [0.0])
+        self.current_item = _Dot()
         self.gradient_line = QGraphicsLineItem()
-        self.gradient_head = pg.ArrowItem(angle=0, headLen=14, tailLen=None, pen=None)
+        self.gradient_head = _ArrowHead()
         self.velocity_line = QGraphicsLineItem()
-        self.velocity_head = pg.ArrowItem(angle=0, headLen=14, tailLen=None, pen=None)
+        self.velocity_head = _ArrowHead()
         self.tangent_item = QGraphicsLineItem()
-        self._arrow_angles: dict[int, float] = {}
         self.x0_handle = pg.TargetItem(
             size=16, symbol="o", movable=True, pen=pg.mkPen(CURRENT_COLOR, width=2)
         )
         self.x0_handle.setToolTip("Drag along the curve to choose x0 (or click the curve)")
         self.x0_handle.setZValue(20)
-        self.number_items: list[pg.TextItem] = []
+        self.number_items: list[_PixelText] = []
         plot.addItem(self.curve_item)
         plot.addItem(self.derivative_item)
         plot.addItem(self.tangent_item, ignoreBounds=True)
@@ -333,15 +402,15 @@ class DescentTab(TopicTab):
         plot.addItem(self.trail_item)
         for item in (self.gradient_line, self.velocity_line):
             plot.addItem(item, ignoreBounds=True)
-        plot.addItem(self.gradient_head)
-        plot.addItem(self.velocity_head)
-        plot.addItem(self.current_item)
+        plot.addItem(self.gradient_head, ignoreBounds=True)
+        plot.addItem(self.velocity_head, ignoreBounds=True)
+        plot.addItem(self.current_item, ignoreBounds=True)
         plot.addItem(self.x0_handle)
         self.current_item.setZValue(10)
         for _ in range(MAX_NUMBERED):
-            text = pg.TextItem(anchor=(0.5, 1.3), color=CURRENT_COLOR)
+            text = _PixelText(CURRENT_COLOR)
             text.setZValue(15)
-            plot.addItem(text)
+            plot.addItem(text, ignoreBounds=True)
             self.number_items.append(text)
         # The legend lists the curve, f' and the runs; helper items stay out of it.
         for item in (self.derivative_item,):
@@ -353,26 +422,27 @@ class DescentTab(TopicTab):
 
         self.ft_plot = pg.PlotWidget()
         ft = self.ft_plot.getPlotItem()
-        ft.showGrid(x=True, y=True, alpha=0.2)
+        # (no grid here: this small plot is repainted every frame, and the big curve plot
+        # above carries the grid)
         ft.setLabel("bottom", "step t")
         ft.setLabel("left", "f(x_t)")
         ft.setMenuEnabled(False)
         ft.getAxis("left").enableAutoSIPrefix(False)
         ft.getAxis("bottom").enableAutoSIPrefix(False)
-        # The whole run is drawn once per run; a frame only moves the marker and the cursor.
+        # The whole run is drawn once per run; a frame only moves the marker.
         self.ft_item = pg.PlotDataItem()
-        self.ft_cursor = pg.InfiniteLine(angle=90, movable=False)
-        self.ft_current = pg.ScatterPlotItem([0.0], [0.0])
+        self.ft_current = _Dot()
         for item in (self.ft_item,):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
-        ft.addItem(self.ft_cursor, ignoreBounds=True)
         ft.addItem(self.ft_item)
-        ft.addItem(self.ft_current)
+        ft.addItem(self.ft_current, ignoreBounds=True)
         self.ft_current.setZValue(10)
         # Curves that do not change from frame to frame are repainted from a cached pixmap.
         for item in (self.curve_item, self.derivative_item, self.ft_item):
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.ft_item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.min_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Axes are re-rendered only when their range changes; a frame that merely moves the
         # point then repaints them from a cached pixmap instead of redrawing every label.
         for plot_item in (plot, ft):
@@ -931,9 +1001,7 @@ class DescentTab(TopicTab):
         self.trail_item.setSymbolSize(ms * 0.8)
         self.trail_item.setSymbolBrush(pg.mkBrush(CURRENT_COLOR))
         self.trail_item.setSymbolPen(pg.mkPen("w", width=1))
-        self.current_item.setSize(ms * 1.8)
-        self.current_item.setPen(pg.mkPen("k", width=2))
-        self.current_item.setBrush(pg.mkBrush(CURRENT_COLOR))
+        self.current_item.set_style(ms * 1.8, pg.mkPen("k", width=2), pg.mkBrush(CURRENT_COLOR))
         self.min_item.setSize(ms * 2.0)
         self.min_item.setPen(pg.mkPen("#7A4F00", width=1))
         self.tangent_item.setPen(
@@ -944,17 +1012,13 @@ class DescentTab(TopicTab):
             (self.velocity_line, self.velocity_head, VELOCITY_COLOR),
         ):
             line.setPen(pg.mkPen(color, width=lw * 1.25))
-            head.setStyle(brush=pg.mkBrush(color), pen=pg.mkPen(color), headLen=ms * 1.6)
-        self._arrow_angles.clear()
-        self.ft_cursor.setPen(pg.mkPen("#9A9A9A", width=1.5, style=Qt.PenStyle.DashLine))
+            head.set_style(ms * 1.6, color)
         self.ft_item.setPen(pg.mkPen(CURRENT_COLOR, width=lw))
         self.ft_item.setSymbol("o")
         self.ft_item.setSymbolSize(ms * 0.7)
         self.ft_item.setSymbolBrush(pg.mkBrush(CURRENT_COLOR))
         self.ft_item.setSymbolPen(None)
-        self.ft_current.setSize(ms * 1.5)
-        self.ft_current.setPen(pg.mkPen("k", width=2))
-        self.ft_current.setBrush(pg.mkBrush(CURRENT_COLOR))
+        self.ft_current.set_style(ms * 1.5, pg.mkPen("k", width=2), pg.mkBrush(CURRENT_COLOR))
         font = self._plot_font()
         small = QFont(font)
         small.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
@@ -1056,7 +1120,7 @@ class DescentTab(TopicTab):
                 text.setText(str(k))
                 text.setPos(float(traj.x[k]), float(all_fx[k]))
                 # Alternate above / below so close iterates do not print on top of each other.
-                text.setAnchor((0.5, 1.3) if k % 2 == 0 else (0.5, -0.3))
+                text.set_anchor(0.5, 1.2 if k % 2 == 0 else -0.2)
         self._place_number_labels()
         self._update_ft_range()
         self.ft_item.setSymbol("o" if n <= 200 else None)
@@ -1199,7 +1263,6 @@ class DescentTab(TopicTab):
         if drawable:
             self.current_item.setPos(xt, ft)
             self.ft_current.setPos(float(shown), ft)
-        self.ft_cursor.setPos(float(shown))
 
         # The labels were placed once per run; a frame only shows or hides some of them.
         labelled = min(n, len(self.number_items))
@@ -1268,10 +1331,7 @@ class DescentTab(TopicTab):
             return
         line.setLine(x, y, x + dx, y)
         head.setPos(x + dx, y)
-        angle = 180.0 if dx > 0 else 0.0
-        if self._arrow_angles.get(id(head)) != angle:  # setStyle rebuilds the arrow's path
-            self._arrow_angles[id(head)] = angle
-            head.setStyle(angle=angle)
+        head.point(right=dx > 0)
 
     def current_point(self) -> tuple[float, float]:
         """Where the current-point marker is drawn on the curve."""
