@@ -89,6 +89,8 @@ DERIVATIVE_COLOR = "#7F7F7F"
 MAX_NUMBERED = 25
 #: Points the trail line is drawn with at most (longer runs are decimated evenly).
 MAX_TRAIL_POINTS = 2000
+#: Runs up to this many steps mark every iterate with a dot.
+MAX_TRAIL_DOTS = 200
 #: Above this many steps, dragging x0 recomputes only when the drag ends.
 LIVE_DRAG_STEPS = 2000
 CURVE_SAMPLES = 800
@@ -262,6 +264,7 @@ class DescentTab(TopicTab):
         self._dragging = False
         self._drawn_objective = ""
         self._labels_shown = -1
+        self._dot_style = (8.0, pg.mkPen("w"), pg.mkBrush(CURRENT_COLOR))
         self._status_kind = ""
         self._status_message = ""
         self._t_axis = np.arange(1, dtype=float)
@@ -379,7 +382,14 @@ class DescentTab(TopicTab):
         self.derivative_item.setVisible(False)
         self.min_item = pg.ScatterPlotItem(symbol="star", brush=pg.mkBrush(HIGHLIGHT_COLOR))
         self.min_item.setZValue(5)
-        self.trail_item = pg.PlotDataItem(name="current run")
+        # The trail is a line plus one Qt-painted dot per iterate (for runs of up to
+        # MAX_TRAIL_DOTS steps): a frame then shows one more dot instead of re-plotting every
+        # symbol. The legend gets a sample item that is never drawn in the plot.
+        self.trail_item = pg.PlotDataItem()
+        self.trail_sample = pg.PlotDataItem()
+        self.trail_dots: list[_Dot] = []
+        self._dots_ok = np.zeros(0, dtype=bool)
+        self._dots_shown = 0
         # The current point is one spot at (0, 0) moved with setPos: far cheaper per frame
         # than regenerating a scatter's data. Lines are plain QGraphicsLineItems for the same
         # reason.
@@ -443,6 +453,7 @@ class DescentTab(TopicTab):
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.ft_item.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.min_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.x0_handle.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Axes are re-rendered only when their range changes; a frame that merely moves the
         # point then repaints them from a cached pixmap instead of redrawing every label.
         for plot_item in (plot, ft):
@@ -997,10 +1008,14 @@ class DescentTab(TopicTab):
             pg.mkPen(DERIVATIVE_COLOR, width=max(1.5, lw * 0.75), style=Qt.PenStyle.DashLine)
         )
         self.trail_item.setPen(pg.mkPen(CURRENT_COLOR, width=lw * 0.75))
-        self.trail_item.setSymbol("o")
-        self.trail_item.setSymbolSize(ms * 0.8)
-        self.trail_item.setSymbolBrush(pg.mkBrush(CURRENT_COLOR))
-        self.trail_item.setSymbolPen(pg.mkPen("w", width=1))
+        self.trail_sample.setPen(pg.mkPen(CURRENT_COLOR, width=lw * 0.75))
+        self.trail_sample.setSymbol("o")
+        self.trail_sample.setSymbolSize(ms * 0.8)
+        self.trail_sample.setSymbolBrush(pg.mkBrush(CURRENT_COLOR))
+        self.trail_sample.setSymbolPen(pg.mkPen("w", width=1))
+        self._dot_style = (ms * 0.8, pg.mkPen("w", width=1), pg.mkBrush(CURRENT_COLOR))
+        for dot in self.trail_dots:
+            dot.set_style(*self._dot_style)
         self.current_item.set_style(ms * 1.8, pg.mkPen("k", width=2), pg.mkBrush(CURRENT_COLOR))
         self.min_item.setSize(ms * 2.0)
         self.min_item.setPen(pg.mkPen("#7A4F00", width=1))
@@ -1124,9 +1139,9 @@ class DescentTab(TopicTab):
         self._place_number_labels()
         self._update_ft_range()
         self.ft_item.setSymbol("o" if n <= 200 else None)
-        self.trail_item.setSymbol("o" if n <= 200 else None)
-        self.legend.removeItem(self.trail_item)
-        self.legend.addItem(self.trail_item, f"now: {run_label(p)}")
+        self._place_trail_dots(n)
+        self.legend.removeItem(self.trail_sample)
+        self.legend.addItem(self.trail_sample, f"now: {run_label(p)}")
         # (a short label: the f(x_t) plot is low, and GeLU is named on the curve plot)
         self.ft_plot.getPlotItem().setLabel("left", "f(x_t)")
         self.curve_plot.getPlotItem().setLabel("left", f"{obj.short}(x)")
@@ -1242,6 +1257,29 @@ class DescentTab(TopicTab):
             with QSignalBlocker(self.x0_handle):
                 self.x0_handle.setPos(QPointF(x0, y0))
 
+    def _place_trail_dots(self, n: int) -> None:
+        """Put one dot on each drawable iterate (runs of up to MAX_TRAIL_DOTS steps), hidden."""
+        count = n if n <= MAX_TRAIL_DOTS + 1 else 0
+        plot = self.curve_plot.getPlotItem()
+        while len(self.trail_dots) < count:
+            dot = _Dot()
+            dot.set_style(*self._dot_style)
+            dot.setZValue(5)
+            dot.setVisible(False)
+            plot.addItem(dot, ignoreBounds=True)
+            self.trail_dots.append(dot)
+        ok = ~np.isnan(self._draw_x[:count])
+        for k, dot in enumerate(self.trail_dots):
+            dot.setVisible(False)
+            if k < count and ok[k]:
+                dot.setPos(float(self._draw_x[k]), float(self._draw_f[k]))
+        self._dots_ok = ok
+        self._dots_shown = 0
+
+    def trail_dot_positions(self) -> list[tuple[float, float]]:
+        """Where the visible trail dots are (the iterates up to the current step)."""
+        return [(d.pos().x(), d.pos().y()) for d in self.trail_dots if d.isVisible()]
+
     def _render_frame(self) -> None:
         """Everything that depends on the current step: cheap, runs every animation frame."""
         traj = self._traj
@@ -1264,7 +1302,13 @@ class DescentTab(TopicTab):
             self.current_item.setPos(xt, ft)
             self.ft_current.setPos(float(shown), ft)
 
-        # The labels were placed once per run; a frame only shows or hides some of them.
+        # Dots and labels were placed once per run; a frame only shows or hides a few.
+        dots = min(n, len(self._dots_ok))
+        if dots != self._dots_shown:
+            lo, hi = sorted((dots, self._dots_shown))
+            for k in range(lo, hi):
+                self.trail_dots[k].setVisible(k < dots and bool(self._dots_ok[k]))
+            self._dots_shown = dots
         labelled = min(n, len(self.number_items))
         if labelled != self._labels_shown:
             for k, text in enumerate(self.number_items):

@@ -31,8 +31,12 @@ def format_cell(value: float, digits: int = TABLE_DIGITS) -> str:
         return "—"
     if math.isinf(value):
         return "overflow"
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
+    # "#": keep trailing zeros, so every cell shows the same number of significant digits
+    # (-0.1601400, not -0.16014, which would look less precise than it is)
+    text = f"{value:#.{digits}g}"
+    if text.endswith("."):
+        text = text[:-1]
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 class IterateTableModel(QAbstractTableModel):
