@@ -9,7 +9,9 @@ A frame is "advance one step, then let Qt repaint what changed" (``advance()`` f
 
 Both with the 3-step exercise run (looped) and with a 10,000-step run (frames taken near the
 end, where the trail is longest). The three contenders are measured in interleaved rounds so
-that background load on the machine hits them alike; medians are reported.
+that background load on the machine hits them alike, as the main thread's CPU time (all the
+work, Qt's painting included, happens on that thread; wall time on a loaded machine mostly
+measures the scheduler); medians are reported.
 
 Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/bench_descent_frame.py``
 """
