@@ -234,6 +234,10 @@ def test_worked_step_text_matches_the_sheet():
     assert "x2 = x1 - lr*f'(x1) = -0.05 - 0.1 × 0.457501 = -0.095750" in lines
     assert lines[0] == "f'(x1) = f'(-0.05) = 0.457501"
     assert lines[-1] == "GeLU(x2) = -0.0439827"
+    # each line uses x as the previous line showed it, so the arithmetic checks by hand
+    assert "x3 = x2 - lr*f'(x2) = -0.09575 - 0.1 × 0.418876 = -0.137638" in worked_step(
+        traj, 3, "GeLU"
+    )
     mom = run_descent(DESCENT_PRESETS["1c momentum"].params)
     lines = worked_step(mom, 1, "GeLU")
     v_line = next(i for i, s in enumerate(lines) if s.startswith("v1 ="))
@@ -241,3 +245,5 @@ def test_worked_step_text_matches_the_sheet():
     assert v_line < x_line  # v update first, then x
     assert lines[v_line].endswith("= -0.00245483")
     assert lines[x_line].endswith("= -2.997545")
+    lines = worked_step(mom, 2, "GeLU")
+    assert "x2 = x1 - lr*v2 = -2.997545 - 1 × (-0.00467181) = -2.992873" in lines

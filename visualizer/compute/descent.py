@@ -675,6 +675,16 @@ def _result(value: float) -> str:
     return format_number(value)
 
 
+def _x_value(value: float) -> str:
+    """An iterate inside an expression, exactly as the previous step's result showed it
+    (6 decimals, trailing zeros dropped: -0.05, -0.09575, -2.997545), so a student can
+    check each line with the numbers on the line before."""
+    text = _result(value)
+    if "." in text and "e" not in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _term(value: float) -> str:
     """A number inside an expression: negative values get brackets after an operator."""
     text = format_number(value)
@@ -712,10 +722,10 @@ def worked_step(
     xt = float(traj.x[t])
     lr, b, b2 = traj.lr, traj.beta, traj.beta2
     fl = format_number
-    lines = [f"f'(x{p}) = f'({fl(xp)}) = {fl(g)}"]
+    lines = [f"f'(x{p}) = f'({_x_value(xp)}) = {fl(g)}"]
     if traj.method == "gd":
         lines.append(
-            f"x{t} = x{p} - lr*f'(x{p}) = {fl(xp)} - {fl(lr)} × {_term(g)} = {_result(xt)}"
+            f"x{t} = x{p} - lr*f'(x{p}) = {_x_value(xp)} - {fl(lr)} × {_term(g)} = {_result(xt)}"
         )
     elif traj.method in ("momentum", "heavy_ball", "nesterov"):
         vp = float(traj.velocity[p])
@@ -731,12 +741,12 @@ def worked_step(
             )
         if traj.method == "nesterov":
             lines.append(
-                f"x{t} = x{p} - lr*(f'(x{p}) + β*v{t}) = {fl(xp)} - {fl(lr)} × ({fl(g)} + "
+                f"x{t} = x{p} - lr*(f'(x{p}) + β*v{t}) = {_x_value(xp)} - {fl(lr)} × ({fl(g)} + "
                 f"{fl(b)} × {_term(vt)}) = {_result(xt)}"
             )
         else:
             lines.append(
-                f"x{t} = x{p} - lr*v{t} = {fl(xp)} - {fl(lr)} × {_term(vt)} = {_result(xt)}"
+                f"x{t} = x{p} - lr*v{t} = {_x_value(xp)} - {fl(lr)} × {_term(vt)} = {_result(xt)}"
             )
     else:  # adam
         mp, mt = float(traj.velocity[p]), float(traj.velocity[t])
@@ -754,7 +764,7 @@ def worked_step(
         )
         lines.append(f"m̂ = m{t}/(1-β^{t}) = {fl(m_hat)},   ŝ = s{t}/(1-β2^{t}) = {fl(s_hat)}")
         lines.append(
-            f"x{t} = x{p} - lr*m̂/(√ŝ + ε) = {fl(xp)} - {fl(lr)} × {_term(m_hat)} / "
+            f"x{t} = x{p} - lr*m̂/(√ŝ + ε) = {_x_value(xp)} - {fl(lr)} × {_term(m_hat)} / "
             f"(√{fl(s_hat)} + {fl(traj.eps)}) = {_result(xt)}"
         )
     if traj.fx is not None:
