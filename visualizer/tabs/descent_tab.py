@@ -1186,7 +1186,7 @@ class DescentTab(TopicTab):
             lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
         vb = self.ft_plot.getPlotItem().getViewBox()
         vb.setXRange(0, max(t_max, 1), padding=0.03)
-        vb.setYRange(lo, hi, padding=0.15)
+        vb.setYRange(lo, hi, padding=0.2)
 
     def _update_view(self, obj, traj: Trajectory, *, reset: bool) -> None:
         vb = self.curve_plot.getPlotItem().getViewBox()
