@@ -325,6 +325,8 @@ class DescentPreset:
     label: str
     description: str
     params: DescentParams
+    #: The x-range worth showing first (None: the curve's usual range).
+    x_view: tuple[float, float] | None = None
 
 
 DESCENT_PRESETS: dict[str, DescentPreset] = {
@@ -335,12 +337,14 @@ DESCENT_PRESETS: dict[str, DescentPreset] = {
             "Exercise 1a: GD, lr 0.1, x0 = 0",
             "Three steps of gradient descent on GeLU from x0 = 0 with learning rate 0.1.",
             DescentParams("gelu", "gd", 0.1, 0.0, 3),
+            (-1.3, 0.45),
         ),
         DescentPreset(
             "1b",
             "Exercise 1b: GD, lr 1, x0 = 0",
             "The same with learning rate 1: bigger steps, GeLU(x3) much lower.",
             DescentParams("gelu", "gd", 1.0, 0.0, 3),
+            (-1.3, 0.45),
         ),
         DescentPreset(
             "1c",

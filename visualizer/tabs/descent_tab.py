@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -158,6 +158,9 @@ class _PixelText(QGraphicsSimpleTextItem):
 
     def toPlainText(self) -> str:
         return self.text()
+
+    def anchor(self) -> tuple[float, float]:
+        return self._anchor
 
     def _apply_anchor(self) -> None:
         rect = self.boundingRect()
@@ -748,6 +751,12 @@ class DescentTab(TopicTab):
         preset = DESCENT_PRESETS[name]  # KeyError for an unknown name, as the contract says
         self.play.pause()
         self.set_params(preset.params, frame=preset.params.steps)
+        if preset.x_view is not None:
+            # e.g. exercise 1a: close enough to read the iterate numbers, minimum in view
+            self._set_view(OBJECTIVES[preset.params.objective], *preset.x_view)
+            self._render_curve()
+            self._place_number_labels()
+            self._render_frame()
         self.statusMessage.emit(preset.description)
 
     def state(self) -> dict[str, Any]:
@@ -939,18 +948,27 @@ class DescentTab(TopicTab):
         Close iterates (a slow run, a run settling in a minimum) would otherwise print their
         numbers on top of each other into an unreadable blob.
         """
-        (x_lo, x_hi), (y_lo, y_hi) = self.curve_plot.getPlotItem().getViewBox().viewRange()
-        min_dx, min_dy = 0.035 * (x_hi - x_lo), 0.07 * (y_hi - y_lo)
+        vb = self.curve_plot.getPlotItem().getViewBox()
+        (x_lo, x_hi), (y_lo, y_hi) = vb.viewRange()
+        # pixels per data unit (a plausible size before the view is first laid out)
+        sx = max(vb.width(), 400.0) / max(x_hi - x_lo, 1e-300)
+        sy = max(vb.height(), 250.0) / max(y_hi - y_lo, 1e-300)
         allowed: list[bool] = []
-        kept: list[tuple[float, float]] = []
+        kept: list[QRectF] = []
         n = min(len(self.number_items), len(self._draw_x))
-        for k in range(len(self.number_items)):
+        for k, text in enumerate(self.number_items):
             ok = False
             if k < n and math.isfinite(self._draw_x[k]):
-                x, y = float(self._draw_x[k]), float(self._draw_f[k])
-                ok = all(abs(x - a) >= min_dx or abs(y - b) >= min_dy for a, b in kept)
+                # the label's rectangle on screen (y down), as its anchor places it
+                rect = text.boundingRect()
+                w, h = rect.width() + 4, rect.height()
+                ax, ay = text.anchor()
+                px = float(self._draw_x[k]) * sx
+                py = -float(self._draw_f[k]) * sy
+                box = QRectF(px - ax * w, py - ay * h, w, h)
+                ok = not any(box.intersects(other) for other in kept)
                 if ok:
-                    kept.append((x, y))
+                    kept.append(box)
             allowed.append(ok)
         self._label_allowed = allowed
         self._labels_shown = -1
@@ -1204,6 +1222,11 @@ class DescentTab(TopicTab):
         (cur_lo, cur_hi), _ = vb.viewRange()
         if not reset and x_lo >= cur_lo and x_hi <= cur_hi:
             return  # everything already visible: never yank the user's view around
+        self._set_view(obj, x_lo, x_hi)
+
+    def _set_view(self, obj, x_lo: float, x_hi: float) -> None:
+        """Show ``[x_lo, x_hi]`` with the y-range fitted to the curve there."""
+        vb = self.curve_plot.getPlotItem().getViewBox()
         sample = np.linspace(x_lo, x_hi, 400)
         with np.errstate(all="ignore"):
             ys = np.asarray(obj.f(sample), dtype=float)
