@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute import conv
 from visualizer.tabs.base import TopicTab
-from visualizer.widgets.conv_export import grids_layout
 from visualizer.widgets.conv_picture import load_picture, sample_picture_path
 from visualizer.widgets.grid_editor import GridWidget, cell_text, parse_grid_text
 from visualizer.widgets.play_controls import PlayControls
@@ -1307,23 +1306,6 @@ class ConvTab(TopicTab):
         if event.type() == event.Type.FontChange:
             self._apply_fonts()
         super().changeEvent(event)
-
-    def export_widget(self) -> QWidget:
-        return self
-
-    def export_plot_items(self) -> list[Any]:
-        if self._settings.view == "image":
-            return [self.image_view.ci]
-        # The grids are plain painted widgets: rebuild them as a pyqtgraph layout for SVG.
-        grids = [self.input_grid, self.kernel_grid]
-        if self._settings.mode == "convolution":
-            grids.append(self.flipped_grid)
-        grids += [self.output_grid, self.pool_grid]
-        if self._settings.pool_as_conv:
-            grids.append(self.as_conv_grid)
-        self._export_view = grids_layout(grids)  # kept alive while the exporter uses it
-        self._export_view.resize(1400, 420)
-        return [self._export_view.ci]
 
     def table_csv(self) -> str:
         res = self._result

@@ -908,13 +908,6 @@ class GatesTab(TopicTab):
         self.loss_curve.setPen(pg.mkPen(RUN_COLORS[0], width=width + 0.5))
         self._render()
 
-    def export_plot_items(self) -> list[Any]:
-        return [
-            self.network_view.getPlotItem(),
-            self.regions_plot.getPlotItem(),
-            self.loss_plot.getPlotItem(),
-        ]
-
     def table_csv(self) -> str:
         ev = evaluate_gate(self._layers, self._activation)
         diagnosis = diagnose_gate(self._layers, self._target, self._activation)
