@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetrics,
     QKeySequence,
+    QPainterPath,
     QPalette,
     QPolygonF,
     QShortcut,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsSimpleTextItem,
     QGroupBox,
@@ -186,6 +188,24 @@ class _ArrowHead(QGraphicsPolygonItem):
         if right != self._right:
             self._right = right
             self.setRotation(0.0 if right else 180.0)
+
+
+class _TrailPath(QGraphicsPathItem):
+    """The trail's line: a path painted by Qt itself, with PlotDataItem's setData/getData."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._xy = (np.zeros(0), np.zeros(0))
+
+    def setData(self, x: np.ndarray, y: np.ndarray) -> None:
+        self._xy = (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        if len(x) >= 2:
+            self.setPath(pg.arrayToQPath(self._xy[0], self._xy[1], connect="all"))
+        else:
+            self.setPath(QPainterPath())
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._xy
 
 
 class _Dot(QGraphicsEllipseItem):
@@ -388,7 +408,7 @@ class DescentTab(TopicTab):
         # The trail is a line plus one Qt-painted dot per iterate (for runs of up to
         # MAX_TRAIL_DOTS steps): a frame then shows one more dot instead of re-plotting every
         # symbol. The legend gets a sample item that is never drawn in the plot.
-        self.trail_item = pg.PlotDataItem()
+        self.trail_item = _TrailPath()
         self.trail_sample = pg.PlotDataItem()
         self.trail_dots: list[_Dot] = []
         self._dots_ok = np.zeros(0, dtype=bool)
@@ -412,7 +432,7 @@ class DescentTab(TopicTab):
         plot.addItem(self.derivative_item)
         plot.addItem(self.tangent_item, ignoreBounds=True)
         plot.addItem(self.min_item)
-        plot.addItem(self.trail_item)
+        plot.addItem(self.trail_item, ignoreBounds=True)
         for item in (self.gradient_line, self.velocity_line):
             plot.addItem(item, ignoreBounds=True)
         plot.addItem(self.gradient_head, ignoreBounds=True)
