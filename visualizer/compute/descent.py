@@ -596,7 +596,7 @@ def classify_run(
       ``x_range`` outside it;
     - oscillating: the sign of the step flipped at every one of the last (up to 5) steps;
     - converged: ``|f'(x_t)|`` below 1e-6;
-    - converging: otherwise (moving steadily; "f went up" is said when it did).
+    - converging: otherwise (worded "overshooting" when f went up on the last step).
     """
     t = traj.steps if upto is None else max(0, min(int(upto), traj.steps))
     if traj.diverged_at is not None and t >= traj.diverged_at:
@@ -646,14 +646,14 @@ def classify_run(
             f"Converged: f'(x{t}) ≈ 0, so x stays at {format_number(float(xs[-1]))}.",
         )
     last = float(dx[-1])
-    went_up = ""
+    numbers = f"last step {format_number(last)}, f'(x{t}) = {format_number(g)}."
     if traj.fx is not None and t >= 1 and traj.fx[t] > traj.fx[t - 1]:
-        went_up = " f went up on the last step (it overshot)."
-    return DescentStatus(
-        "converging",
-        f"Converging: x moves downhill; last step {format_number(last)}, "
-        f"f'(x{t}) = {format_number(g)}.{went_up}",
-    )
+        return DescentStatus(
+            "converging",
+            f"Overshooting: f went up on the last step, x ran past the bottom of the valley; "
+            f"{numbers}",
+        )
+    return DescentStatus("converging", f"Converging: x moves downhill; {numbers}")
 
 
 # ----- worked arithmetic --------------------------------------------------------------------
