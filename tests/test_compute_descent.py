@@ -247,3 +247,14 @@ def test_worked_step_text_matches_the_sheet():
     assert lines[x_line].endswith("= -2.997545")
     lines = worked_step(mom, 2, "GeLU")
     assert "x2 = x1 - lr*v2 = -2.997545 - 1 × (-0.00467181) = -2.992873" in lines
+
+
+def test_overshoot_is_named():
+    traj = run_descent(DESCENT_PRESETS["local minimum: momentum"].params)
+    words = [classify_run(traj, upto=t) for t in range(1, traj.steps + 1)]
+    went_up = [t for t in range(1, traj.steps + 1) if traj.fx[t] > traj.fx[t - 1]]
+    assert went_up
+    for t in went_up:
+        status = words[t - 1]
+        assert status.kind == "oscillating" or status.message.startswith("Overshooting")
+    assert any(w.message.startswith("Overshooting") for w in words)
