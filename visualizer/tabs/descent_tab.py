@@ -586,6 +586,7 @@ class DescentTab(TopicTab):
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(30)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setWordWrap(False)  # numbers never wrap, and unwrapped cells paint faster
         self.table.setToolTip("Click a row to show that step; Ctrl+C copies the selected rows")
         self.table.clicked.connect(self._on_table_clicked)
         copy_shortcut = QShortcut(QKeySequence.StandardKey.Copy, self.table)
