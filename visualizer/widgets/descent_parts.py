@@ -23,6 +23,16 @@ _Index = QModelIndex | QPersistentModelIndex
 #: Significant digits in the table: the sheet's code prints ~16, students compare ~6.
 TABLE_DIGITS = 7
 _CURRENT_ROW_COLOR = QColor("#FFE4A8")  # light orange: readable black text on a projector
+_CURRENT_ROW_BRUSH = QBrush(_CURRENT_ROW_COLOR)
+_CURRENT_ROW_TEXT = QBrush(QColor("#000000"))
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_HANDLED_ROLES = frozenset(
+    {_DISPLAY, _ALIGN, _BACKGROUND, _FOREGROUND, Qt.ItemDataRole.ToolTipRole}
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_cell(value: float, digits: int = TABLE_DIGITS) -> str:
@@ -119,23 +129,25 @@ class IterateTableModel(QAbstractTableModel):
         return float(traj.second_moment[row])
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self._traj is None:
+        # The view asks for ~7 roles per painted cell on every frame: unhandled roles leave
+        # at once, and brushes are made once, not per call.
+        if role not in _HANDLED_ROLES or self._traj is None or not index.isValid():
             return None
         row, col = index.row(), index.column()
-        traj = self._traj
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 return str(row)
+            traj = self._traj
             if traj.diverged_at is not None and row == traj.diverged_at:
                 return "diverged" if col == 1 else ""
             return format_cell(self.value(row, col))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and row == self._current:
-            return QBrush(_CURRENT_ROW_COLOR)
-        if role == Qt.ItemDataRole.ForegroundRole and row == self._current:
-            return QBrush(QColor("#000000"))
-        if role == Qt.ItemDataRole.ToolTipRole and col > 0:
+        if role == _ALIGN:
+            return _RIGHT
+        if role == _BACKGROUND:
+            return _CURRENT_ROW_BRUSH if row == self._current else None
+        if role == _FOREGROUND:
+            return _CURRENT_ROW_TEXT if row == self._current else None
+        if col > 0:  # tooltip: the full-precision number
             v = self.value(row, col)
             return repr(v) if math.isfinite(v) else None
         return None
