@@ -171,10 +171,16 @@ class PlayControls(QWidget):
             self.slider.setValue(self._frame)
         self.frame_label.setText(f"step {self._frame} / {self._n_frames - 1}")
         playing = self._timer.isActive()
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.play_button.setIcon(self.style().standardIcon(icon))
-        self.play_button.setText("Pause" if playing else "Play")
+        # Runs on every frame: re-set the icon and text only when play/pause really changed
+        # (setIcon repaints the button even when the icon is the same).
+        if getattr(self, "_shown_playing", None) is not playing:
+            self._shown_playing = playing
+            icon = (
+                QStyle.StandardPixmap.SP_MediaPause
+                if playing
+                else QStyle.StandardPixmap.SP_MediaPlay
+            )
+            self.play_button.setIcon(self.style().standardIcon(icon))
+            self.play_button.setText("Pause" if playing else "Play")
         self.back_button.setEnabled(self._frame > 0)
         self.forward_button.setEnabled(self._frame < self._n_frames - 1 or self._loop)
