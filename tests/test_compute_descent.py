@@ -258,3 +258,17 @@ def test_overshoot_is_named():
         status = words[t - 1]
         assert status.kind == "oscillating" or status.message.startswith("Overshooting")
     assert any(w.message.startswith("Overshooting") for w in words)
+
+
+@pytest.mark.parametrize("method", ["momentum", "heavy_ball", "nesterov"])
+def test_worked_lines_reuse_the_numbers_they_show(method):
+    # what one line ends with is what the next line starts from, as on paper
+    traj = descend(gelu_grad, -3.0, 0.5, 4, method, f=gelu)
+    for t in range(2, 5):
+        lines = worked_step(traj, t)
+        prev = worked_step(traj, t - 1)
+        v_value = next(s for s in lines if s.startswith(f"v{t} =")).split(" = ")[-1]
+        x_line = next(s for s in lines if s.startswith(f"x{t} ="))
+        assert v_value.lstrip("-") in x_line
+        prev_x = next(s for s in prev if s.startswith(f"x{t - 1} =")).split(" = ")[-1]
+        assert f"= {prev_x.rstrip('0')}" in x_line or f"= {prev_x}" in x_line

@@ -400,3 +400,20 @@ def test_far_away_starts_draw_nothing_absurd(tab, qtbot, objective, x0):
         x, _ = tab.trail_item.getData()
         assert x is None or np.all(np.abs(x) <= 1e12)
     assert float(cell(tab, 0, 1)) == float(x0)
+
+
+def test_a_preset_opens_on_the_same_view_whatever_came_before(qtbot):
+    fresh = DescentTab()
+    qtbot.addWidget(fresh)
+    fresh.resize(1280, 760)
+    fresh.load_preset("1c")
+    other = DescentTab()
+    qtbot.addWidget(other)
+    other.resize(1280, 760)
+    other.load_preset("1b")
+    other.set_frame(1)
+    other.load_preset("1c")
+    view = other.curve_plot.getPlotItem().getViewBox().viewRange()
+    expected = fresh.curve_plot.getPlotItem().getViewBox().viewRange()
+    np.testing.assert_allclose(view, expected)
+    assert view[0][0] < -3 < view[0][1]

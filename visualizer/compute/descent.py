@@ -737,11 +737,11 @@ def worked_step(
         if traj.method == "momentum":
             lines.append(
                 f"v{t} = β*v{p} + (1-β)*f'(x{p}) = {fl(b)} × {_term(vp)} + {fl(1 - b)} × "
-                f"{_term(g)} = {_result(vt)}"
+                f"{_term(g)} = {fl(vt)}"
             )
         else:
             lines.append(
-                f"v{t} = β*v{p} + f'(x{p}) = {fl(b)} × {_term(vp)} + {_term(g)} = {_result(vt)}"
+                f"v{t} = β*v{p} + f'(x{p}) = {fl(b)} × {_term(vp)} + {_term(g)} = {fl(vt)}"
             )
         if traj.method == "nesterov":
             lines.append(
@@ -759,8 +759,7 @@ def worked_step(
             m_hat = mt / (1.0 - b**t)
             s_hat = st / (1.0 - b2**t)
         lines.append(
-            f"m{t} = β*m{p} + (1-β)*g = {fl(b)} × {_term(mp)} + {fl(1 - b)} × {_term(g)} "
-            f"= {_result(mt)}"
+            f"m{t} = β*m{p} + (1-β)*g = {fl(b)} × {_term(mp)} + {fl(1 - b)} × {_term(g)} = {fl(mt)}"
         )
         lines.append(
             f"s{t} = β2*s{p} + (1-β2)*g² = {fl(b2)} × {_term(sp)} + {fl(1 - b2)} × "

@@ -772,12 +772,14 @@ class DescentTab(TopicTab):
         preset = DESCENT_PRESETS[name]  # KeyError for an unknown name, as the contract says
         self.play.pause()
         self.set_params(preset.params, frame=preset.params.steps)
-        if preset.x_view is not None:
-            # e.g. exercise 1a: close enough to read the iterate numbers, minimum in view
-            self._set_view(OBJECTIVES[preset.params.objective], *preset.x_view)
-            self._render_curve()
-            self._place_number_labels()
-            self._render_frame()
+        # A preset always opens on the same view, whatever was shown before: its own
+        # (e.g. exercise 1a: close enough to read the iterate numbers) or the curve's usual one.
+        obj = OBJECTIVES[preset.params.objective]
+        self._set_view(obj, *(preset.x_view or obj.x_range))
+        self._update_view(obj, self._traj, reset=False)  # widen if an iterate lies outside
+        self._render_curve()
+        self._place_number_labels()
+        self._render_frame()
         self.statusMessage.emit(preset.description)
 
     def state(self) -> dict[str, Any]:
