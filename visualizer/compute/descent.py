@@ -50,7 +50,6 @@ __all__ = [
     "double_well",
     "double_well_grad",
     "find_minima",
-    "format_number",
     "gelu_minimum",
     "run_descent",
     "square",
