@@ -417,3 +417,7 @@ def test_a_preset_opens_on_the_same_view_whatever_came_before(qtbot):
     expected = fresh.curve_plot.getPlotItem().getViewBox().viewRange()
     np.testing.assert_allclose(view, expected)
     assert view[0][0] < -3 < view[0][1]
+    # the axes show that range too (they follow the view through its signals)
+    plot = other.curve_plot.getPlotItem()
+    np.testing.assert_allclose(plot.getAxis("bottom").range, view[0])
+    np.testing.assert_allclose(plot.getAxis("left").range, view[1])

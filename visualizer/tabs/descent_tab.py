@@ -340,6 +340,15 @@ class DescentTab(TopicTab):
         view_row.setContentsMargins(0, 0, 0, 0)
         view_row.addWidget(self.zoom_run_button)
         view_row.addWidget(self.whole_curve_button)
+        view_row.addSpacing(12)
+        # What the two arrows at the current point mean (colours as drawn).
+        self.arrow_key = QLabel()
+        self.arrow_key.setTextFormat(Qt.TextFormat.RichText)
+        self.arrow_key.setToolTip(
+            "Arrows at the current point: where a plain gradient step would go (−lr·f'), "
+            "and the push of the carried velocity (−lr·v) for momentum methods"
+        )
+        view_row.addWidget(self.arrow_key)
         view_row.addStretch(1)
         view_row.addWidget(self.derivative_check)
         curve_panel = QWidget()
@@ -1034,6 +1043,11 @@ class DescentTab(TopicTab):
         self.x0_field.setValue(p.x0)
         self.steps_field.setValue(p.steps)
         uses_beta = p.method in MOMENTUM_METHODS
+        key = f'<span style="color:{GRADIENT_COLOR}">━▶</span> −lr·f\'(x)'
+        if uses_beta:
+            name = "m" if p.method == "adam" else "v"
+            key += f'&nbsp;&nbsp;<span style="color:{VELOCITY_COLOR}">━▶</span> −lr·{name}'
+        self.arrow_key.setText(key)
         for w in (self.beta_field, self.beta_label):
             w.setEnabled(uses_beta)
         for w in (self.beta2_field, self.beta2_label):
@@ -1256,13 +1270,13 @@ class DescentTab(TopicTab):
         ys = ys[np.isfinite(ys)]
         y_lo, y_hi = (float(ys.min()), float(ys.max())) if ys.size else (-1.0, 1.0)
         span = max(y_hi - y_lo, 1e-9)
-        with QSignalBlocker(vb):
-            # a little more room below than above: the current point sits low on the curve
-            vb.setRange(
-                xRange=(x_lo, x_hi),
-                yRange=(y_lo - 0.08 * span, y_hi + 0.05 * span),
-                padding=0.02,
-            )
+        # (no signal blocker: the axes follow the view through its range signals)
+        # a little more room below than above: the current point sits low on the curve
+        vb.setRange(
+            xRange=(x_lo, x_hi),
+            yRange=(y_lo - 0.08 * span, y_hi + 0.05 * span),
+            padding=0.02,
+        )
 
     def _render_pin(self, pin: PinnedRun) -> None:
         traj = pin.trajectory
