@@ -785,7 +785,6 @@ class DescentTab(TopicTab):
         # (e.g. exercise 1a: close enough to read the iterate numbers) or the curve's usual one.
         obj = OBJECTIVES[preset.params.objective]
         self._set_view(obj, *(preset.x_view or obj.x_range))
-        self._update_view(obj, self._traj, reset=False)  # widen if an iterate lies outside
         self._render_curve()
         self._place_number_labels()
         self._render_frame()
