@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app import create_window
-from visualizer.tabs import TAB_KEYS
+from visualizer.topics import TOPIC_KEYS as TAB_KEYS
 
 GARBAGE = [
     "abc", "nan", "1e309", "", "-", "inf", "-1e300", "1e300", "0", "-1", "65",

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from visualizer.resources_path import resource_path, resources_dir
-from visualizer.tabs import TAB_KEYS
+from visualizer.topics import TOPIC_KEYS as TAB_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 

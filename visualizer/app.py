@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -40,8 +39,9 @@ from visualizer import __version__
 from visualizer.lesson import Lesson, LessonError
 from visualizer.lesson_io import read_lesson, write_lesson
 from visualizer.resources_path import resource_path
-from visualizer.tabs import TAB_KEYS, TAB_SPECS
 from visualizer.tabs.base import TopicTab
+from visualizer.tabs.topic_model import TopicModel
+from visualizer.topics import TOPIC_KEYS, TOPICS, Topic
 from visualizer.widgets.help_dialog import HelpDialog
 from visualizer.widgets.lazy_tabs import LazyTabWidget
 from visualizer.widgets.plot_style import configure_pyqtgraph
@@ -58,19 +58,18 @@ MAX_RECENT = 8
 LESSON_FILTER = "Lesson files (*.json);;All files (*)"
 
 
-def _load_tab_class(target: str) -> type[TopicTab]:
-    module_name, class_name = target.split(":")
-    return getattr(importlib.import_module(module_name), class_name)
-
-
 class MainWindow(QMainWindow):
     """The main window: one tab per topic, menus, a status bar.
 
     Attributes
     ----------
     tabs : LazyTabWidget
-        A QTabWidget with the four topic tabs in the order of ``visualizer.tabs.TAB_SPECS``;
+        A QTabWidget with the four topic tabs in the order of ``visualizer.topics.TOPICS``;
         ``tabs.widget(i)`` returns the TopicTab (building it on first use).
+    models : dict[str, TopicModel]
+        Each topic's Qt-free model, made at start-up. Lessons are applied to the models, so
+        opening one builds only the tab on screen; the others build from their model when
+        first shown.
 
     Parameters
     ----------
@@ -101,9 +100,13 @@ class MainWindow(QMainWindow):
         self.tabs = LazyTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        for key, label, target in TAB_SPECS:
-            self.tabs.add_lazy_tab(lambda t=target: _load_tab_class(t)(), label)
-            if key == initial_tab:
+        self.models: dict[str, TopicModel] = {}
+        for topic in TOPICS:
+            model_class = topic.model_class()
+            if model_class is not None:
+                self.models[topic.key] = model_class()
+            self.tabs.add_lazy_tab(lambda t=topic: self._build_tab(t), topic.title)
+            if topic.key == initial_tab:
                 self.tabs.setCurrentIndex(self.tabs.count() - 1)
         self.tabs.tabBuilt.connect(self._on_tabs_tab_built)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -115,18 +118,23 @@ class MainWindow(QMainWindow):
         self.tabs.start_building()
 
     # ----- tabs ------------------------------------------------------------------------------
+    def _build_tab(self, topic: Topic) -> TopicTab:
+        model = self.models.get(topic.key)
+        tab_class = topic.tab_class()
+        return tab_class(model) if model is not None else tab_class()
+
     def tab(self, key: str) -> TopicTab:
         """The tab for a CLI key (descent, gates, backprop, conv)."""
-        return self.tabs.widget(TAB_KEYS.index(key))
+        return self.tabs.widget(TOPIC_KEYS.index(key))
 
     def current_tab(self) -> TopicTab:
         return self.tabs.currentWidget()
 
     def current_key(self) -> str:
-        return TAB_KEYS[self.tabs.currentIndex()]
+        return TOPIC_KEYS[self.tabs.currentIndex()]
 
     def show_tab(self, key: str) -> None:
-        self.tabs.setCurrentIndex(TAB_KEYS.index(key))
+        self.tabs.setCurrentIndex(TOPIC_KEYS.index(key))
 
     def all_tabs(self) -> list[TopicTab]:
         """Every tab, building those not built yet."""
@@ -138,27 +146,39 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.build_remaining_tabs)
 
     # ----- lessons ---------------------------------------------------------------------------
+    def _state_holder(self, key: str) -> TopicModel | TopicTab:
+        """Where a topic's lesson state lives: its model (or, for a topic without one, its tab)."""
+        return self.models.get(key) or self.tab(key)
+
     def lesson(self, title: str = "") -> Lesson:
-        """The complete state of all four tabs."""
+        """The complete state of all four topics (no tab is built for it)."""
         return Lesson(
-            tabs={tab.key: tab.state() for tab in self.all_tabs()},
+            tabs={key: self._state_holder(key).state() for key in TOPIC_KEYS},
             current_tab=self.current_key(),
             title=title,
         )
 
     def apply_lesson(self, lesson: Lesson) -> None:
-        """Restore a lesson, or raise :class:`LessonError` and leave every tab as it was."""
-        before = {tab.key: tab.state() for tab in self.all_tabs()}
+        """Restore a lesson, or raise :class:`LessonError` and leave every topic as it was.
+
+        The states go to the models; only tabs already built redraw (they listen to their
+        model), the others are built from their model when first shown.
+        """
+        before = {key: self._state_holder(key).state() for key in lesson.tabs}
+        done: list[str] = []
         try:
-            for tab in self.all_tabs():
-                if tab.key in lesson.tabs:
-                    tab.restore_state(lesson.tabs[tab.key])
+            for topic in TOPICS:
+                if topic.key in lesson.tabs:
+                    self._state_holder(topic.key).restore_state(lesson.tabs[topic.key])
+                    done.append(topic.key)
         except (ValueError, KeyError, TypeError) as exc:
-            # A tab refused its part: put back what any earlier tab already changed.
-            for tab in self.all_tabs():
-                tab.restore_state(before[tab.key])
+            # A topic refused its part: put back what any earlier topic already changed.
+            for key in done:
+                self._state_holder(key).restore_state(before[key])
             name = exc.args[0] if exc.args else type(exc).__name__
-            raise LessonError(f"The lesson's {tab.title} settings are not valid: {name}") from None
+            raise LessonError(
+                f"The lesson's {topic.title} settings are not valid: {name}"
+            ) from None
         self.show_tab(lesson.current_tab)
 
     def open_lesson(self, path: str | Path) -> None:
@@ -328,10 +348,10 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
         self.view_menu.addSeparator()
         self.tab_actions: list[QAction] = []
-        for index, (_key, label, _target) in enumerate(TAB_SPECS):
+        for index, topic in enumerate(TOPICS):
             action = self._action(
                 self.view_menu,
-                label,
+                topic.title,
                 lambda i=index: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{index + 1}",
             )
@@ -342,8 +362,8 @@ class MainWindow(QMainWindow):
             self.help_menu, "Help for this &tab", lambda: self.show_help(), "F1"
         )
         self.help_menu.addSeparator()
-        for key, label, _target in TAB_SPECS:
-            self._action(self.help_menu, label, lambda k=key: self.show_help(k))
+        for topic in TOPICS:
+            self._action(self.help_menu, topic.title, lambda k=topic.key: self.show_help(k))
         self.help_menu.addSeparator()
         self.about_action = self._action(self.help_menu, "&About", self._on_about_triggered)
 
@@ -470,7 +490,7 @@ class MainWindow(QMainWindow):
             except LessonError as exc:
                 self.statusBar().showMessage(f"Last lesson not reopened: {exc}")
         last_tab = settings.value("lastTab", "")
-        if last_tab in TAB_KEYS:
+        if last_tab in TOPIC_KEYS:
             self.show_tab(str(last_tab))
 
     def save_settings(self) -> None:
@@ -666,7 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m visualizer",
         description=f"{APP_NAME}: gradient descent, logic gates, backprop shapes, convolution.",
     )
-    parser.add_argument("--tab", choices=TAB_KEYS, help="open this tab")
+    parser.add_argument("--tab", choices=TOPIC_KEYS, help="open this tab")
     parser.add_argument(
         "--screenshot",
         metavar="PATH",

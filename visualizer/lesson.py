@@ -24,10 +24,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from visualizer.topics import TOPIC_KEYS
+
 LESSON_FORMAT = "dl-visualizer-lesson"
 LESSON_VERSION = 1
 LESSON_SUFFIX = ".dlv.json"
-TAB_KEYS = ("descent", "gates", "backprop", "conv")
 
 
 class LessonError(ValueError):
@@ -90,7 +91,7 @@ def lesson_from_text(text: str) -> Lesson:
     tabs = document.get("tabs")
     if not isinstance(tabs, dict):
         raise LessonError("The lesson file has no tab settings.")
-    unknown = sorted(set(tabs) - set(TAB_KEYS))
+    unknown = sorted(set(tabs) - set(TOPIC_KEYS))
     if unknown:
         raise LessonError(f"The lesson file names an unknown tab: {unknown[0]!r}.")
     for key, state in tabs.items():
@@ -98,7 +99,7 @@ def lesson_from_text(text: str) -> Lesson:
             raise LessonError(f"The settings of the {key!r} tab are not an object.")
         _check_finite(state, key)
     current_tab = document.get("current_tab", "descent")
-    if current_tab not in TAB_KEYS:
+    if current_tab not in TOPIC_KEYS:
         raise LessonError(f"The lesson's current tab {current_tab!r} does not exist.")
     title = document.get("title", "")
     if not isinstance(title, str):

@@ -1,11 +1,5 @@
-"""One module per topic tab; each builds its view from ``visualizer.compute`` results."""
+"""The topic tabs: one package per topic (``model.py`` without Qt, views, ``tab.py``).
 
-# (key, tab label, "module:ClassName"), in the order the window shows them.
-TAB_SPECS: tuple[tuple[str, str, str], ...] = (
-    ("descent", "Gradient descent", "visualizer.tabs.descent_tab:DescentTab"),
-    ("gates", "Logic gates", "visualizer.tabs.gates_tab:GatesTab"),
-    ("backprop", "Backprop shapes", "visualizer.tabs.backprop_tab:BackpropTab"),
-    ("conv", "Convolution", "visualizer.tabs.conv_tab:ConvTab"),
-)
-
-TAB_KEYS: tuple[str, ...] = tuple(spec[0] for spec in TAB_SPECS)
+Importing this package loads no Qt: ``visualizer.tabs.<topic>.model`` is usable without a
+window. The list of topics lives in :mod:`visualizer.topics`.
+"""

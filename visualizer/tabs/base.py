@@ -1,26 +1,30 @@
 """The contract every topic tab fulfils, so the main window can treat them alike.
 
+A tab is the Qt half of a topic: it is built from the topic's :class:`TopicModel`, builds
+the views, wires them to the model and re-renders when the model says something changed.
 The window (menus, keyboard shortcuts, lesson files, export, presentation mode) only ever
-talks to a tab through the methods below. A tab overrides what it supports; the defaults say
-"not supported here" honestly instead of pretending.
+talks to a tab through the methods below; lesson state and presets go straight to the model,
+so a tab that was never shown still saves and restores its lesson.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import QWidget
 
+from visualizer.tabs.topic_model import TopicModel
 from visualizer.widgets.play_controls import PlayControls
 
 
 class TopicTab(QWidget):
     """Base class of the four topic tabs.
 
-    Subclasses set ``key`` (the CLI name: descent, gates, backprop, conv) and ``title``
-    (the tab's label), build their view in ``__init__`` and keep their maths in
-    ``visualizer.compute``.
+    Subclasses set ``key`` and ``title``, call ``super().__init__(model)``, build their views,
+    then call :meth:`finish_build`. Fonts, pens and marker sizes are set in one place,
+    :meth:`apply_styles`, which runs after the build, when the font or palette changes (the
+    window zooms by changing the application font) and when presentation mode toggles.
     """
 
     key: str = ""
@@ -31,30 +35,70 @@ class TopicTab(QWidget):
     #: Emitted whenever the tab's saveable state changes (for "unsaved changes" tracking).
     stateChanged = Signal()
 
-    # ----- presets -------------------------------------------------------------------------
+    def __init__(self, model: TopicModel | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model if model is not None else TopicModel()
+        self._presentation = False
+        self._built = False
+        #: A tab with an animation sets this (through bind_play_controls) to its transport bar.
+        self.play_controls: PlayControls | None = None
+
+    def finish_build(self) -> None:
+        """Call at the end of the subclass's ``__init__``: styles apply from now on."""
+        self._built = True
+        self.apply_styles()
+
+    def is_built(self) -> bool:
+        return self._built
+
+    # ----- styles and presentation ---------------------------------------------------------
+    def apply_styles(self) -> None:
+        """Set fonts, pens and marker sizes from ``self.font()`` and ``is_presentation()``."""
+
+    def is_presentation(self) -> bool:
+        return self._presentation
+
+    def set_presentation(self, on: bool) -> None:
+        """Thicker lines, bigger markers and fonts for a lecture hall when ``on``."""
+        self._presentation = bool(on)
+        if self._built:
+            self.apply_styles()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self._built and event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self.apply_styles()
+
+    # ----- presets and lesson files (the model's) ------------------------------------------
     def presets(self) -> list[str]:
         """Names of the presets this tab offers (exercise presets first)."""
-        return []
+        return self.model.presets()
 
     def load_preset(self, name: str) -> None:
         """Switch to a preset by name; raise ``KeyError`` for an unknown one."""
-        raise KeyError(name)
+        self.model.load_preset(name)
 
-    # ----- lesson files --------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         """The complete user-visible state as JSON-serialisable data."""
-        return {}
+        return self.model.state()
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        """Restore what ``state()`` returned.
-
-        Must validate everything first and raise ``ValueError`` with one clear sentence on
-        bad data, leaving the current state untouched.
-        """
+        """Restore what ``state()`` returned, or raise ``ValueError`` and change nothing."""
+        self.model.restore_state(state)
 
     # ----- animation (Space / Left / Right / Home from the window) -------------------------
-    #: A tab with an animation sets this to its transport bar; the methods below drive it.
-    play_controls: PlayControls | None = None
+    def bind_play_controls(self, controls: PlayControls) -> None:
+        """Make ``controls`` this tab's transport bar, bound both ways to the model's frame."""
+        self.play_controls = controls
+        controls.frameChanged.connect(self.model.set_frame)
+
+        def show(_what: str) -> None:
+            with QSignalBlocker(controls):
+                controls.set_n_frames(self.model.frame_count())
+                controls.set_frame(self.model.frame)
+
+        self.model.subscribe(show)
+        show("settings")
 
     def has_animation(self) -> bool:
         return self.play_controls is not None
@@ -79,18 +123,25 @@ class TopicTab(QWidget):
         if self.play_controls is not None:
             self.play_controls.rewind()
 
-    # ----- presentation --------------------------------------------------------------------
-    def set_presentation(self, on: bool) -> None:
-        """Thicker lines, bigger markers and fonts for a lecture hall when ``on``."""
+    def advance(self) -> None:
+        """One frame forward, as the play timer does."""
+        self.model.advance()
 
-    # ----- export --------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the first frame."""
+        self.model.reset()
+
+    def set_frame(self, frame: int) -> None:
+        self.model.set_frame(frame)
+
+    # ----- views ---------------------------------------------------------------------------
+    def main_view(self) -> QWidget:
+        """The widget that shows the picture this tab exists for (for tests and measuring)."""
+        return self
+
     def export_widget(self) -> QWidget:
         """The widget that "Export view" renders (defaults to the whole tab)."""
         return self
-
-    def export_plot_items(self) -> list[Any]:
-        """pyqtgraph scenes/items for SVG export (e.g. ``plot_widget.plotItem``)."""
-        return []
 
     def table_csv(self) -> str:
         """The tab's main table as CSV text (header row first); empty if it has none."""

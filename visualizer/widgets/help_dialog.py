@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from visualizer.resources_path import resource_path
-from visualizer.tabs import TAB_SPECS
+from visualizer.topics import TOPICS
 
-_TITLES = {key: label for key, label, _target in TAB_SPECS}
+_TITLES = {topic.key: topic.title for topic in TOPICS}
 
 
 def help_markdown(key: str) -> str:

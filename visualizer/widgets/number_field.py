@@ -2,46 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from visualizer.numbers import parse_number
 
-def parse_number(
-    text: str,
-    *,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    integer: bool = False,
-) -> float:
-    """Parse what a student typed into a finite number, or raise ``ValueError`` with a sentence.
-
-    Accepts the usual float spellings ("0.1", "1e-3", " -2 ") and a comma as the decimal
-    mark ("0,5"). "nan", "inf" and numbers too large for a float are refused, because the app
-    never shows them as though they were results.
-    """
-    cleaned = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text else text
-    cleaned = cleaned.strip()
-    if not cleaned:
-        raise ValueError("Type a number here.")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"“{text.strip()}” is not a number.") from None
-    if not math.isfinite(value):
-        raise ValueError("The number must be finite (not nan, inf or beyond 1.8e308).")
-    if integer and value != int(value):
-        raise ValueError("Type a whole number.")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"The smallest allowed value is {_fmt(minimum)}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"The largest allowed value is {_fmt(maximum)}.")
-    return float(int(value)) if integer else value
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+__all__ = ["NumberField", "parse_number"]
 
 
 class NumberField(QWidget):

@@ -1,0 +1,100 @@
+"""The Qt-free half of every topic: state, frame, presets and lesson format, with listeners.
+
+A topic's model (``visualizer/tabs/<topic>/model.py``) inherits :class:`TopicModel`. It holds
+everything a lesson saves and everything the views show, computes the whole result once per
+settings change (through ``visualizer.compute``) and tells its listeners what changed. The
+views subscribe and redraw; the play timer only calls ``set_frame``. Nothing here imports Qt,
+so practice mode, worksheets, scripts and tests use a topic without a window.
+
+Listeners get one word saying what changed:
+
+``"settings"``
+    the settings (and so the computed result) changed; views redraw everything.
+``"frame"``
+    only the current frame moved; views redraw what depends on it.
+Topics may add their own words (``"pins"``, ``"hover"``...) and document them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+Listener = Callable[[str], None]
+
+
+class TopicModel:
+    """Base of the four topic models: listeners, the current frame and the lesson contract.
+
+    Subclasses set ``key`` and implement ``frame_count``, ``presets``, ``load_preset``,
+    ``state`` and ``restore_state``. ``restore_state`` validates everything first and raises
+    ``ValueError`` with one sentence, leaving the model untouched, on bad data.
+    """
+
+    key: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._frame = 0
+
+    # ----- listeners -----------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(what)`` after every change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def notify(self, what: str) -> None:
+        """Tell every listener that ``what`` changed."""
+        for listener in list(self._listeners):
+            listener(what)
+
+    # ----- frames --------------------------------------------------------------------------
+    def frame_count(self) -> int:
+        """How many frames the current result has (at least 1)."""
+        return 1
+
+    @property
+    def frame(self) -> int:
+        return self._frame
+
+    def set_frame(self, frame: int) -> None:
+        """Show frame ``frame`` (clamped to the result); listeners hear ``"frame"``."""
+        frame = min(max(int(frame), 0), self.frame_count() - 1)
+        if frame != self._frame:
+            self._frame = frame
+            self.notify("frame")
+
+    def advance(self) -> None:
+        """One frame forward (stays on the last frame)."""
+        self.set_frame(self._frame + 1)
+
+    def reset(self) -> None:
+        """Back to the first frame."""
+        self.set_frame(0)
+
+    def _clamp_frame(self) -> None:
+        """Keep the frame inside a new result (call after the result changed)."""
+        self._frame = min(max(self._frame, 0), self.frame_count() - 1)
+
+    # ----- presets and lessons -------------------------------------------------------------
+    def presets(self) -> list[str]:
+        """Names of the presets this topic offers (exercise presets first)."""
+        return []
+
+    def load_preset(self, name: str) -> None:
+        """Switch to a preset by name; ``KeyError`` for an unknown one."""
+        raise KeyError(name)
+
+    def state(self) -> dict[str, Any]:
+        """The complete saveable state as JSON-ready data (the lesson format's tab object)."""
+        return {}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Restore what ``state()`` returned, or raise ``ValueError`` and change nothing."""
+        if not isinstance(state, dict):
+            raise ValueError("The saved settings must be a mapping of names to values.")
