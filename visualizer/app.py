@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QPoint,
+    QRect,
     QSaveFile,
     QSettings,
     QSize,
@@ -24,7 +25,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
@@ -474,6 +482,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            self.fit_to_screen()
         theme = settings.value("theme", "system")
         if theme in THEMES:
             self.set_theme(str(theme))
@@ -492,6 +501,19 @@ class MainWindow(QMainWindow):
         last_tab = settings.value("lastTab", "")
         if last_tab in TOPIC_KEYS:
             self.show_tab(str(last_tab))
+
+    def fit_to_screen(self) -> None:
+        """Keep the window on the screen it opens on: shrink and move it into the free area.
+
+        A geometry saved on a big monitor is restored on a 1024x768 projector too; without
+        this it would hang off the edge (Qt does not clamp when no window manager does).
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        fitted = fit_rect(self.geometry(), screen.availableGeometry())
+        if fitted != self.geometry():
+            self.setGeometry(fitted)
 
     def save_settings(self) -> None:
         if self._settings is None:
@@ -591,6 +613,27 @@ def exercise_lessons() -> list[tuple[Path, str]]:
     return lessons
 
 
+def fit_rect(rect: QRect, available: QRect) -> QRect:
+    """``rect`` shrunk to fit inside ``available`` and moved so that all of it is visible."""
+    width = min(rect.width(), available.width())
+    height = min(rect.height(), available.height())
+    left = min(max(rect.left(), available.left()), available.left() + available.width() - width)
+    top = min(max(rect.top(), available.top()), available.top() + available.height() - height)
+    return QRect(left, top, width, height)
+
+
+def parse_size(text: str) -> QSize:
+    """``"1024x768"`` as a QSize (for ``--size``); ``ValueError`` with one sentence otherwise."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        width, height = (int(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a size like 1280x720.") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise ValueError(f"{text!r} is outside 320x240 to 7680x4320.")
+    return QSize(width, height)
+
+
 class _blocked:
     """``with _blocked(obj):`` - a signal blocker that also works on QAction."""
 
@@ -667,10 +710,10 @@ def create_window(settings: QSettings | None = None, initial_tab: str | None = N
     return MainWindow(settings, initial_tab)
 
 
-def render_screenshot(window: QMainWindow, path: str | Path) -> bool:
-    """Render ``window`` at 1280x800 into a PNG without putting it on screen."""
+def render_screenshot(window: QMainWindow, path: str | Path, size: QSize | None = None) -> bool:
+    """Render ``window`` at ``size`` (default 1280x800) into a PNG without putting it on screen."""
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    window.resize(SCREENSHOT_SIZE)
+    window.resize(size or SCREENSHOT_SIZE)
     window.show()
     app = QApplication.instance()
     # A few rounds so layouts settle and pyqtgraph finishes its deferred range updates.
@@ -690,7 +733,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot",
         metavar="PATH",
-        help="render the window at 1280x800 to a PNG file and exit without showing it",
+        help="render the window (1280x800, or --size) to a PNG file and exit without showing it",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size_argument,
+        help="the size --screenshot renders at, e.g. 1024x768 (default 1280x800)",
     )
     parser.add_argument(
         "--lesson", metavar="FILE", help="open a lesson file (with --screenshot: render it)"
@@ -703,6 +752,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _size_argument(text: str) -> QSize:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _create_application() -> QApplication:
@@ -748,7 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.presentation:
             # Larger fonts and thicker lines, but at the screenshot size, not full screen.
             window.set_presentation(True, full_screen=False)
-        ok = render_screenshot(window, args.screenshot)
+        ok = render_screenshot(window, args.screenshot, args.size)
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -756,6 +812,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: could not write the screenshot to {args.screenshot}", file=sys.stderr)
             return 1
         return 0
+    window.fit_to_screen()
     window.show()
     if args.presentation:
         window.set_presentation(True)
