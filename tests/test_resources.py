@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _runtime_files() -> list[Path]:
     files = [resource_path("help", f"{key}.md") for key in TAB_KEYS]
     files.append(resource_path("sample_picture.png"))
+    files.append(resource_path("icon.svg"))
     files.extend(sorted(resource_path("lessons").glob("*.json")))
     return files
 
@@ -34,3 +35,18 @@ def test_every_runtime_resource_is_declared_as_package_data():
     for path in _runtime_files():
         relative = path.relative_to(resources_dir()).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
+
+
+def test_app_icon_is_set_and_renders(qtbot):
+    from visualizer.app import app_icon, create_window
+
+    icon = app_icon()
+    assert not icon.isNull()
+    image = icon.pixmap(64, 64).toImage()
+    # Drawn, not blank: the corner is the blue frame and the middle holds more than one colour.
+    assert image.pixelColor(32, 4).name() == "#0072b2"
+    colours = {image.pixelColor(x, y).name() for x in range(8, 56, 4) for y in range(8, 56, 4)}
+    assert len(colours) > 3
+    window = create_window()
+    qtbot.addWidget(window)
+    assert not window.windowIcon().isNull()

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QGuiApplication,
+    QIcon,
     QKeySequence,
     QPainter,
     QShortcut,
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._theme = "system"
         self._help_dialog: HelpDialog | None = None
         self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
         self.resize(SCREENSHOT_SIZE)
         # Tabs are built on first use, so start-up only pays for the one on screen.
         self.tabs = LazyTabWidget()
@@ -601,6 +603,11 @@ class MainWindow(QMainWindow):
         )
 
 
+def app_icon() -> QIcon:
+    """The app's own icon (``resources/icon.svg``, drawn for this project)."""
+    return QIcon(str(resource_path("icon.svg")))
+
+
 def exercise_lessons() -> list[tuple[Path, str]]:
     """The exercise presets shipped as lesson files: (path, title), in exercise order."""
     lessons = []
@@ -766,6 +773,7 @@ def _create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("dl-visualizer")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
     font = app.font()
     font.setPointSizeF(BASE_FONT_POINTS)
     app.setFont(font)
