@@ -85,13 +85,19 @@ def _jsonable(value: Any) -> Any:
 
 # ----- readers ---------------------------------------------------------------------------------
 def read_float(
-    minimum: float | None = None, maximum: float | None = None, *, above: float | None = None
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    above: float | None = None,
+    below: float | None = None,
 ) -> Reader:
-    """A finite number in [minimum, maximum] (``above``: strictly greater than it)."""
+    """A finite number in [minimum, maximum] (``above`` / ``below``: strictly beyond them)."""
 
     def read(value: Any, label: str) -> float:
         number = _number(value, label)
         _check_range(number, label, minimum, maximum, above)
+        if below is not None and number >= below:
+            raise ValueError(f"The setting {label!r} must be below {format_limit(below)}.")
         return number
 
     return read
@@ -186,6 +192,22 @@ def read_optional(reader: Reader) -> Reader:
 
     def read(value: Any, label: str) -> Any:
         return None if value is None else reader(value, label)
+
+    return read
+
+
+def read_list(item: Reader, length: int | None = None, max_length: int = 10_000) -> Reader:
+    """A list whose every entry ``item`` accepts (exactly ``length`` entries when given), as a
+    tuple; e.g. ``read_list(read_int(0, 999), length=4)`` for four whole numbers."""
+
+    def read(value: Any, label: str) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"The setting {label!r} must be a list.")
+        if length is not None and len(value) != length:
+            raise ValueError(f"The setting {label!r} must hold {length} values.")
+        if len(value) > max_length:
+            raise ValueError(f"The setting {label!r} holds more than {max_length} values.")
+        return tuple(item(v, label) for v in value)
 
     return read
 
