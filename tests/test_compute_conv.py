@@ -288,8 +288,8 @@ def test_overflow_is_refused_without_a_numpy_warning():
     x = np.full((6, 6), 1e200)
     with pytest.raises(ValueError, match="too large"):
         correlate2d(x, np.full((3, 3), 1e200))
-    with pytest.raises(ValueError, match="too large"):
-        pool2d(np.full((4, 4), 1.5e308), 2)
+    # averaging never overflows: the mean of finite values is finite (issue 15)
+    assert np.all(np.isfinite(pool2d(np.full((4, 4), 1.5e308), 2)))
     assert correlate2d(np.full((64, 80), 1e100), np.ones((5, 5))).shape == (60, 76)
 
 

@@ -2,13 +2,15 @@
 
 CNN libraries call cross-correlation "convolution": the kernel slides over the zero-padded
 input without being flipped. ``correlate2d`` is that operation; ``convolve2d`` is the
-textbook convolution with the kernel flipped. Both share the output-size rule
+textbook convolution with the kernel flipped. Both take padding p, stride s and dilation d
+(the kernel's taps spread d cells apart) and share the output-size rule
 
-    out = floor((n + 2p - f) / s) + 1
+    out = floor((n + 2p - d(f - 1) - 1) / s) + 1
 
-(as PyTorch), which ``output_size`` computes and ``solve_padding`` / ``solve_stride`` invert
-exactly with fractions, so the exercise sheet's stride 4/3 can be reported as impossible
-rather than rounded.
+(as PyTorch; ``floor((n + 2p - f)/s) + 1`` at d = 1), which ``output_size`` computes and the
+size solver inverts, both exactly (the sheet's stride 4/3 is impossible, not rounded) and
+under the floor. The size arithmetic lives in :mod:`visualizer.compute.conv_size` and is
+re-exported here.
 
 Besides the operations, this module returns what a teaching view needs to explain them: the
 window (receptive field) of an output cell, the products that make its value, which input
@@ -18,13 +20,30 @@ exercise-4 data. Pure numpy; no Qt.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from visualizer.compute._conv_checks import as_grid as _as_grid
+from visualizer.compute._conv_checks import as_int as _as_int
+from visualizer.compute._conv_checks import check_finite_result as _check_finite_result
+from visualizer.compute._conv_checks import dilated_extent
+from visualizer.compute.conv_size import (
+    SizeAnswers,
+    coverage,
+    dilated_kernel_size,
+    explain_solve_padding,
+    explain_solve_stride,
+    output_size,
+    output_size_steps,
+    padding_answers,
+    solve_padding,
+    solve_stride,
+    stride_answers,
+    unreached_trailing,
+)
 
 __all__ = [
     "CONV_MODES",
@@ -37,11 +56,13 @@ __all__ = [
     "POOL_MODES",
     "ConvTerms",
     "PoolTerms",
+    "SizeAnswers",
     "avg_pool_kernel",
     "conv_terms",
     "convolve2d",
     "correlate2d",
     "coverage",
+    "dilated_kernel_size",
     "explain_solve_padding",
     "explain_solve_stride",
     "format_number",
@@ -49,12 +70,14 @@ __all__ = [
     "output_size",
     "output_size_steps",
     "pad2d",
+    "padding_answers",
     "pool2d",
     "pool_argmax",
     "pool_terms",
     "receptive_field",
     "solve_padding",
     "solve_stride",
+    "stride_answers",
     "unreached_trailing",
 ]
 
@@ -96,79 +119,27 @@ KERNEL_PRESETS: dict[str, np.ndarray] = {
 
 
 # ----- validation -------------------------------------------------------------------------------
-def _as_grid(values: object, what: str) -> np.ndarray:
-    try:
-        grid = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"The {what} must be a grid of numbers.") from None
-    if grid.ndim != 2:
-        raise ValueError(
-            f"The {what} must be a 2-D grid (rows and columns); it has {grid.ndim} dimension(s)."
+def _check_fits(
+    n_rows: int, n_cols: int, f_rows: int, f_cols: int, padding: int, dilation: int = 1
+) -> None:
+    e_rows, e_cols = dilated_extent(f_rows, dilation), dilated_extent(f_cols, dilation)
+    if e_rows > n_rows + 2 * padding or e_cols > n_cols + 2 * padding:
+        kernel = (
+            f"The {f_rows}x{f_cols} kernel"
+            if dilation == 1
+            else f"The {f_rows}x{f_cols} kernel at dilation {dilation} spans {e_rows}x{e_cols} "
+            "cells and"
         )
-    if grid.size == 0:
-        raise ValueError(f"The {what} is empty; it needs at least one row and one column.")
-    if not np.all(np.isfinite(grid)):
-        raise ValueError(f"The {what} contains a value that is not a finite number (nan or inf).")
-    return grid
-
-
-def _as_int(value: object, what: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"The {what} must be a whole number.")
-    if not math.isfinite(float(value)) or float(value) != int(value):
-        raise ValueError(f"The {what} must be a whole number, not {value}.")
-    number = int(value)
-    if number < minimum:
-        if minimum == 0:
-            raise ValueError(f"The {what} cannot be negative (got {number}).")
-        raise ValueError(f"The {what} must be at least {minimum} (got {number}).")
-    return number
-
-
-def _check_fits(n_rows: int, n_cols: int, f_rows: int, f_cols: int, padding: int) -> None:
-    if f_rows > n_rows + 2 * padding or f_cols > n_cols + 2 * padding:
         raise ValueError(
-            f"The {f_rows}x{f_cols} kernel does not fit in the padded input "
+            f"{kernel} does not fit in the padded input "
             f"({n_rows + 2 * padding}x{n_cols + 2 * padding} with padding {padding}), "
-            "so no window fits: use a smaller kernel or more padding."
+            "so no window fits: use a smaller kernel"
+            + (" or dilation" if dilation > 1 else "")
+            + " or more padding."
         )
 
 
 # ----- the operations ---------------------------------------------------------------------------
-def output_size(n: int, f: int, padding: int = 0, stride: int = 1) -> int:
-    """Number of window positions along one axis.
-
-    .. math:: out = \\lfloor (n + 2p - f) / s \\rfloor + 1
-
-    as PyTorch's ``Conv2d``/``MaxPool2d`` (without dilation). Raises ``ValueError`` when the
-    kernel is larger than the padded input or the arguments are not sensible.
-    """
-    n = _as_int(n, "input size", 1)
-    f = _as_int(f, "kernel size", 1)
-    p = _as_int(padding, "padding", 0)
-    s = _as_int(stride, "stride", 1)
-    if f > n + 2 * p:
-        raise ValueError(
-            f"A kernel of size {f} does not fit in an input of size {n} padded by {p} "
-            f"({n + 2 * p} cells), so no window fits."
-        )
-    return (n + 2 * p - f) // s + 1
-
-
-def output_size_steps(n: int, f: int, padding: int = 0, stride: int = 1) -> str:
-    """The output-size formula with the numbers put in, e.g. ``floor((4 + 2*1 - 3)/1) + 1 = 4``.
-
-    When ``(n + 2p - f)`` is not a multiple of ``s`` the division is shown as a fraction so
-    the floor is visible: ``floor((5 + 2*0 - 2)/2) + 1 = floor(3/2) + 1 = 1 + 1 = 2``.
-    """
-    out = output_size(n, f, padding, stride)
-    span = n + 2 * padding - f
-    head = f"floor(({n} + 2*{padding} - {f})/{stride}) + 1"
-    if span % stride == 0:
-        return f"{head} = {span // stride} + 1 = {out}"
-    return f"{head} = floor({span}/{stride}) + 1 = {span // stride} + 1 = {out}"
-
-
 def pad2d(image: object, padding: int) -> np.ndarray:
     """The input surrounded by ``padding`` rows and columns of zeros on every side."""
     grid = _as_grid(image, "input")
@@ -176,34 +147,38 @@ def pad2d(image: object, padding: int) -> np.ndarray:
     return np.pad(grid, p) if p else grid.copy()
 
 
-def correlate2d(image: object, kernel: object, padding: int = 0, stride: int = 1) -> np.ndarray:
+def correlate2d(
+    image: object, kernel: object, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> np.ndarray:
     """Cross-correlation, what CNN layers call "convolution" (the kernel is not flipped).
 
-    .. math:: out[i, j] = \\sum_{u, v} x_p[i s + u, j s + v] \\, k[u, v]
+    .. math:: out[i, j] = \\sum_{u, v} x_p[i s + u d, j s + v d] \\, k[u, v]
 
-    where :math:`x_p` is the input zero-padded by ``padding`` on every side. The output has
-    ``output_size(n, f, padding, stride)`` rows and columns.
+    where :math:`x_p` is the input zero-padded by ``padding`` on every side, s the stride and
+    d the dilation (PyTorch's ``conv2d`` for one channel). The output has
+    ``output_size(n, f, padding, stride, dilation)`` rows and columns.
 
     Parameters
     ----------
     image, kernel : array_like, 2-D, finite
     padding : int >= 0
-    stride : int >= 1
+    stride, dilation : int >= 1
 
     Raises
     ------
     ValueError
-        Not 2-D, non-finite values, negative padding, stride < 1, or a kernel larger than the
-        padded input.
+        Not 2-D, non-finite values, negative padding, stride or dilation < 1, or a dilated
+        kernel larger than the padded input.
     """
     x = _as_grid(image, "input")
     k = _as_grid(kernel, "kernel")
     p = _as_int(padding, "padding", 0)
     s = _as_int(stride, "stride", 1)
-    _check_fits(x.shape[0], x.shape[1], k.shape[0], k.shape[1], p)
+    d = _as_int(dilation, "dilation", 1)
+    _check_fits(x.shape[0], x.shape[1], k.shape[0], k.shape[1], p, d)
     xp = np.pad(x, p) if p else x
-    out_rows = (xp.shape[0] - k.shape[0]) // s + 1
-    out_cols = (xp.shape[1] - k.shape[1]) // s + 1
+    out_rows = (xp.shape[0] - dilated_extent(k.shape[0], d)) // s + 1
+    out_cols = (xp.shape[1] - dilated_extent(k.shape[1], d)) // s + 1
     # One strided slice of the input per kernel offset, scaled and accumulated in place:
     # f*f vectorised passes instead of out*out Python steps, and the terms are added in
     # the same row-major order as conv_terms lists them, so hover text and grid agree exactly.
@@ -220,32 +195,29 @@ def correlate2d(image: object, kernel: object, padding: int = 0, stride: int = 1
             product_band = product[: b1 - b0]
             row_end = s * (b1 - b0 - 1) + 1
             for u in range(k.shape[0]):
-                first_row = b0 * s + u
+                first_row = b0 * s + u * d
                 for v in range(k.shape[1]):
-                    window_slice = xp[first_row : first_row + row_end : s, v : v + col_end : s]
+                    first_col = v * d
+                    window_slice = xp[
+                        first_row : first_row + row_end : s, first_col : first_col + col_end : s
+                    ]
                     np.multiply(window_slice, k[u, v], out=product_band)
                     out_band += product_band
     _check_finite_result(out)
     return out
 
 
-def _check_finite_result(out: np.ndarray) -> None:
-    # Huge typed values can overflow float64; say so instead of showing inf as a result.
-    if not np.all(np.isfinite(out)):
-        raise ValueError(
-            "The values are too large: a result overflowed beyond 1.8e308. Use smaller numbers."
-        )
-
-
-def convolve2d(image: object, kernel: object, padding: int = 0, stride: int = 1) -> np.ndarray:
+def convolve2d(
+    image: object, kernel: object, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> np.ndarray:
     """True (textbook) convolution: cross-correlation with the kernel flipped in both axes.
 
-    .. math:: out[i, j] = \\sum_{u, v} x_p[i s + u, j s + v] \\, k[f_r - 1 - u, f_c - 1 - v]
+    .. math:: out[i, j] = \\sum_{u, v} x_p[i s + u d, j s + v d] \\, k[f_r - 1 - u, f_c - 1 - v]
 
     Same arguments, output size and errors as :func:`correlate2d`.
     """
     k = _as_grid(kernel, "kernel")
-    return correlate2d(image, k[::-1, ::-1], padding, stride)
+    return correlate2d(image, k[::-1, ::-1], padding, stride, dilation)
 
 
 def pool2d(
@@ -257,6 +229,8 @@ def pool2d(
 
     ``stride`` defaults to ``size`` (non-overlapping windows, as ``nn.MaxPool2d``). The output
     size is ``output_size(n, size, 0, stride)``; rows/columns past the last window are dropped.
+    The mean of finite values is always finite: a window whose plain sum overflows (values
+    near 1.8e308) is averaged with its values scaled down by a power of two first.
     """
     grid = _as_grid(x, "input")
     k = _as_int(size, "pool size", 1)
@@ -268,6 +242,24 @@ def pool2d(
             f"A {k}x{k} pooling window does not fit in the {grid.shape[0]}x{grid.shape[1]} "
             "grid it pools, so no window fits: use a smaller pool size."
         )
+    out = _pool_passes(grid, k, s, mode)
+    if mode == "avg":
+        with np.errstate(over="ignore", invalid="ignore"):
+            out /= k * k
+        overflowed = ~np.isfinite(out)
+        if overflowed.any():
+            # Same order of additions, on values scaled by an exact power of two so the sum of
+            # k*k of them cannot pass 1.8e308; pool_terms does the same, so text and grid agree.
+            scale = _avg_overflow_scale(k)
+            with np.errstate(under="ignore"):
+                rescued = _pool_passes(grid * scale, k, s, mode) / (k * k) / scale
+            out[overflowed] = rescued[overflowed]
+    _check_finite_result(out)
+    return out
+
+
+def _pool_passes(grid: np.ndarray, k: int, s: int, mode: str) -> np.ndarray:
+    """Sum or max of each k x k window (stride s), combined in row-major window order."""
     out_rows = (grid.shape[0] - k) // s + 1
     out_cols = (grid.shape[1] - k) // s + 1
     row_end = s * (out_rows - 1) + 1
@@ -285,10 +277,12 @@ def pool2d(
                     np.maximum(out, window_slice, out=out)
                 else:
                     out += window_slice
-        if mode == "avg":
-            out /= k * k
-    _check_finite_result(out)
     return out
+
+
+def _avg_overflow_scale(k: int) -> float:
+    """2^-c with 2^c >= k*k: k*k values below 1.8e308, scaled by it, sum below 1.8e308."""
+    return 2.0 ** -((k * k - 1).bit_length())
 
 
 def avg_pool_kernel(size: int) -> np.ndarray:
@@ -301,134 +295,22 @@ def avg_pool_kernel(size: int) -> np.ndarray:
     return np.full((k, k), 1.0 / (k * k))
 
 
-# ----- solving the size formula -----------------------------------------------------------------
-def solve_padding(n: int, f: int, stride: int, out: int) -> Fraction:
-    """The padding that makes ``(n + 2p - f)/s + 1 = out`` hold exactly.
-
-    .. math:: p = ((out - 1) s - n + f) / 2
-
-    Returned as an exact ``Fraction``: a whole, non-negative value is a usable padding;
-    anything else means no padding gives exactly ``out`` (the caller says so).
-    """
-    n = _as_int(n, "input size", 1)
-    f = _as_int(f, "kernel size", 1)
-    s = _as_int(stride, "stride", 1)
-    o = _as_int(out, "wanted output size", 1)
-    return Fraction((o - 1) * s - n + f, 2)
-
-
-def solve_stride(n: int, f: int, padding: int, out: int) -> Fraction:
-    """The stride that makes ``(n + 2p - f)/s + 1 = out`` hold exactly.
-
-    .. math:: s = (n + 2p - f) / (out - 1)
-
-    Returned as an exact ``Fraction`` (exercise 4b: n=4, f=2, p=1, out=4 gives 4/3, which is
-    not a whole number, so no stride works; 0 when ``n + 2p = f``, since then only one window
-    fits). Raises ``ValueError`` when ``out`` is 1 (a single
-    window: every stride gives it) or the kernel does not fit.
-    """
-    n = _as_int(n, "input size", 1)
-    f = _as_int(f, "kernel size", 1)
-    p = _as_int(padding, "padding", 0)
-    o = _as_int(out, "wanted output size", 1)
-    if f > n + 2 * p:
-        raise ValueError(
-            f"A kernel of size {f} does not fit in an input of size {n} padded by {p}, "
-            "so no stride gives any output."
-        )
-    if o == 1:
-        raise ValueError(
-            "An output of size 1 is a single window, so the stride does not matter: "
-            "the formula cannot be solved for it."
-        )
-    return Fraction(n + 2 * p - f, o - 1)
-
-
-def _fraction_text(value: Fraction) -> str:
-    return (
-        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    )
-
-
-def explain_solve_padding(n: int, f: int, stride: int, out: int) -> tuple[Fraction, bool, str]:
-    """Solve for the padding and say in words whether it works.
-
-    Returns ``(p, works, text)``, e.g. for exercise 4a
-    ``p = ((out - 1)*s - n + f)/2 = ((4 - 1)*1 - 4 + 3)/2 = 1: padding 1 works.``
-    """
-    p = solve_padding(n, f, stride, out)
-    head = (
-        f"p = ((out - 1)*s - n + f)/2 = (({out} - 1)*{stride} - {n} + {f})/2 = {_fraction_text(p)}"
-    )
-    if p.denominator != 1:
-        return (
-            p,
-            False,
-            f"{head}: padding {_fraction_text(p)} is not a whole number, "
-            f"so no padding gives exactly {out}.",
-        )
-    if p < 0:
-        return (
-            p,
-            False,
-            f"{head}: padding cannot be negative, so no padding gives {out} "
-            "(the output is already smaller).",
-        )
-    return p, True, f"{head}: padding {p} works."
-
-
-def explain_solve_stride(
-    n: int, f: int, padding: int, out: int
-) -> tuple[Fraction | None, bool, str]:
-    """Solve for the stride and say in words whether it works (exercise 4b gives 4/3: no).
-
-    Returns ``(s, works, text)``; ``s`` is None when ``out`` is 1 (every stride works) or
-    the kernel does not fit. When the exact stride is not whole, the text names what the
-    nearest whole strides give instead.
-    """
-    try:
-        s = solve_stride(n, f, padding, out)
-    except ValueError as exc:
-        return None, out == 1 and f <= n + 2 * padding, str(exc)
-    head = (
-        f"s = (n + 2p - f)/(out - 1) = ({n} + 2*{padding} - {f})/({out} - 1) = {_fraction_text(s)}"
-    )
-    if s == 0:
-        return (
-            s,
-            False,
-            f"{head}: the kernel fills the padded input, so only 1 output fits "
-            f"and no stride gives {out}.",
-        )
-    if s.denominator != 1:
-        below, above = math.floor(s), math.ceil(s)
-        nearest = [
-            f"stride {t} gives {output_size(n, f, padding, t)}" for t in (below, above) if t >= 1
-        ]
-        return (
-            s,
-            False,
-            (
-                f"{head}: stride {_fraction_text(s)} is not a whole number, so no stride works "
-                f"({', '.join(nearest)})."
-            ),
-        )
-    return s, True, f"{head}: stride {s} works."
-
-
 # ----- explaining single cells ------------------------------------------------------------------
 def receptive_field(
-    row: int, col: int, kernel_shape: tuple[int, int], stride: int = 1
+    row: int, col: int, kernel_shape: tuple[int, int], stride: int = 1, dilation: int = 1
 ) -> tuple[int, int, int, int]:
     """The window of output cell ``(row, col)`` on the *padded* input.
 
     Returns ``(row_start, row_stop, col_start, col_stop)`` (stop exclusive):
-    rows ``row*s .. row*s + f_r - 1`` and columns ``col*s .. col*s + f_c - 1``.
+    rows ``row*s .. row*s + d(f_r - 1)`` and columns ``col*s .. col*s + d(f_c - 1)``. With
+    dilation d > 1 the kernel's taps are every d-th cell of that span (``[start:stop:d]``).
     """
     s = _as_int(stride, "stride", 1)
+    d = _as_int(dilation, "dilation", 1)
     r0 = _as_int(row, "output row", 0) * s
     c0 = _as_int(col, "output column", 0) * s
-    return r0, r0 + int(kernel_shape[0]), c0, c0 + int(kernel_shape[1])
+    f_r, f_c = int(kernel_shape[0]), int(kernel_shape[1])
+    return r0, r0 + dilated_extent(f_r, d), c0, c0 + dilated_extent(f_c, d)
 
 
 @dataclass(frozen=True)
@@ -438,9 +320,16 @@ class ConvTerms:
     row: int
     col: int
     window: tuple[int, int, int, int]  # on the padded input, stop exclusive
-    inputs: np.ndarray  # the window of the padded input, f_r x f_c
+    inputs: np.ndarray  # the padded input under the kernel's taps, f_r x f_c
     weights: np.ndarray  # the kernel as laid on the window (flipped for true convolution)
     total: float
+    dilation: int = 1  # the taps are every dilation-th cell of the window
+
+    def cells(self) -> list[tuple[int, int]]:
+        """The padded-input cells under the kernel's taps, in row-major kernel order."""
+        r0, r1, c0, c1 = self.window
+        d = self.dilation
+        return [(r, c) for r in range(r0, r1, d) for c in range(c0, c1, d)]
 
 
 def conv_terms(
@@ -451,8 +340,11 @@ def conv_terms(
     padding: int = 0,
     stride: int = 1,
     flip: bool = False,
+    dilation: int = 1,
 ) -> ConvTerms:
     """The sum of products behind output cell ``(row, col)``.
+
+    .. math:: total = \\sum_{u, v} x_p[row\\, s + u d, col\\, s + v d] \\, k[u, v]
 
     ``total`` is accumulated in the same row-major order as :func:`correlate2d`, so it equals
     the output grid's value to the last bit. With ``flip=True`` the weights are the flipped
@@ -464,18 +356,19 @@ def conv_terms(
         k = k[::-1, ::-1]
     p = _as_int(padding, "padding", 0)
     s = _as_int(stride, "stride", 1)
-    _check_fits(x.shape[0], x.shape[1], k.shape[0], k.shape[1], p)
-    out_rows = (x.shape[0] + 2 * p - k.shape[0]) // s + 1
-    out_cols = (x.shape[1] + 2 * p - k.shape[1]) // s + 1
+    d = _as_int(dilation, "dilation", 1)
+    _check_fits(x.shape[0], x.shape[1], k.shape[0], k.shape[1], p, d)
+    out_rows = (x.shape[0] + 2 * p - dilated_extent(k.shape[0], d)) // s + 1
+    out_cols = (x.shape[1] + 2 * p - dilated_extent(k.shape[1], d)) // s + 1
     if not (0 <= row < out_rows and 0 <= col < out_cols):
         raise ValueError(f"Output cell ({row}, {col}) is outside the {out_rows}x{out_cols} output.")
-    window = receptive_field(row, col, k.shape, s)
+    window = receptive_field(row, col, k.shape, s, d)
     r0, r1, c0, c1 = window
-    inputs = pad2d(x, p)[r0:r1, c0:c1].copy()
+    inputs = pad2d(x, p)[r0:r1:d, c0:c1:d].copy()
     total = 0.0
     for a, b in zip(inputs.ravel().tolist(), k.ravel().tolist(), strict=True):
         total += a * b
-    return ConvTerms(int(row), int(col), window, inputs, np.array(k, copy=True), total)
+    return ConvTerms(int(row), int(col), window, inputs, np.array(k, copy=True), total, d)
 
 
 def format_number(value: float) -> str:
@@ -549,6 +442,12 @@ def pool_terms(
         for value in values.ravel().tolist():
             total += value
         total /= k * k
+        if not np.isfinite(total):  # the sum overflowed: scaled as pool2d does
+            scale = _avg_overflow_scale(k)
+            total = 0.0
+            for value in values.ravel().tolist():
+                total += value * scale
+            total = total / (k * k) / scale
     return PoolTerms(int(row), int(col), (r0, r0 + k, c0, c0 + k), values, mode, total, argmax)
 
 
@@ -569,27 +468,3 @@ def pool_argmax(x: object, size: int, stride: int | None = None) -> np.ndarray:
     rows = np.arange(out_rows)[:, None] * s + flat // k
     cols = np.arange(out_cols)[None, :] * s + flat % k
     return np.stack([rows, cols], axis=2)
-
-
-# ----- which cells the windows reach ------------------------------------------------------------
-def coverage(n: int, f: int, padding: int = 0, stride: int = 1) -> np.ndarray:
-    """Which of the ``n + 2p`` padded positions along one axis some window covers.
-
-    A position is reached when it lies in ``[i s, i s + f)`` for some output index ``i``.
-    Unreached positions come from the floor in the size formula (at the end) and from a
-    stride larger than the kernel (gaps between windows).
-    """
-    out = output_size(n, f, padding, stride)
-    reached = np.zeros(n + 2 * padding, dtype=bool)
-    for i in range(out):
-        reached[i * stride : i * stride + f] = True
-    return reached
-
-
-def unreached_trailing(n: int, f: int, padding: int = 0, stride: int = 1) -> int:
-    """How many padded positions at the end no window reaches: ``(n + 2p - f) mod s``.
-
-    Non-zero exactly when the size formula floors.
-    """
-    output_size(n, f, padding, stride)  # validates
-    return (n + 2 * padding - f) % stride
