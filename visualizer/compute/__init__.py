@@ -8,13 +8,26 @@ Each topic lives in its own small module and lists its public names in ``__all__
 package re-exports all of them.
 """
 
-from visualizer.compute import activations, backprop, conv, descent, gate_training, gates
+from visualizer.compute import (
+    activations,
+    backprop,
+    conv,
+    conv_channels,
+    conv_transpose,
+    descent,
+    gate_training,
+    gates,
+    pool_backward,
+)
 from visualizer.compute.activations import *  # noqa: F403 - re-export of the module's __all__
 from visualizer.compute.backprop import *  # noqa: F403
 from visualizer.compute.conv import *  # noqa: F403
+from visualizer.compute.conv_channels import *  # noqa: F403
+from visualizer.compute.conv_transpose import *  # noqa: F403
 from visualizer.compute.descent import *  # noqa: F403
 from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
+from visualizer.compute.pool_backward import *  # noqa: F403
 
 __all__ = [
     *activations.__all__,
@@ -23,4 +36,7 @@ __all__ = [
     *gate_training.__all__,
     *backprop.__all__,
     *conv.__all__,
+    *conv_transpose.__all__,
+    *conv_channels.__all__,
+    *pool_backward.__all__,
 ]
