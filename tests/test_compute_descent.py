@@ -108,6 +108,14 @@ def _hand_loop(method, grad, x0, lr, steps, beta=0.9, beta2=0.999, eps=1e-8):
             denom = math.sqrt(s) / math.sqrt(bias_correction2) + eps
             x = x - step_size * m / denom
             v = m
+        elif method == "adagrad":
+            # torch.optim.Adagrad (lr_decay 0, initial_accumulator_value 0)
+            s = s + g * g
+            x = x - lr * g / (math.sqrt(s) + eps)
+        elif method == "rmsprop":
+            # torch.optim.RMSprop (alpha = beta2, momentum 0, centered False)
+            s = beta2 * s + (1 - beta2) * g * g
+            x = x - lr * g / (math.sqrt(s) + eps)
         xs.append(x)
         vs.append(v)
     return np.array(xs), np.array(vs)
@@ -152,8 +160,8 @@ def test_huge_learning_rate_diverges_quietly(method, lr):
         traj = descend(square_grad, 1.0, lr, 50, method, f=OBJECTIVES["square"].f)
         status = classify_run(traj, x_range=(-3, 3))
     assert traj.x.shape == (51,)
-    if method == "adam":
-        # Adam's step is about lr in size whatever the gradient: it leaves the picture.
+    if method in ("adam", "adagrad", "rmsprop"):
+        # Their step is about lr in size whatever the gradient: it leaves the picture.
         assert status.kind == "diverged"
         return
     assert traj.diverged_at is not None
@@ -272,3 +280,20 @@ def test_worked_lines_reuse_the_numbers_they_show(method):
         assert v_value.lstrip("-") in x_line
         prev_x = next(s for s in prev if s.startswith(f"x{t - 1} =")).split(" = ")[-1]
         assert f"= {prev_x.rstrip('0')}" in x_line or f"= {prev_x}" in x_line
+
+
+def test_worked_steps_of_adagrad_and_rmsprop():
+    # GeLU'(0) = 0.5: AdaGrad's first step is lr * 0.5 / (sqrt(0.25) + eps), about lr
+    ada = descend(gelu_grad, 0.0, 0.1, 2, "adagrad", f=gelu)
+    assert worked_step(ada, 0)[:2] == ["x0 = 0  (starting point)", "s0 = 0"]
+    lines = worked_step(ada, 1, "GeLU")
+    assert lines[0] == "f'(x0) = f'(0) = 0.5"
+    assert lines[1] == "s1 = s0 + g² = 0 + 0.5² = 0.25"
+    assert lines[2] == "x1 = x0 - lr*g/(√s1 + ε) = 0 - 0.1 × 0.5 / (√0.25 + 1e-08) = -0.100000"
+    assert ada.x[1] == -0.1 * 0.5 / (0.5 + 1e-8)
+    rms = descend(gelu_grad, 0.0, 0.1, 2, "rmsprop", beta2=0.99, f=gelu)
+    lines = worked_step(rms, 1, "GeLU")
+    assert lines[1] == "s1 = β2*s0 + (1-β2)*g² = 0.99 × 0 + 0.01 × 0.5² = 0.0025"
+    assert lines[2] == "x1 = x0 - lr*g/(√s1 + ε) = 0 - 0.1 × 0.5 / (√0.0025 + 1e-08) = -1.000000"
+    assert rms.x[1] == pytest.approx(-0.1 * 0.5 / (0.05 + 1e-8), rel=1e-15)
+    assert np.all(rms.velocity == 0) and rms.velocity_step(1) is None

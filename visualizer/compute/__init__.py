@@ -15,6 +15,7 @@ from visualizer.compute import (
     conv_channels,
     conv_transpose,
     descent,
+    descent_text,
     gate_training,
     gates,
     pool_backward,
@@ -25,6 +26,7 @@ from visualizer.compute.conv import *  # noqa: F403
 from visualizer.compute.conv_channels import *  # noqa: F403
 from visualizer.compute.conv_transpose import *  # noqa: F403
 from visualizer.compute.descent import *  # noqa: F403
+from visualizer.compute.descent_text import *  # noqa: F403
 from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
 from visualizer.compute.pool_backward import *  # noqa: F403
@@ -32,6 +34,7 @@ from visualizer.compute.pool_backward import *  # noqa: F403
 __all__ = [
     *activations.__all__,
     *descent.__all__,
+    *descent_text.__all__,
     *gates.__all__,
     *gate_training.__all__,
     *backprop.__all__,

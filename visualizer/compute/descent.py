@@ -1,11 +1,14 @@
-"""One-dimensional gradient descent with and without momentum, as on exercise 1 of the sheet.
+"""Gradient descent with and without momentum, as on exercise 1 of the sheet, in 1-D and 2-D.
 
-``descend`` runs one of five update rules from a starting point and returns the whole
-:class:`Trajectory` at once (the tab only animates an index into it). The module also holds the
-objective functions the tab offers, the exercise presets as data, a plain-words classification
-of a run (converging / oscillating / diverged) and the worked arithmetic of each step.
+``descend`` runs one of seven update rules from a starting point and returns the whole
+:class:`Trajectory` at once (the tab only animates an index into it). A float start runs on a
+1-D curve exactly as the sheet does; an array start (shape (2,) for a surface) runs the same
+rules component-wise. The module also holds the settings of a run and the exercise presets as
+data. The 1-D curves live in :mod:`visualizer.compute.objectives`, the 2-D surfaces in
+:mod:`visualizer.compute.surfaces`, and a run's status in words and its worked arithmetic in
+:mod:`visualizer.compute.descent_text`.
 
-Update rules (``v_0 = 0``; ``g_t = f'(x_t)``)::
+Update rules (``v_0 = s_0 = 0``; ``g_t = f'(x_t)``; squares and roots element-wise)::
 
     gd          x_{t+1} = x_t - lr * g_t
     momentum    v_{t+1} = beta * v_t + (1 - beta) * g_t;  x_{t+1} = x_t - lr * v_{t+1}
@@ -15,37 +18,53 @@ Update rules (``v_0 = 0``; ``g_t = f'(x_t)``)::
                 s_{t+1} = beta2 * s_t + (1 - beta2) * g_t^2
                 x_{t+1} = x_t - lr * m_hat / (sqrt(s_hat) + eps),
                 m_hat = m_{t+1} / (1 - beta^{t+1}),  s_hat = s_{t+1} / (1 - beta2^{t+1})
+    adagrad     s_{t+1} = s_t + g_t^2;  x_{t+1} = x_t - lr * g_t / (sqrt(s_{t+1}) + eps)
+    rmsprop     s_{t+1} = beta2 * s_t + (1 - beta2) * g_t^2
+                x_{t+1} = x_t - lr * g_t / (sqrt(s_{t+1}) + eps)
 
 "momentum" is the exponential-moving-average form the sheet uses; "heavy_ball" is what
-PyTorch's ``SGD(momentum=beta)`` does, "nesterov" is ``SGD(momentum=beta, nesterov=True)`` and
-"adam" is ``torch.optim.Adam`` for one parameter.
+PyTorch's ``SGD(momentum=beta)`` does, "nesterov" is ``SGD(momentum=beta, nesterov=True)``,
+"adam" is ``torch.optim.Adam``, "adagrad" is ``torch.optim.Adagrad`` (no lr decay, initial
+accumulator 0) and "rmsprop" is ``torch.optim.RMSprop`` (its ``alpha`` is our ``beta2``; no
+momentum, not centered).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from visualizer.compute.activations import gelu, gelu_exact, gelu_exact_grad, gelu_grad
+from visualizer.compute.objectives import (
+    OBJECTIVES,
+    Objective,
+    double_well,
+    double_well_grad,
+    find_minima,
+    gelu_minimum,
+    square,
+    square_grad,
+)
 
 __all__ = [
+    "BETA2_METHODS",
     "DESCENT_PRESETS",
     "METHODS",
     "METHOD_LABELS",
     "METHOD_RULES",
+    "METHOD_SHORT_LABELS",
     "MOMENTUM_METHODS",
     "OBJECTIVES",
+    "SECOND_MOMENT_METHODS",
     "DescentParams",
     "DescentPreset",
-    "DescentStatus",
     "Objective",
     "Trajectory",
-    "classify_run",
     "descend",
     "double_well",
     "double_well_grad",
@@ -54,13 +73,24 @@ __all__ = [
     "run_descent",
     "square",
     "square_grad",
-    "worked_solution",
-    "worked_step",
+    "whole_steps",
 ]
 
-METHODS: tuple[str, ...] = ("gd", "momentum", "heavy_ball", "nesterov", "adam")
-#: Methods that carry a velocity (Adam's first moment counts as one).
+METHODS: tuple[str, ...] = (
+    "gd",
+    "momentum",
+    "heavy_ball",
+    "nesterov",
+    "adam",
+    "adagrad",
+    "rmsprop",
+)
+#: Methods that carry a velocity (Adam's first moment counts as one); they use ``beta``.
 MOMENTUM_METHODS: frozenset[str] = frozenset({"momentum", "heavy_ball", "nesterov", "adam"})
+#: Methods that keep a running sum or average of g² (``Trajectory.second_moment``).
+SECOND_MOMENT_METHODS: frozenset[str] = frozenset({"adam", "adagrad", "rmsprop"})
+#: Methods whose rule uses ``beta2`` (AdaGrad's sum has no decay).
+BETA2_METHODS: frozenset[str] = frozenset({"adam", "rmsprop"})
 
 METHOD_LABELS: dict[str, str] = {
     "gd": "Gradient descent",
@@ -68,6 +98,19 @@ METHOD_LABELS: dict[str, str] = {
     "heavy_ball": "Heavy ball (PyTorch SGD momentum)",
     "nesterov": "Nesterov (PyTorch nesterov=True)",
     "adam": "Adam",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+}
+
+#: A few words for legends and lists ("GD, lr 0.1, ...").
+METHOD_SHORT_LABELS: dict[str, str] = {
+    "gd": "GD",
+    "momentum": "momentum",
+    "heavy_ball": "heavy ball",
+    "nesterov": "Nesterov",
+    "adam": "Adam",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
 }
 
 METHOD_RULES: dict[str, str] = {
@@ -80,159 +123,10 @@ METHOD_RULES: dict[str, str] = {
         "m̂ = m / (1 − βᵗ),   ŝ = s / (1 − β₂ᵗ)\n"
         "x ← x − lr·m̂ / (√ŝ + ε)\n(PyTorch Adam; m₀ = s₀ = 0)"
     ),
-}
-
-
-# ----- objective functions ------------------------------------------------------------------
-def square(x: ArrayLike) -> float | NDArray[np.float64]:
-    r""":math:`f(x) = x^2` (overflows to inf beyond ``|x| ~ 1.3e154``, without a warning)."""
-    with np.errstate(over="ignore"):
-        if np.ndim(x) == 0:
-            xf = float(x)
-            return xf * xf
-        xa = np.asarray(x, dtype=float)
-        return xa * xa
-
-
-def square_grad(x: ArrayLike) -> float | NDArray[np.float64]:
-    r""":math:`f'(x) = 2x`."""
-    with np.errstate(over="ignore"):
-        if np.ndim(x) == 0:
-            return 2.0 * float(x)
-        return 2.0 * np.asarray(x, dtype=float)
-
-
-def double_well(x: ArrayLike) -> float | NDArray[np.float64]:
-    r"""A tilted double well with a shallow local minimum.
-
-    .. math:: f(x) = \tfrac14 x^4 - x^2 + \tfrac12 x
-
-    Local minimum near x = 1.267 (f = -0.328), global minimum near x = -1.526 (f = -1.736),
-    separated by a low hump at x = 0.259. From x0 = 2, plain gradient descent stops in the
-    shallow well; momentum keeps enough speed to roll over the hump.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.ndim(x) == 0:
-            xf = float(x)
-            if abs(xf) > 1e75:  # x**4 would overflow (Python raises on float ** overflow)
-                return math.inf
-            return 0.25 * xf**4 - xf * xf + 0.5 * xf
-        xa = np.asarray(x, dtype=float)
-        out = 0.25 * xa**4 - xa * xa + 0.5 * xa
-        return np.where(np.abs(xa) > 1e75, np.inf, out)
-
-
-def double_well_grad(x: ArrayLike) -> float | NDArray[np.float64]:
-    r""":math:`f'(x) = x^3 - 2x + \tfrac12`."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.ndim(x) == 0:
-            xf = float(x)
-            if abs(xf) > 1e100:
-                return math.copysign(math.inf, xf)
-            return xf**3 - 2.0 * xf + 0.5
-        xa = np.asarray(x, dtype=float)
-        out = xa**3 - 2.0 * xa + 0.5
-        return np.where(np.abs(xa) > 1e100, np.copysign(np.inf, xa), out)
-
-
-def find_minima(
-    df: Callable[[Any], Any],
-    f: Callable[[Any], Any],
-    lo: float,
-    hi: float,
-    samples: int = 4001,
-) -> list[tuple[float, float]]:
-    """Local minima of a smooth 1-D function on ``[lo, hi]``.
-
-    Scans ``df`` on a grid for a sign change from negative to positive, then bisects each such
-    bracket until it cannot shrink (full float64 precision).
-
-    Returns
-    -------
-    list of (x, f(x)), sorted by x.
-    """
-    grid = np.linspace(lo, hi, samples)
-    d = np.asarray(df(grid), dtype=float)
-    minima: list[tuple[float, float]] = []
-    for i in np.flatnonzero((d[:-1] < 0) & (d[1:] >= 0)):
-        a, b = float(grid[i]), float(grid[i + 1])
-        x = b if d[i + 1] == 0 else 0.5 * (a + b)
-        while d[i + 1] != 0:
-            x = 0.5 * (a + b)
-            if x in (a, b):
-                break
-            slope = float(df(x))
-            if slope == 0:
-                break
-            if slope < 0:
-                a = x
-            else:
-                b = x
-        minima.append((x, float(f(x))))
-    return minima
-
-
-def gelu_minimum() -> tuple[float, float]:
-    """The minimum of the sheet's GeLU: ``(x*, GeLU(x*))`` = (-0.751154..., -0.163610...)."""
-    return find_minima(gelu_grad, gelu, -3.0, 0.0)[0]
-
-
-@dataclass(frozen=True)
-class Objective:
-    """A 1-D function to descend, with its derivative and the range worth plotting."""
-
-    key: str
-    label: str
-    formula: str
-    f: Callable[[Any], Any]
-    df: Callable[[Any], Any]
-    x_range: tuple[float, float]
-    #: Short name used in the worked arithmetic, e.g. "GeLU" in "GeLU(x1) = ...".
-    short: str = "f"
-    _minima: list[tuple[float, float]] = field(default_factory=list, compare=False, repr=False)
-
-    def minima(self) -> list[tuple[float, float]]:
-        """Local minima inside ``x_range`` (computed once, by bisection on ``df``)."""
-        if not self._minima:
-            lo, hi = self.x_range
-            self._minima.extend(find_minima(self.df, self.f, lo, hi))
-        return list(self._minima)
-
-
-OBJECTIVES: dict[str, Objective] = {
-    "gelu": Objective(
-        "gelu",
-        "GeLU (sheet): x·σ(1.702x)",
-        "GeLU(x) = x·σ(1.702x),  GeLU'(x) = s·(1 + 1.702x(1 − s)),  s = σ(1.702x)",
-        gelu,
-        gelu_grad,
-        (-4.0, 1.5),
-        "GeLU",
-    ),
-    "gelu_exact": Objective(
-        "gelu_exact",
-        "Exact GeLU: x·Φ(x)",
-        "GeLU(x) = x·Φ(x) = x/2·erfc(−x/√2),  GeLU'(x) = Φ(x) + x·φ(x)",
-        gelu_exact,
-        gelu_exact_grad,
-        (-4.0, 1.5),
-        "GeLU",
-    ),
-    "square": Objective(
-        "square",
-        "Parabola: x²",
-        "f(x) = x²,  f'(x) = 2x",
-        square,
-        square_grad,
-        (-3.0, 3.0),
-    ),
-    "double_well": Objective(
-        "double_well",
-        "Two valleys: x⁴/4 − x² + x/2",
-        "f(x) = x⁴/4 − x² + x/2,  f'(x) = x³ − 2x + 1/2",
-        double_well,
-        double_well_grad,
-        (-2.5, 2.5),
+    "adagrad": "s ← s + g²\nx ← x − lr·g / (√s + ε)\n(PyTorch Adagrad; s₀ = 0, no lr decay)",
+    "rmsprop": (
+        "s ← β₂·s + (1 − β₂)·g²\nx ← x − lr·g / (√s + ε)\n"
+        "(PyTorch RMSprop, α = β₂; s₀ = 0, no momentum)"
     ),
 }
 
@@ -297,13 +191,24 @@ class DescentParams:
 
 
 def _check_common(
-    method: str, lr: float, x0: float, steps: int, beta: float, beta2: float, eps: float
-) -> None:
+    method: str,
+    lr: float,
+    x0: float | NDArray[np.float64],
+    steps: object,
+    beta: float,
+    beta2: float,
+    eps: float,
+) -> int:
+    """Raise ``ValueError`` on an unusable setting; return ``steps`` as an int."""
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
-    for name, value in (("learning rate", lr), ("x0", x0), ("beta", beta), ("beta2", beta2)):
+    for name, value in (("learning rate", lr), ("beta", beta), ("beta2", beta2)):
         if not math.isfinite(value):
             raise ValueError(f"The {name} must be a finite number.")
+    if not np.all(np.isfinite(x0)):
+        if np.ndim(x0) == 0:
+            raise ValueError("The starting point x0 must be a finite number.")
+        raise ValueError("Every coordinate of the starting point must be a finite number.")
     if lr < 0:
         raise ValueError("The learning rate must not be negative.")
     if not 0 <= beta < 1:
@@ -312,8 +217,23 @@ def _check_common(
         raise ValueError("beta2 must be at least 0 and below 1.")
     if not (math.isfinite(eps) and eps > 0):
         raise ValueError("eps must be a small positive number.")
-    if not 0 <= steps <= MAX_STEPS:
+    return whole_steps(steps)
+
+
+def whole_steps(steps: object) -> int:
+    """``steps`` as an int, refusing anything that is not a whole number in [0, MAX_STEPS].
+
+    2.7 is refused rather than truncated (a run of "2.7 steps" is a typo, not a request for 2),
+    and so are True/False, nan and negative counts; 3.0 is accepted as 3.
+    """
+    if isinstance(steps, bool | np.bool_) or not isinstance(steps, numbers.Real):
+        raise ValueError("The number of steps must be a whole number.")
+    value = float(steps)
+    if not (math.isfinite(value) and value == math.floor(value)):
+        raise ValueError("The number of steps must be a whole number.")
+    if not 0 <= value <= MAX_STEPS:
         raise ValueError(f"The number of steps must be between 0 and {MAX_STEPS}.")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -387,19 +307,24 @@ DESCENT_PRESETS: dict[str, DescentPreset] = {
 class Trajectory:
     """The result of :func:`descend`.
 
+    Shapes are given for a 1-D run; a run from a start of shape (2,) (a surface) has one more
+    axis of length 2 on ``x``, ``grad``, ``velocity`` and ``second_moment`` (``fx`` keeps its
+    shape).
+
     Attributes
     ----------
-    x : ndarray, shape (steps + 1,)
+    x : ndarray, shape (steps + 1,) or (steps + 1, 2)
         The iterates ``x_0 .. x_steps``; nan from ``diverged_at`` on.
-    grad : ndarray, shape (steps + 1,)
-        ``f'(x_t)`` at each iterate (nan where ``x_t`` is not finite).
-    velocity : ndarray, shape (steps + 1,)
-        ``v_t`` after step ``t`` (``v_0 = 0``); Adam's first moment ``m_t``; zeros for gd.
-    second_moment : ndarray, shape (steps + 1,)
-        Adam's ``s_t``; zeros for the other methods.
+    grad : ndarray, shape (steps + 1,) or (steps + 1, 2)
+        ``f'(x_t)`` (the gradient) at each iterate (nan where ``x_t`` is not finite).
+    velocity : ndarray, shape (steps + 1,) or (steps + 1, 2)
+        ``v_t`` after step ``t`` (``v_0 = 0``); Adam's first moment ``m_t``; zeros for gd,
+        adagrad and rmsprop.
+    second_moment : ndarray, shape (steps + 1,) or (steps + 1, 2)
+        ``s_t`` of adam, adagrad and rmsprop; zeros for the other methods.
     diverged_at : int or None
-        The first ``t`` whose ``x_t`` is not a finite number, or None.
-    fx : ndarray or None
+        The first ``t`` whose ``x_t`` is not a finite number (any coordinate), or None.
+    fx : ndarray, shape (steps + 1,), or None
         ``f(x_t)`` when ``descend`` was given ``f``.
     """
 
@@ -420,12 +345,22 @@ class Trajectory:
         return len(self.x) - 1
 
     @property
+    def point_shape(self) -> tuple[int, ...]:
+        """``()`` for a run on a 1-D curve, ``(2,)`` for a run on a surface."""
+        return tuple(self.x.shape[1:])
+
+    @property
     def last_valid(self) -> int:
         """Index of the last finite iterate."""
         return self.steps if self.diverged_at is None else self.diverged_at - 1
 
-    def gradient_step(self, t: int) -> float:
-        """``-lr * f'(x_t)``: where a plain gradient step from ``x_t`` would go (0 if unknown)."""
+    def gradient_step(self, t: int) -> Any:
+        """``-lr * f'(x_t)``: where a plain gradient step from ``x_t`` would go (0 if unknown).
+
+        A float for a 1-D run; an array of shape (2,) on a surface (non-finite entries 0).
+        """
+        if self.x.ndim > 1:
+            return _finite_or_zero(-self.lr * self.grad[t])
         g = self.grad[t]
         with np.errstate(over="ignore", invalid="ignore"):
             step = -self.lr * float(g)
@@ -435,7 +370,10 @@ class Trajectory:
         """End points of the tangent at ``(x_t, f(x_t))``, ``half_width`` either side in x.
 
         ``y = f(x_t) + f'(x_t) (x - x_t)``; a flat segment when the slope is not finite.
+        Only for a 1-D run.
         """
+        if self.x.ndim > 1:
+            raise ValueError("A tangent line exists only for a run on a 1-D curve.")
         x = float(self.x[t])
         y = float(self.fx[t]) if self.fx is not None else 0.0
         g = float(self.grad[t])
@@ -445,18 +383,28 @@ class Trajectory:
             dy = 0.0
         return (x - half_width, y - dy), (x + half_width, y + dy)
 
-    def velocity_step(self, t: int) -> float | None:
-        """``-lr * v_t``: the push the carried velocity gives (None for plain gd)."""
+    def velocity_step(self, t: int) -> Any:
+        """``-lr * v_t``: the push the carried velocity gives (None without a velocity).
+
+        A float for a 1-D run; an array of shape (2,) on a surface (non-finite entries 0).
+        """
         if self.method not in MOMENTUM_METHODS:
             return None
+        if self.x.ndim > 1:
+            return _finite_or_zero(-self.lr * self.velocity[t])
         with np.errstate(over="ignore", invalid="ignore"):
             step = -self.lr * float(self.velocity[t])
         return step if math.isfinite(step) else 0.0
 
 
+def _finite_or_zero(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.isfinite(values), values, 0.0)
+
+
 def descend(
-    grad: Callable[[float], float],
-    x0: float,
+    grad: Callable[[Any], Any],
+    x0: ArrayLike,
     lr: float,
     steps: int,
     method: str = "gd",
@@ -466,75 +414,83 @@ def descend(
     *,
     f: Callable[[Any], Any] | None = None,
 ) -> Trajectory:
-    """Run ``steps`` updates of ``method`` on a 1-D function from ``x0``.
+    """Run ``steps`` updates of ``method`` from ``x0``, on a 1-D curve or on a surface.
 
     Parameters
     ----------
     grad : callable
-        ``f'(x)`` for one float.
-    x0, lr : float
-        Starting point and learning rate (lr >= 0).
+        ``f'(x)``: for a float start, a function of one float; for an array start of shape
+        ``(d,)`` (``d = 2`` on a surface), a function of a ``(d,)`` point returning ``(d,)``.
+    x0 : float or array_like
+        Starting point. A float (or 0-d array) runs on Python floats and gives exactly the
+        sheet's numbers; an array runs the same rules component-wise.
+    lr : float
+        Learning rate (lr >= 0).
     steps : int
-        Number of updates; the trajectory holds ``steps + 1`` iterates.
-    method : {"gd", "momentum", "heavy_ball", "nesterov", "adam"}
+        Number of updates, a whole number in [0, 10000] (2.7 is refused, not truncated); the
+        trajectory holds ``steps + 1`` iterates.
+    method : {"gd", "momentum", "heavy_ball", "nesterov", "adam", "adagrad", "rmsprop"}
         The update rule (see the module docstring): ``momentum`` is the sheet's
-        ``v = beta v + (1 - beta) g; x = x - lr v``.
+        ``v = beta v + (1 - beta) g; x = x - lr v``; ``adagrad``:
+        ``s = s + g^2; x = x - lr g / (sqrt(s) + eps)``; ``rmsprop``:
+        ``s = beta2 s + (1 - beta2) g^2; x = x - lr g / (sqrt(s) + eps)``.
     beta, beta2, eps : float
-        Momentum / Adam coefficients, ``0 <= beta, beta2 < 1``.
+        Momentum / Adam / RMSProp coefficients, ``0 <= beta, beta2 < 1``, ``eps > 0``.
     f : callable, optional
-        The function itself; when given, ``Trajectory.fx`` holds ``f(x_t)``.
+        The function itself, vectorised over iterates (for a surface: points of shape
+        ``(..., 2)``); when given, ``Trajectory.fx`` holds ``f(x_t)``.
 
     Returns
     -------
     Trajectory
+        Arrays of shape ``(steps + 1,)`` for a float start, ``(steps + 1, *x0.shape)`` else.
 
     Notes
     -----
-    Overflow never raises or warns: as soon as an iterate is not finite the run stops,
-    ``diverged_at`` records the step and the remaining iterates are nan.
+    Overflow never raises or warns: as soon as an iterate (any coordinate of it) is not
+    finite the run stops, ``diverged_at`` records the step and the remaining iterates are nan.
 
     Raises
     ------
     ValueError
-        For an unknown method or unusable settings (negative lr, beta outside [0, 1), ...).
+        For an unknown method or unusable settings (negative lr, beta outside [0, 1),
+        steps not a whole number, a start that is not finite, ...).
     """
-    steps = int(steps)
-    _check_common(method, float(lr), float(x0), steps, float(beta), float(beta2), float(eps))
+    scalar = np.ndim(x0) == 0
+    if scalar:
+        start: Any = float(x0)
+    else:
+        try:
+            start = np.array(x0, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "The starting point must be a number or an array of numbers."
+            ) from None
+        if start.size == 0:
+            raise ValueError("The starting point must hold at least one coordinate.")
+    steps = _check_common(method, float(lr), start, steps, float(beta), float(beta2), float(eps))
     lr, beta, beta2, eps = float(lr), float(beta), float(beta2), float(eps)
-    xs = np.full(steps + 1, np.nan)
-    gs = np.full(steps + 1, np.nan)
-    vs = np.zeros(steps + 1)
-    ss = np.zeros(steps + 1)
-    x = float(x0)
+    shape = () if scalar else start.shape
+    xs = np.full((steps + 1, *shape), np.nan)
+    gs = np.full((steps + 1, *shape), np.nan)
+    vs = np.zeros((steps + 1, *shape))
+    ss = np.zeros((steps + 1, *shape))
+    x = start
     xs[0] = x
-    v = 0.0
-    s = 0.0
+    # The same update expressions serve both: Python floats (math.sqrt) keep the sheet's
+    # numbers bit for bit; arrays use np.sqrt under the errstate below.
+    v: Any = 0.0 if scalar else np.zeros(shape)
+    s: Any = 0.0 if scalar else np.zeros(shape)
+    sqrt: Callable[[Any], Any] = math.sqrt if scalar else np.sqrt
     diverged_at: int | None = None
     with np.errstate(all="ignore"):
         for t in range(steps):
-            g = _safe_grad(grad, x)
+            g = _safe_grad(grad, x) if scalar else _safe_grad_array(grad, x)
             gs[t] = g
-            # Python float arithmetic overflows to inf silently (only ** and math.* raise).
-            if method == "gd":
-                x_new = x - lr * g
-            elif method == "momentum":
-                v = beta * v + (1.0 - beta) * g
-                x_new = x - lr * v
-            elif method == "heavy_ball":
-                v = beta * v + g
-                x_new = x - lr * v
-            elif method == "nesterov":
-                v = beta * v + g
-                x_new = x - lr * (g + beta * v)
-            else:  # adam
-                v = beta * v + (1.0 - beta) * g
-                s = beta2 * s + (1.0 - beta2) * (g * g)
-                m_hat = v / (1.0 - beta ** (t + 1))
-                s_hat = s / (1.0 - beta2 ** (t + 1))
-                x_new = x - lr * m_hat / (math.sqrt(s_hat) + eps) if s_hat >= 0 else math.nan
+            x_new, v, s = _update(method, x, g, v, s, t, lr, beta, beta2, eps, sqrt)
             vs[t + 1] = v
             ss[t + 1] = s
-            if not math.isfinite(x_new):
+            if not (math.isfinite(x_new) if scalar else bool(np.isfinite(x_new).all())):
                 diverged_at = t + 1
                 vs[t + 1 :] = np.nan
                 ss[t + 1 :] = np.nan
@@ -542,7 +498,7 @@ def descend(
             x = x_new
             xs[t + 1] = x
         if diverged_at is None:
-            gs[steps] = _safe_grad(grad, x)
+            gs[steps] = _safe_grad(grad, x) if scalar else _safe_grad_array(grad, x)
         fx = None
         if f is not None:
             fx = np.full(steps + 1, np.nan)
@@ -551,11 +507,66 @@ def descend(
     return Trajectory(xs, gs, vs, ss, diverged_at, method, lr, beta, beta2, eps, fx)
 
 
+def _update(
+    method: str,
+    x: Any,
+    g: Any,
+    v: Any,
+    s: Any,
+    t: int,
+    lr: float,
+    beta: float,
+    beta2: float,
+    eps: float,
+    sqrt: Callable[[Any], Any],
+) -> tuple[Any, Any, Any]:
+    """One update from step ``t``: ``(x_{t+1}, v_{t+1}, s_{t+1})`` for floats or arrays.
+
+    Python float arithmetic overflows to inf silently (only ``**`` and ``math.*`` raise, and
+    ``beta ** k`` with ``beta < 1`` cannot overflow); no divisor here can be 0.
+    """
+    if method == "gd":
+        return x - lr * g, v, s
+    if method == "momentum":
+        v = beta * v + (1.0 - beta) * g
+        return x - lr * v, v, s
+    if method == "heavy_ball":
+        v = beta * v + g
+        return x - lr * v, v, s
+    if method == "nesterov":
+        v = beta * v + g
+        return x - lr * (g + beta * v), v, s
+    if method == "adagrad":
+        s = s + g * g
+        return x - lr * g / (sqrt(s) + eps), v, s
+    if method == "rmsprop":
+        s = beta2 * s + (1.0 - beta2) * (g * g)
+        return x - lr * g / (sqrt(s) + eps), v, s
+    # adam: s >= 0 or nan, so math.sqrt never raises
+    v = beta * v + (1.0 - beta) * g
+    s = beta2 * s + (1.0 - beta2) * (g * g)
+    m_hat = v / (1.0 - beta ** (t + 1))
+    s_hat = s / (1.0 - beta2 ** (t + 1))
+    return x - lr * m_hat / (sqrt(s_hat) + eps), v, s
+
+
 def _safe_grad(grad: Callable[[float], float], x: float) -> float:
     try:
         return float(grad(x))
     except (OverflowError, ZeroDivisionError):
         return math.nan
+
+
+def _safe_grad_array(grad: Callable[[Any], Any], x: NDArray[np.float64]) -> NDArray[np.float64]:
+    try:
+        g = np.asarray(grad(x), dtype=float)
+    except (OverflowError, ZeroDivisionError):
+        return np.full(x.shape, np.nan)
+    if g.shape != x.shape:
+        raise ValueError(
+            f"The gradient must have the shape of the point, {x.shape}, not {g.shape}."
+        )
+    return g
 
 
 def run_descent(params: DescentParams) -> Trajectory:
@@ -573,217 +584,3 @@ def run_descent(params: DescentParams) -> Trajectory:
         params.eps,
         f=obj.f,
     )
-
-
-# ----- status in plain words ----------------------------------------------------------------
-@dataclass(frozen=True)
-class DescentStatus:
-    """``kind`` is one of "start", "converging", "converged", "oscillating", "diverged"."""
-
-    kind: str
-    message: str
-
-
-def classify_run(
-    traj: Trajectory,
-    upto: int | None = None,
-    x_range: tuple[float, float] | None = None,
-) -> DescentStatus:
-    """Say in plain words what the run is doing up to step ``upto`` (default: the end).
-
-    - diverged: an iterate is no longer a finite number, or lies more than 100 widths of
-      ``x_range`` outside it;
-    - oscillating: the sign of the step flipped at every one of the last (up to 5) steps;
-    - converged: ``|f'(x_t)|`` below 1e-6;
-    - converging: otherwise (worded "overshooting" when f went up on the last step).
-    """
-    t = traj.steps if upto is None else max(0, min(int(upto), traj.steps))
-    if traj.diverged_at is not None and t >= traj.diverged_at:
-        return DescentStatus(
-            "diverged",
-            f"Diverged: x{traj.diverged_at} is too large to represent (overflow). "
-            "The learning rate is far too large for this curve.",
-        )
-    xs = traj.x[: t + 1]
-    if x_range is not None:
-        lo, hi = x_range
-        width = hi - lo
-        far = (xs < lo - 100 * width) | (xs > hi + 100 * width)
-        if np.any(far):
-            k = int(np.flatnonzero(far)[0])
-            return DescentStatus(
-                "diverged",
-                f"Diverging: x{k} = {format_number(float(xs[k]))} is far outside the plotted "
-                "range. The learning rate is too large for this curve.",
-            )
-    if t == 0:
-        return DescentStatus(
-            "start", f"Start: x0 = {format_number(float(xs[0]))}. Press Play or →."
-        )
-    g = float(traj.grad[t])
-    with np.errstate(invalid="ignore", over="ignore"):
-        dx = np.diff(xs)
-    recent = dx[-5:]
-    signs = np.sign(recent)
-    flips = signs[1:] * signs[:-1] < 0
-    if len(recent) >= 3 and bool(np.all(flips)):
-        growing = abs(float(recent[-1])) > abs(float(recent[0]))
-        if growing:
-            return DescentStatus(
-                "oscillating",
-                "Oscillating and growing: every step jumps across the minimum and lands further "
-                "away. Lower the learning rate.",
-            )
-        return DescentStatus(
-            "oscillating",
-            "Oscillating: every step jumps across the minimum (the sign of the step keeps "
-            "flipping), but the jumps shrink.",
-        )
-    if math.isfinite(g) and abs(g) < 1e-6:
-        return DescentStatus(
-            "converged",
-            f"Converged: f'(x{t}) ≈ 0, so x stays at {format_number(float(xs[-1]))}.",
-        )
-    last = float(dx[-1])
-    numbers = f"last step {format_number(last)}, f'(x{t}) = {format_number(g)}."
-    if traj.fx is not None and t >= 1 and traj.fx[t] > traj.fx[t - 1]:
-        return DescentStatus(
-            "converging",
-            f"Overshooting: f went up on the last step, x ran past the bottom of the valley; "
-            f"{numbers}",
-        )
-    return DescentStatus("converging", f"Converging: x moves downhill; {numbers}")
-
-
-# ----- worked arithmetic --------------------------------------------------------------------
-def format_number(value: float, digits: int = 6) -> str:
-    """A number as a student writes it: ``digits`` significant digits, no trailing zeros.
-
-    Non-finite values come out as words, never as "nan" or "inf".
-    """
-    if math.isnan(value):
-        return "(not a number)"
-    if math.isinf(value):
-        return "(overflow)"
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
-
-
-def _result(value: float) -> str:
-    """The right-hand side of a worked step: 6 decimals, as in ``= -0.095750``."""
-    if not math.isfinite(value):
-        return format_number(value)
-    if value == 0 or 0.01 <= abs(value) < 1e6:
-        return f"{value:.6f}"
-    return format_number(value)
-
-
-def _x_value(value: float) -> str:
-    """An iterate inside an expression, exactly as the previous step's result showed it
-    (6 decimals, trailing zeros dropped: -0.05, -0.09575, -2.997545), so a student can
-    check each line with the numbers on the line before."""
-    text = _result(value)
-    if "." in text and "e" not in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _term(value: float) -> str:
-    """A number inside an expression: negative values get brackets after an operator."""
-    text = format_number(value)
-    return f"({text})" if value < 0 else text
-
-
-def worked_step(
-    traj: Trajectory,
-    t: int,
-    objective_short: str = "f",
-) -> list[str]:
-    """The update that produced ``x_t``, written out with the numbers put in.
-
-    For gd: ``["f'(x1) = f'(-0.05) = 0.457501",
-    "x2 = x1 - lr*f'(x1) = -0.05 - 0.1 × 0.457501 = -0.095750", "GeLU(x2) = ..."]``.
-    Momentum methods write the v update first, then x. ``t = 0`` describes the start.
-    """
-    name = objective_short
-    if t <= 0:
-        lines = [f"x0 = {format_number(float(traj.x[0]))}  (starting point)"]
-        if traj.method in MOMENTUM_METHODS:
-            lines.append("v0 = 0" if traj.method != "adam" else "m0 = 0,  s0 = 0")
-        if traj.fx is not None:
-            lines.append(f"{name}(x0) = {format_number(float(traj.fx[0]))}")
-        return lines
-    t = min(t, traj.steps)
-    if traj.diverged_at is not None and t >= traj.diverged_at:
-        return [
-            f"x{traj.diverged_at} is too large to represent: the run diverged at step "
-            f"{traj.diverged_at}; there is no arithmetic to show past that point."
-        ]
-    p = t - 1
-    xp = float(traj.x[p])
-    g = float(traj.grad[p])
-    xt = float(traj.x[t])
-    lr, b, b2 = traj.lr, traj.beta, traj.beta2
-    fl = format_number
-    lines = [f"f'(x{p}) = f'({_x_value(xp)}) = {fl(g)}"]
-    if traj.method == "gd":
-        lines.append(
-            f"x{t} = x{p} - lr*f'(x{p}) = {_x_value(xp)} - {fl(lr)} × {_term(g)} = {_result(xt)}"
-        )
-    elif traj.method in ("momentum", "heavy_ball", "nesterov"):
-        vp = float(traj.velocity[p])
-        vt = float(traj.velocity[t])
-        if traj.method == "momentum":
-            lines.append(
-                f"v{t} = β*v{p} + (1-β)*f'(x{p}) = {fl(b)} × {_term(vp)} + {fl(1 - b)} × "
-                f"{_term(g)} = {fl(vt)}"
-            )
-        else:
-            lines.append(
-                f"v{t} = β*v{p} + f'(x{p}) = {fl(b)} × {_term(vp)} + {_term(g)} = {fl(vt)}"
-            )
-        if traj.method == "nesterov":
-            lines.append(
-                f"x{t} = x{p} - lr*(f'(x{p}) + β*v{t}) = {_x_value(xp)} - {fl(lr)} × ({fl(g)} + "
-                f"{fl(b)} × {_term(vt)}) = {_result(xt)}"
-            )
-        else:
-            lines.append(
-                f"x{t} = x{p} - lr*v{t} = {_x_value(xp)} - {fl(lr)} × {_term(vt)} = {_result(xt)}"
-            )
-    else:  # adam
-        mp, mt = float(traj.velocity[p]), float(traj.velocity[t])
-        sp, st = float(traj.second_moment[p]), float(traj.second_moment[t])
-        with np.errstate(all="ignore"):
-            m_hat = mt / (1.0 - b**t)
-            s_hat = st / (1.0 - b2**t)
-        lines.append(
-            f"m{t} = β*m{p} + (1-β)*g = {fl(b)} × {_term(mp)} + {fl(1 - b)} × {_term(g)} = {fl(mt)}"
-        )
-        lines.append(
-            f"s{t} = β2*s{p} + (1-β2)*g² = {fl(b2)} × {_term(sp)} + {fl(1 - b2)} × "
-            f"{_term(g)}² = {fl(st)}"
-        )
-        lines.append(f"m̂ = m{t}/(1-β^{t}) = {fl(m_hat)},   ŝ = s{t}/(1-β2^{t}) = {fl(s_hat)}")
-        lines.append(
-            f"x{t} = x{p} - lr*m̂/(√ŝ + ε) = {_x_value(xp)} - {fl(lr)} × {_term(m_hat)} / "
-            f"(√{fl(s_hat)} + {fl(traj.eps)}) = {_result(xt)}"
-        )
-    if traj.fx is not None:
-        lines.append(f"{name}(x{t}) = {fl(float(traj.fx[t]))}")
-    return lines
-
-
-def worked_solution(traj: Trajectory, objective_short: str = "f", max_steps: int = 20) -> list[str]:
-    """Every step's worked arithmetic (the first ``max_steps``), one list of lines per step."""
-    lines = list(worked_step(traj, 0, objective_short))
-    last = min(traj.steps, max_steps)
-    for t in range(1, last + 1):
-        lines.append("")
-        lines.extend(worked_step(traj, t, objective_short))
-        if traj.diverged_at is not None and t >= traj.diverged_at:
-            break
-    if traj.steps > last:
-        lines.append("")
-        lines.append(f"... {traj.steps - last} more steps (see the table).")
-    return lines
