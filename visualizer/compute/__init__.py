@@ -18,7 +18,9 @@ from visualizer.compute import (
     descent_text,
     gate_training,
     gates,
+    momentum_map,
     pool_backward,
+    surfaces,
 )
 from visualizer.compute.activations import *  # noqa: F403 - re-export of the module's __all__
 from visualizer.compute.backprop import *  # noqa: F403
@@ -29,12 +31,16 @@ from visualizer.compute.descent import *  # noqa: F403
 from visualizer.compute.descent_text import *  # noqa: F403
 from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
+from visualizer.compute.momentum_map import *  # noqa: F403
 from visualizer.compute.pool_backward import *  # noqa: F403
+from visualizer.compute.surfaces import *  # noqa: F403
 
 __all__ = [
     *activations.__all__,
     *descent.__all__,
     *descent_text.__all__,
+    *surfaces.__all__,
+    *momentum_map.__all__,
     *gates.__all__,
     *gate_training.__all__,
     *backprop.__all__,
