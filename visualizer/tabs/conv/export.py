@@ -1,0 +1,102 @@
+"""The convolution topic exported as text: the output table (CSV) and the worked solution.
+
+Plain Python (no Qt), so worksheets and scripts export without a window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from visualizer.compute import conv
+from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.grid_text import cell_text
+from visualizer.tabs.conv.model import ConvModel
+
+#: The worked solution writes out at most this many sums (a 64x64 output would be 4096).
+MAX_WRITTEN_CELLS = 64
+
+
+def table_csv(model: ConvModel) -> str:
+    """The output grid as CSV (a header row, then one row per output row); "" without one."""
+    out = model.result.output
+    if out is None:
+        return ""
+    lines = ["row," + ",".join(f"col {j + 1}" for j in range(out.shape[1]))]
+    for i, row in enumerate(out.tolist()):
+        lines.append(f"{i + 1}," + ",".join(f"{v:.10g}" for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def markdown_grid(grid: np.ndarray) -> list[str]:
+    cols = grid.shape[1]
+    lines = ["| " + " | ".join(f"c{j + 1}" for j in range(cols)) + " |"]
+    lines.append("|" + "---|" * cols)
+    for row in grid.tolist():
+        lines.append("| " + " | ".join(conv.format_number(v) for v in row) + " |")
+    return lines
+
+
+def worked_solution_markdown(model: ConvModel) -> str:
+    """Every step of the current settings as Markdown: sizes, each sum, pooling, the solver."""
+    s, res = model.settings, model.result
+    kind = (
+        "cross-correlation (no kernel flip)"
+        if s.mode == "correlation"
+        else f"{explain.mode_words(s.mode)} (kernel flipped)"
+    )
+    md = [f"# Convolution: {model.preset}", ""]
+    md += ["## Input", "", *markdown_grid(res.input), ""]
+    md += ["## Kernel", "", *markdown_grid(res.kernel), ""]
+    if s.mode == "convolution":
+        md += ["Flipped kernel (what slides over the input):", ""]
+        md += [*markdown_grid(res.kernel[::-1, ::-1]), ""]
+    md += [f"Operation: {kind}, padding p = {s.padding}, stride s = {s.stride}.", ""]
+    if res.output is None:
+        md += [f"No window fits: {res.error}", ""]
+        return "\n".join(md)
+    md += ["## Output size", ""]
+    md += [f"- rows: {res.formula_rows}", f"- columns: {res.formula_cols}", ""]
+    if s.padding:
+        md += ["## Zero-padded input", "", *markdown_grid(res.padded), ""]
+    md += ["## Each output cell (sum of products)", ""]
+    out = res.output
+    for index in range(min(out.size, MAX_WRITTEN_CELLS)):
+        r, c = divmod(index, out.shape[1])
+        terms = explain.conv_terms(s, res, r, c)
+        md.append(f"- ({r + 1}, {c + 1}): {conv.format_sum_of_products(terms)}")
+    if out.size > MAX_WRITTEN_CELLS:
+        md.append(f"- ... and {out.size - MAX_WRITTEN_CELLS} more cells")
+    md += ["", "## Output", "", *markdown_grid(out), ""]
+    if explain.is_sheet_exercise(s):
+        md += [
+            "Note: the sheet's table shows -2.5 at row 4, column 3; -12.5 is right "
+            "(its own pooling line uses -12.5).",
+            "",
+        ]
+    if res.pooled is not None and res.pool_source is not None:
+        md += [
+            f"## {s.pool_size}x{s.pool_size} {explain.pool_words(s.pool_mode)} pooling, "
+            f"stride {s.pool_stride}, of the {s.pool_source}",
+            "",
+        ]
+        for index in range(min(res.pooled.size, MAX_WRITTEN_CELLS)):
+            r, c = divmod(index, res.pooled.shape[1])
+            md.append(f"- ({r + 1}, {c + 1}): {explain.pool_terms(s, res, r, c).text()}")
+        md += ["", *markdown_grid(res.pooled), ""]
+        if explain.sheet_note_pool(s, 0, 0):
+            md += [
+                "Note: the sheet writes 11.75 for the first pooled cell; its own sum "
+                "(15.5 + 21 + 4.5 + 30)/4 is 17.75.",
+                "",
+            ]
+        if res.as_conv is not None and res.as_conv_kernel is not None:
+            md += [
+                f"As a convolution: correlating with a {s.pool_size}x{s.pool_size} kernel of "
+                f"{cell_text(float(res.as_conv_kernel[0, 0]))} at stride {s.pool_stride} "
+                "gives the same grid:",
+                "",
+                *markdown_grid(res.as_conv),
+                "",
+            ]
+    md += ["## Solving the size formula", "", explain.solver_answer(s)[1], ""]
+    return "\n".join(md)
