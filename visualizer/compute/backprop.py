@@ -36,6 +36,7 @@ __all__ = [
     "WorkedSum",
     "chain_factors",
     "chain_product",
+    "compare_gradient",
     "explain_element",
     "gradient_check",
     "mlp_gradients",
@@ -419,17 +420,26 @@ def gradient_check(
     if grads is None:
         grads = mlp_gradients(x, y, W1, b1, W2, b2)
     numeric = numerical_gradients(x, y, W1, b1, W2, b2)
-    checks = []
-    for name in GRADIENT_NAMES:
-        g, n = grads[name], numeric[name]
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(n))):
-            checks.append(GradientCheck(name, g.shape, np.inf, np.inf, False, n))
-            continue
-        abs_err = float(np.max(np.abs(g - n))) if g.size else 0.0
-        scale = float(max(np.max(np.abs(g)), np.max(np.abs(n)))) if g.size else 0.0
-        rel = 0.0 if abs_err == 0.0 else (abs_err / scale if scale > 0 else np.inf)
-        checks.append(GradientCheck(name, g.shape, abs_err, rel, rel <= tolerance, n))
-    return checks
+    return [compare_gradient(n, grads[n], numeric[n], tolerance) for n in GRADIENT_NAMES]
+
+
+def compare_gradient(
+    name: str, analytic: Array, numeric: Array, tolerance: float = GRADIENT_CHECK_TOLERANCE
+) -> GradientCheck:
+    r"""One gradient against its finite-difference estimate, with the normwise relative error.
+
+    .. math::
+        \text{rel. error} = \frac{\max_i |g_i - \hat g_i|}{\max(\max_i |g_i|, \max_i |\hat g_i|)}
+
+    A non-finite analytic or numeric gradient fails, with error ``inf``.
+    """
+    g, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(n))):
+        return GradientCheck(name, g.shape, np.inf, np.inf, False, n)
+    abs_err = float(np.max(np.abs(g - n))) if g.size else 0.0
+    scale = float(max(np.max(np.abs(g)), np.max(np.abs(n)))) if g.size else 0.0
+    rel = 0.0 if abs_err == 0.0 else (abs_err / scale if scale > 0 else np.inf)
+    return GradientCheck(name, g.shape, abs_err, rel, rel <= tolerance, n)
 
 
 def softmax_shortcut(grads: dict[str, Array]) -> tuple[Array, Array, float]:
@@ -729,6 +739,21 @@ def _fmt(v: float, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
+def _signed_term(v: float, digits: int = 4) -> str:
+    """``"+ 0.3"`` or ``"− 0.3"``: a term added to a sum with its sign folded into the operator
+    (never ``+ -0.3`` or ``− -0.3``)."""
+    if not np.isfinite(v):
+        return f"+ {_fmt(v)}"
+    return f"− {_fmt(abs(v), digits)}" if np.signbit(v) else f"+ {_fmt(v, digits)}"
+
+
+def _negated(v: float, digits: int = 4) -> str:
+    """−v written once: ``"−0.4177"`` for 0.4177, ``"0.4177"`` for −0.4177 (no ``−-``)."""
+    if not np.isfinite(v):
+        return _fmt(v)
+    return _fmt(abs(v), digits) if np.signbit(v) else f"−{_fmt(v, digits)}"
+
+
 def _sum_text(pairs: list[tuple[float, float]], max_terms: int = 6) -> str:
     parts = [f"({_fmt(p)})({_fmt(q)})" for p, q in pairs]
     if len(parts) > max_terms:
@@ -796,12 +821,12 @@ def explain_element(problem: MLPProblem, grads: dict[str, Array], name: str, i: 
         return f"{head}: one-hot target, 1 at the true class {problem.true_class + 1}."
     if name == "f1":
         s = _sum_text([(x[0, n], W1[n, j]) for n in range(x.shape[1])])
-        return f"{head} = Σ_n x_n W1[n,{j1}] + b1_{j1} = {s} + ({_fmt(b1[0, j])})"
+        return f"{head} = Σ_n x_n W1[n,{j1}] + b1_{j1} = {s} {_signed_term(b1[0, j])}"
     if name == "a":
-        return f"{head} = sigmoid(f1_{j1}) = 1 / (1 + e^(−{_fmt(grads['f1'][0, j])}))"
+        return f"{head} = sigmoid(f1_{j1}) = 1 / (1 + e^({_negated(grads['f1'][0, j])}))"
     if name == "f2":
         s = _sum_text([(grads["a"][0, m], W2[m, j]) for m in range(W2.shape[0])])
-        return f"{head} = Σ_m a_m W2[m,{j1}] + b2_{j1} = {s} + ({_fmt(b2[0, j])})"
+        return f"{head} = Σ_m a_m W2[m,{j1}] + b2_{j1} = {s} {_signed_term(b2[0, j])}"
     if name == "o":
         return (
             f"{head} = e^(f2_{j1} − max f2) / Σ_k e^(f2_k − max f2), "
@@ -810,13 +835,13 @@ def explain_element(problem: MLPProblem, grads: dict[str, Array], name: str, i: 
     if name == "E":
         k = problem.true_class
         return (
-            f"E = −Σ_k y_k ln o_k = −ln o_{k + 1} = -({_fmt(grads['log_o'][0, k], 6)}) "
-            f"= {_fmt(v, 6)} (ln o from the stable log-softmax)"
+            f"E = −Σ_k y_k ln o_k = −ln o_{k + 1} = {_fmt(v, 6)}, with ln o_{k + 1} = "
+            f"{_fmt(grads['log_o'][0, k], 6)} from the stable log-softmax"
         )
     if name == "dE_do":
         return f"{head} = −y_{j1} / o_{j1} (0 where y is 0)"
     if name in ("dE_df2", "dE_db2"):
-        return f"{head} = o_{j1} − y_{j1} = {_fmt(grads['o'][0, j])} − {_fmt(y[0, j])}"
+        return f"{head} = o_{j1} − y_{j1} = {_fmt(grads['o'][0, j])} {_signed_term(-y[0, j])}"
     if name == "dE_da":
         s = _sum_text([(grads["dE_df2"][0, k], W2[j, k]) for k in range(W2.shape[1])])
         return f"{head} = Σ_k dE/df2_k W2[{j1},k] = {s}"
