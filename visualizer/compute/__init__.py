@@ -18,6 +18,8 @@ from visualizer.compute import (
     descent_text,
     gate_training,
     gates,
+    mlp,
+    mlp_check,
     momentum_map,
     pool_backward,
     surfaces,
@@ -31,6 +33,8 @@ from visualizer.compute.descent import *  # noqa: F403
 from visualizer.compute.descent_text import *  # noqa: F403
 from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
+from visualizer.compute.mlp import *  # noqa: F403
+from visualizer.compute.mlp_check import *  # noqa: F403
 from visualizer.compute.momentum_map import *  # noqa: F403
 from visualizer.compute.pool_backward import *  # noqa: F403
 from visualizer.compute.surfaces import *  # noqa: F403
@@ -48,4 +52,6 @@ __all__ = [
     *conv_transpose.__all__,
     *conv_channels.__all__,
     *pool_backward.__all__,
+    *mlp.__all__,
+    *mlp_check.__all__,
 ]
