@@ -87,6 +87,7 @@ def test_parse_vector():
     assert parse_vector("[0.2, \u22120.5, 0.3]") == [0.2, -0.5, 0.3]
     assert parse_vector("(1/4; 3/4)") == [0.25, 0.75]
     assert parse_vector("dE/df2 = 0.2 -0.5 0.3") == [0.2, -0.5, 0.3]
+    assert parse_vector("0,2; \u22120,5; 0,3") == [0.2, -0.5, 0.3]
     with pytest.raises(ValueError):
         parse_vector("0.2, nan")
 
@@ -233,7 +234,8 @@ def test_sheet_4b_stride_four_thirds_is_impossible():
     ex = solve_exercise("conv-0-0", "stride", 4, 2, 4, padding=1)
     assert ex.answer == Fraction(4, 3) and evaluate_call(ex) == Fraction(4, 3)
     right(ex, "impossible", "Impossible!", "4/3", "8/6", "1.333", "1.33", "1.3333", "s = 4/3")
-    wrong(ex, "1.3", "1.34", "1", "2", "-4/3", "")
+    right(ex, "no stride", "impossible: 4/3 is not whole", "“impossible”")
+    wrong(ex, "1.3", "1.34", "1", "2", "-4/3", "", "impossible 8", "possible")
     assert ex.solution[-1] == "(The nearest whole strides: stride 1 gives 5, stride 2 gives 3.)"
     assert "impossible" in check(ex, "4/3").message
 

@@ -37,8 +37,12 @@ MAX_MAGNITUDE = 10**9
 
 _MINUS_SIGNS = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
 _DECIMAL = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
-_IMPOSSIBLE = frozenset(
-    {"impossible", "not possible", "no solution", "none", "no", "cannot", "can't", "cant"}
+# "impossible", alone or followed by a remark after punctuation ("impossible: s = 4/3").
+_IMPOSSIBLE = re.compile(
+    r"(impossible|not possible|none|no|cannot|can't|cant"
+    r"|no (?:whole |such |single )?(?:stride|padding|solution|weights|neuron)s?)"
+    r"[\s.!]*([,:;(\-].*)?",
+    re.DOTALL,
 )
 _NON_FINITE = frozenset({"nan", "inf", "infinity", "∞"})
 _ROW_NAMES = ("00", "01", "10", "11")
@@ -69,7 +73,7 @@ def _snippet(text: str) -> str:
     return text if len(text) <= 24 else text[:21] + "…"
 
 
-_NAME_PREFIX = re.compile(r"[A-Za-z][\w/'\[\],]*\s*[=≈]\s*(.*)", re.DOTALL)
+_NAME_PREFIX = re.compile(r"[A-Za-z][\w/'\[\],]{0,11}\s*[=≈]\s*(.*)", re.DOTALL)
 
 
 def _after_equals(text: str) -> str:
@@ -154,26 +158,30 @@ def _read_vector(text: str) -> list[_Number]:
     hint = "type the numbers separated by spaces or commas, like 0.2, −0.5, 0.3"
     if len(text) > MAX_RESPONSE:
         raise ValueError(f"That answer is too long: {hint}.")
-    cleaned = _after_equals(_normalise(text))
-    parts = re.sub(r"[\[\](){},;]", " ", cleaned).split()
+    cleaned = re.sub(r"[\[\](){}]", " ", _after_equals(_normalise(text)))
+    # Semicolons separate numbers written with decimal commas: "0,2; −0,5; 0,3".
+    semicolons = ";" in cleaned
+    parts = cleaned.split(";") if semicolons else cleaned.replace(",", " ").split()
+    parts = [part for part in parts if part.strip()]
     if not parts:
         raise ValueError(f"Type an answer first: {hint}.")
     if len(parts) > 100:
         raise ValueError(f"That is too many numbers: {hint}.")
     try:
-        return [_read_number(part, decimal_comma=False) for part in parts]
+        return [_read_number(part, decimal_comma=semicolons) for part in parts]
     except ValueError:
         raise ValueError(f"“{_snippet(text)}” is not a list of numbers: {hint}.") from None
 
 
 def parse_vector(text: str) -> list[float]:
-    """Numbers typed as ``0.2, −0.5, 0.3``, ``[0.2 -0.5 0.3]`` or ``(1/4; 3/4)``."""
+    """Numbers typed as ``0.2, −0.5, 0.3``, ``[0.2 -0.5 0.3]``, ``(1/4; 3/4)`` or, with
+    decimal commas, ``0,2; −0,5; 0,3``; ``ValueError`` with one sentence otherwise."""
     return [float(number.value) for number in _read_vector(text)]
 
 
 def _is_impossible(text: str) -> bool:
-    words = re.sub(r"[.!“”\"']", " ", _normalise(text).lower().replace("can't", "cant")).split()
-    return bool(words) and (words[0] == "impossible" or " ".join(words) in _IMPOSSIBLE)
+    cleaned = " ".join(_normalise(text).lower().strip("“”\"' ").split())
+    return _IMPOSSIBLE.fullmatch(cleaned) is not None
 
 
 _WEIGHT_NAMES = {"w1": 0, "wa": 0, "w2": 1, "wb": 1, "b": 2, "bias": 2, "w0": 2}
