@@ -11,9 +11,11 @@ package re-exports all of them.
 from visualizer.compute import (
     activations,
     backprop,
+    classifier,
     conv,
     conv_channels,
     conv_transpose,
+    datasets,
     descent,
     descent_text,
     gate_training,
@@ -26,9 +28,11 @@ from visualizer.compute import (
 )
 from visualizer.compute.activations import *  # noqa: F403 - re-export of the module's __all__
 from visualizer.compute.backprop import *  # noqa: F403
+from visualizer.compute.classifier import *  # noqa: F403
 from visualizer.compute.conv import *  # noqa: F403
 from visualizer.compute.conv_channels import *  # noqa: F403
 from visualizer.compute.conv_transpose import *  # noqa: F403
+from visualizer.compute.datasets import *  # noqa: F403
 from visualizer.compute.descent import *  # noqa: F403
 from visualizer.compute.descent_text import *  # noqa: F403
 from visualizer.compute.gate_training import *  # noqa: F403
@@ -54,4 +58,6 @@ __all__ = [
     *pool_backward.__all__,
     *mlp.__all__,
     *mlp_check.__all__,
+    *datasets.__all__,
+    *classifier.__all__,
 ]

@@ -8,13 +8,13 @@ learn XOR (its loss stalls near ln 2); the 2-2-1 network learns XOR from a fixed
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from visualizer.compute.classifier import init_layers, predict, train_mlp
 from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
+from visualizer.compute.mlp import loss_head
 
 __all__ = [
     "GATE_ARCHITECTURES",
@@ -35,21 +35,15 @@ GATE_ARCHITECTURES: dict[str, tuple[int, ...]] = {
 NOT_LINEARLY_SEPARABLE: tuple[str, ...] = ("XOR", "XNOR")
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def gate_cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
     """Mean binary cross-entropy of sigmoid outputs, from the output sums ``z`` (logits).
 
     L = mean( -y ln sigma(z) - (1 - y) ln(1 - sigma(z)) ) = mean( softplus(z) - y z ),
     with softplus(z) = max(z, 0) + ln(1 + exp(-|z|)), which never takes log(0) or overflows.
     """
-    z = np.asarray(z_out, dtype=float).reshape(-1)
-    y = np.asarray(y, dtype=float).reshape(-1)
-    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-    return float(np.mean(softplus - y * z))
+    z = np.asarray(z_out, dtype=float).reshape(-1, 1)
+    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    return float(np.mean(loss_head(z, y, "binary_cross_entropy")[0]))
 
 
 @dataclass(frozen=True)
@@ -58,9 +52,9 @@ class GateTrainingRun:
 
     ``weights[l]`` is an (n_frames, n_in, n_out) array and ``biases[l]`` (n_frames, n_out)
     for layer ``l``; ``loss`` and ``outputs`` (n_frames, 4: sigmoid outputs for rows 00, 01,
-    10, 11) belong to the same frames. ``diverged_at`` is the first frame whose numbers are
-    not finite (None if the run stayed finite); frames from there on repeat the last finite
-    network.
+    10, 11) belong to the same frames. ``diverged_at`` is the first frame at or after the
+    epoch where the weights stopped being finite or blew past ``DIVERGENCE_LIMIT`` (None if
+    the run stayed bounded); frames from there on repeat the last frame before it.
     """
 
     target: str
@@ -93,17 +87,6 @@ class GateTrainingRun:
         return bool(np.array_equal(self.bits_at(self.n_frames - 1), GATE_TARGETS[self.target]))
 
 
-def _forward(
-    params: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray
-) -> tuple[list[np.ndarray], np.ndarray]:
-    activations = [x]
-    z = x
-    for W, b in params:
-        z = activations[-1] @ W + b
-        activations.append(_sigmoid(z))
-    return activations, z
-
-
 def train_gate(
     target: str,
     architecture: str = "2-2-1",
@@ -119,6 +102,8 @@ def train_gate(
     ``gate_cross_entropy``). Backpropagation: at the output dL/dz = (sigma(z) - y) / 4; for a
     layer with input x, dL/dW = x^T dL/dz and dL/db = sum over rows of dL/dz; into the layer
     below dL/dx = dL/dz W^T, times sigma'(z) = a (1 - a). Each epoch: W <- W - lr * dL/dW.
+    The training is :func:`visualizer.compute.classifier.train_mlp` with sigmoid hidden
+    neurons (its output neuron is a sigmoid too); this keeps the recorded frames.
 
     Parameters
     ----------
@@ -128,6 +113,11 @@ def train_gate(
     seed : seed of the random start: weights ~ Normal(0, init_scale^2), biases 0
     epochs : number of gradient steps
     frames : how many evenly spaced epochs (including 0 and the last) to record
+    init_scale : a finite positive standard deviation of the initial weights
+
+    The run diverges when ``train_mlp`` says so (weights not finite, or past
+    ``DIVERGENCE_LIMIT``); ``diverged_at`` is then the first recorded frame at or after that
+    epoch, and the frames from there on repeat the last frame before it.
     """
     if target not in GATE_TARGETS:
         raise ValueError(
@@ -142,68 +132,32 @@ def train_gate(
     epochs = int(epochs)
     if epochs < 1:
         raise ValueError("Train for at least one epoch.")
-    sizes = GATE_ARCHITECTURES[architecture]
-    rng = np.random.default_rng(int(seed))
-    params = [
-        (rng.normal(0.0, init_scale, size=(n_in, n_out)), np.zeros(n_out))
-        for n_in, n_out in itertools.pairwise(sizes)
-    ]
+    layers = init_layers(GATE_ARCHITECTURES[architecture], int(seed), scale=init_scale)
     x = np.asarray(TRUTH_INPUTS, dtype=float)
-    y = np.asarray(GATE_TARGETS[target], dtype=float)[:, None]
+    y = np.asarray(GATE_TARGETS[target], dtype=float)
+    run = train_mlp(x, y, layers, activation="sigmoid", lr=float(lr), epochs=epochs)
     record = np.unique(np.round(np.linspace(0, epochs, max(2, int(frames)))).astype(int))
 
     n_frames = record.size
-    W_hist = [np.empty((n_frames, *W.shape)) for W, _ in params]
-    b_hist = [np.empty((n_frames, *b.shape)) for _, b in params]
+    W_hist = [np.empty((n_frames, *W.shape)) for W, _ in layers]
+    b_hist = [np.empty((n_frames, *b.shape)) for _, b in layers]
     loss = np.empty(n_frames)
     outputs = np.empty((n_frames, 4))
     diverged_at: int | None = None
-    scale = 1.0 / x.shape[0]
-    # np.dot and np.add.reduce: the cheapest calls for 4-row arrays (a third of ``@``'s cost).
-    dot, add_reduce = np.dot, np.add.reduce
-    n_layers = len(params)
-
-    def record_frame(frame: int) -> bool:
-        """Store the network at ``frame``; False (nothing stored) if it is not finite."""
-        if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params):
-            return False
-        acts, z_out = _forward(params, x)
-        for li, (W, b) in enumerate(params):
+    for frame, epoch in enumerate(record):
+        if run.diverged_at is not None and epoch >= run.diverged_at:
+            diverged_at = frame
+            break
+        net = run.layers_at(int(epoch))
+        for li, (W, b) in enumerate(net):
             W_hist[li][frame] = W
             b_hist[li][frame] = b
-        loss[frame] = gate_cross_entropy(z_out, y)
-        outputs[frame] = acts[-1][:, 0]
-        return True
-
-    # Huge learning rates may overflow; the run is then marked diverged, never warned about.
-    # The arrays are tiny (4 rows), so the loop keeps numpy calls few and updates in place:
-    # per-call overhead, not arithmetic, is the cost here.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        frame = 0
-        epoch = 0
-        for frame, record_epoch in enumerate(record):
-            while epoch < record_epoch:
-                acts = [x]
-                for W, b in params:
-                    acts.append(1.0 / (1.0 + np.exp(-(dot(acts[-1], W) + b))))
-                delta = (acts[-1] - y) * scale
-                for li in range(n_layers - 1, -1, -1):
-                    W, b = params[li]
-                    a_in = acts[li]
-                    grad_W = dot(a_in.T, delta)
-                    grad_b = add_reduce(delta, 0)
-                    if li > 0:  # uses W before its update, as backprop requires
-                        delta = dot(delta, W.T) * (a_in * (1.0 - a_in))
-                    W -= lr * grad_W
-                    b -= lr * grad_b
-                epoch += 1
-            if not record_frame(frame):
-                diverged_at = frame
-                break
-        if diverged_at is not None:  # repeat the last finite network to the end
-            last = max(diverged_at - 1, 0)
-            for arr in (*W_hist, *b_hist, loss, outputs):
-                arr[diverged_at:] = arr[last]
+        loss[frame] = run.losses[epoch]
+        outputs[frame] = predict(net, x, activation="sigmoid")
+    if diverged_at is not None:  # repeat the last kept frame to the end
+        last = max(diverged_at - 1, 0)
+        for arr in (*W_hist, *b_hist, loss, outputs):
+            arr[diverged_at:] = arr[last]
     return GateTrainingRun(
         target=target,
         architecture=architecture,
