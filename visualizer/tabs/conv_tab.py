@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute import conv
 from visualizer.tabs.base import TopicTab
-from visualizer.widgets.conv_picture import load_picture, sample_picture_path
-from visualizer.widgets.grid_editor import GridWidget, cell_text, parse_grid_text
+from visualizer.tabs.conv.grid_text import cell_text, parse_grid_text
+from visualizer.tabs.conv.grid_widget import GridWidget
+from visualizer.tabs.conv.picture import load_picture, sample_picture_path
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import ERROR_COLOR, HIGHLIGHT_COLOR, OK_COLOR
 

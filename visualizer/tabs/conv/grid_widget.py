@@ -1,0 +1,423 @@
+"""A fast, projector-readable grid of numbers that can be typed into, hovered and clicked.
+
+The widget holds what the grid shows (a :class:`GridLook`) and handles the mouse and the
+keyboard; :mod:`grid_paint` lays it out and paints it in one pass.
+
+Editing: click a cell to select it, then type (or double-click, or press Enter/F2); Enter
+commits, Escape cancels, arrows/Tab move. Text that is not a number is refused with a message
+under the grid and the cell keeps its last value. Ctrl+V emits ``pasteRequested`` with the
+clipboard text so the owner can fill the grid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+)
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
+
+from visualizer.numbers import parse_number
+from visualizer.tabs.conv.grid_paint import CellImage, GridLook, Window, grid_rect, paint_grid
+from visualizer.tabs.conv.grid_text import cell_text
+
+
+class GridWidget(QWidget):
+    """A grid of numbers: colours by sign and size, values as text when there is room.
+
+    Signals
+    -------
+    cellHovered(int, int)
+        The mouse is over cell (row, col); (-1, -1) when it leaves the grid.
+    cellClicked(int, int)
+        A cell was clicked.
+    cellEdited(int, int, float)
+        A valid number was typed into an editable cell.
+    editRefused(str)
+        Typed text was refused; the message is also shown under the grid.
+    pasteRequested(str)
+        Ctrl+V with the clipboard's text.
+    """
+
+    cellHovered = Signal(int, int)
+    cellClicked = Signal(int, int)
+    cellEdited = Signal(int, int, float)
+    editRefused = Signal(str)
+    pasteRequested = Signal(str)
+
+    def __init__(self, title: str = "", *, editable: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self._look = GridLook(title=title, editable=editable)
+        self._cells = CellImage(self._look)
+        self._hover: tuple[int, int] = (-1, -1)
+        self._editor = QLineEdit(self)
+        self._editor.hide()
+        self._editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._editor.returnPressed.connect(self._on_editor_return_pressed)
+        self._editor.installEventFilter(self)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(120, 120)
+
+    # ----- data in -------------------------------------------------------------------------
+    def set_grid(
+        self,
+        values: np.ndarray,
+        *,
+        fixed: np.ndarray | None = None,
+        hidden: np.ndarray | None = None,
+        row_labels: list[str] | None = None,
+        col_labels: list[str] | None = None,
+    ) -> None:
+        """Show ``values``; ``fixed`` cells (padding) are grey, not editable; ``hidden`` blank."""
+        look = self._look
+        values = np.asarray(values, dtype=float)
+        shape = values.shape
+        fixed = np.zeros(shape, bool) if fixed is None else np.asarray(fixed, bool)
+        hidden = np.zeros(shape, bool) if hidden is None else np.asarray(hidden, bool)
+        if (
+            not look.message
+            and shape == look.values.shape
+            and np.array_equal(values, look.values)
+            and np.array_equal(fixed, look.fixed)
+            and np.array_equal(hidden, look.hidden)
+            and row_labels == look.row_labels
+            and col_labels == look.col_labels
+        ):
+            return  # nothing changed: keep the colour image and skip the repaint
+        look.values = values.copy()
+        look.fixed = fixed
+        look.hidden = hidden
+        look.row_labels = row_labels
+        look.col_labels = col_labels
+        look.message = ""
+        if look.selected is not None and not (
+            look.selected[0] < shape[0] and look.selected[1] < shape[1]
+        ):
+            look.selected = None
+        self._hide_editor()
+        self._cells = CellImage(look)
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        """Show a sentence instead of the grid (e.g. why no window fits)."""
+        self._look.message = text
+        self._hide_editor()
+        self.update()
+
+    def set_title(self, title: str) -> None:
+        if title != self._look.title:
+            self._look.title = title
+            self.update()
+
+    def set_caption(self, text: str) -> None:
+        """A short line under the grid (e.g. why rows are shaded)."""
+        if text != self._look.caption:
+            self._look.caption = text
+            self.update()
+
+    def set_highlight(self, window: Window | None, second: Window | None = None) -> None:
+        """Outline cells ``rows r0..r1-1, cols c0..c1-1`` (stop exclusive); None clears."""
+        look = self._look
+        if window != look.highlight or second != look.second_highlight:
+            look.highlight = window
+            look.second_highlight = second
+            self.update()
+
+    def set_marks(
+        self, cells: list[tuple[int, int]], strong: tuple[int, int] | None = None
+    ) -> None:
+        """Circle these cells (e.g. the arg-max of each max-pool window); ``strong`` in bold."""
+        cells = list(cells)
+        if cells != self._look.marks or strong != self._look.strong_mark:
+            self._look.marks = cells
+            self._look.strong_mark = strong
+            self.update()
+
+    def set_shaded(self, rows: list[int], cols: list[int]) -> None:
+        """Hatch whole rows and columns (the ones no window reaches)."""
+        if list(rows) != self._look.shaded_rows or list(cols) != self._look.shaded_cols:
+            self._look.shaded_rows = list(rows)
+            self._look.shaded_cols = list(cols)
+            self.update()
+
+    def set_error(self, text: str) -> None:
+        if text != self._look.error:
+            self._look.error = text
+            self.update()
+
+    # ----- data out ------------------------------------------------------------------------
+    def values(self) -> np.ndarray:
+        return self._look.values.copy()
+
+    def title(self) -> str:
+        return self._look.title
+
+    def message(self) -> str:
+        return self._look.message
+
+    def caption(self) -> str:
+        return self._look.caption
+
+    def error(self) -> str:
+        return self._look.error
+
+    def highlight(self) -> Window | None:
+        return self._look.highlight
+
+    def shaded(self) -> tuple[list[int], list[int]]:
+        return list(self._look.shaded_rows), list(self._look.shaded_cols)
+
+    def marks(self) -> list[tuple[int, int]]:
+        return list(self._look.marks)
+
+    def strong_mark(self) -> tuple[int, int] | None:
+        return self._look.strong_mark
+
+    def hidden(self) -> np.ndarray:
+        return self._look.hidden.copy()
+
+    def fixed(self) -> np.ndarray:
+        return self._look.fixed.copy()
+
+    def color_image(self) -> np.ndarray:
+        """The cells' colours as an RGBA uint8 array (rows, cols, 4), as painted."""
+        return self._cells.rgba.copy()
+
+    def shown_text(self, row: int, col: int) -> str:
+        """What the cell shows (when large enough): its value, or "" if hidden."""
+        if self._look.hidden[row, col]:
+            return ""
+        return cell_text(float(self._look.values[row, col]))
+
+    def is_editable(self, row: int, col: int) -> bool:
+        look = self._look
+        return look.editable and not look.message and not bool(look.fixed[row, col])
+
+    def editor(self) -> QLineEdit:
+        """The line edit a cell is typed into (visible while typing)."""
+        return self._editor
+
+    # ----- editing (also the path tests drive) ---------------------------------------------
+    def set_cell_text(self, row: int, col: int, text: str) -> bool:
+        """Type ``text`` into cell (row, col): True and ``cellEdited`` if it is a number.
+
+        Otherwise the message says why, the cell keeps its value, and ``editRefused`` fires.
+        """
+        if not self.is_editable(row, col):
+            return False
+        look = self._look
+        try:
+            value = parse_number(text)
+        except ValueError as exc:
+            old = cell_text(float(look.values[row, col]))
+            message = f"Row {row + 1 - self._label_offset(True)}, column "
+            message += f"{col + 1 - self._label_offset(False)}: {exc} It keeps {old}."
+            look.error = message
+            self.update()
+            self.editRefused.emit(message)
+            return False
+        look.error = ""
+        look.values[row, col] = value
+        self._cells = CellImage(look)
+        self.update()
+        self.cellEdited.emit(row, col, value)
+        return True
+
+    def select_cell(self, row: int, col: int) -> None:
+        rows, cols = self._look.values.shape
+        if 0 <= row < rows and 0 <= col < cols:
+            self._look.selected = (row, col)
+            self.update()
+
+    def selected_cell(self) -> tuple[int, int] | None:
+        return self._look.selected
+
+    def start_editing(self, initial_text: str | None = None) -> None:
+        selected = self._look.selected
+        if selected is None or not self.is_editable(*selected):
+            return
+        rect = self._cell_rect(*selected)
+        row, col = selected
+        width = max(rect.width(), 60)
+        self._editor.setGeometry(
+            int(rect.center().x() - width / 2), int(rect.top()), int(width), int(rect.height())
+        )
+        self._editor.setText(
+            initial_text if initial_text is not None else f"{self._look.values[row, col]:.10g}"
+        )
+        self._editor.show()
+        self._editor.setFocus()
+        if initial_text is None:
+            self._editor.selectAll()
+
+    # ----- geometry ------------------------------------------------------------------------
+    def _label_offset(self, rows: bool) -> int:
+        # Fixed border cells (padding) are not counted when naming a user's cell.
+        fixed = self._look.fixed
+        if not fixed.any():
+            return 0
+        line = fixed[:, fixed.shape[1] // 2] if rows else fixed[fixed.shape[0] // 2, :]
+        count = 0
+        for is_fixed in line:
+            if not is_fixed:
+                break
+            count += 1
+        return count
+
+    def _cell_at(self, pos: QPoint) -> tuple[int, int]:
+        if self._look.message:
+            return (-1, -1)
+        rect, cell = grid_rect(self._look, self.font(), self.width(), self.height())
+        x = (pos.x() - rect.left()) / cell
+        y = (pos.y() - rect.top()) / cell
+        rows, cols = self._look.values.shape
+        if 0 <= x < cols and 0 <= y < rows:
+            return int(y), int(x)
+        return (-1, -1)
+
+    def _cell_rect(self, row: int, col: int) -> QRectF:
+        rect, cell = grid_rect(self._look, self.font(), self.width(), self.height())
+        return QRectF(rect.left() + col * cell, rect.top() + row * cell, cell, cell)
+
+    def cell_center(self, row: int, col: int) -> QPoint:
+        """Widget coordinates of a cell's centre (for tests that move the mouse)."""
+        return self._cell_rect(row, col).center().toPoint()
+
+    def sizeHint(self) -> QSize:
+        return QSize(260, 260)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            paint_grid(painter, self._look, self._cells, self.font(), self.width(), self.height())
+        finally:
+            painter.end()
+
+    # ----- events --------------------------------------------------------------------------
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        cell = self._cell_at(event.position().toPoint())
+        if cell != self._hover:
+            self._hover = cell
+            self.cellHovered.emit(*cell)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self._hover != (-1, -1):
+            self._hover = (-1, -1)
+            self.cellHovered.emit(-1, -1)
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        row, col = self._cell_at(event.position().toPoint())
+        if row >= 0:
+            if self._editor.isVisible():
+                self._commit_editor()
+            if self._look.editable:
+                self.setFocus()
+                self.select_cell(row, col)
+            self.cellClicked.emit(row, col)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        row, col = self._cell_at(event.position().toPoint())
+        if row >= 0 and self._look.editable:
+            self.select_cell(row, col)
+            self.start_editing()
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit(QGuiApplication.clipboard().text())
+            return
+        if self._look.selected is None or not self._look.editable:
+            super().keyPressEvent(event)
+            return
+        moves = {
+            Qt.Key.Key_Left: (0, -1),
+            Qt.Key.Key_Right: (0, 1),
+            Qt.Key.Key_Up: (-1, 0),
+            Qt.Key.Key_Down: (1, 0),
+            Qt.Key.Key_Tab: (0, 1),
+        }
+        if key in moves:
+            dr, dc = moves[key]
+            self.select_cell(self._look.selected[0] + dr, self._look.selected[1] + dc)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):
+            self.start_editing()
+            return
+        text = event.text()
+        if text and text.isprintable() and not text.isspace():
+            self.start_editing(text)
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event) -> bool:
+        # Arrow keys, Space and typed characters belong to the selected cell, not to the
+        # window's animation shortcuts (Left/Right/Space/Home) while a cell is selected.
+        if (
+            event.type() == event.Type.ShortcutOverride
+            and self._look.editable
+            and self._look.selected is not None
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab moves between cells while one is selected, as in a spreadsheet.
+        if self._look.editable and self._look.selected is not None and self.hasFocus():
+            return False
+        return super().focusNextPrevChild(next)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self._editor and event.type() == event.Type.ShortcutOverride:
+            # While typing in a cell, Escape cancels the edit (not the window's Escape) and
+            # arrows/Space edit the text (not the animation shortcuts).
+            event.accept()
+            return True
+        if obj is self._editor and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self._hide_editor()
+                self.setFocus()
+                return True
+            if event.key() == Qt.Key.Key_Tab:
+                self._on_editor_return_pressed()
+                if self._look.selected is not None:
+                    self.select_cell(self._look.selected[0], self._look.selected[1] + 1)
+                return True
+        if obj is self._editor and event.type() == event.Type.FocusOut and self._editor.isVisible():
+            self._commit_editor()
+        return super().eventFilter(obj, event)
+
+    def _on_editor_return_pressed(self) -> None:
+        if self._commit_editor():
+            self.setFocus()
+
+    def _commit_editor(self) -> bool:
+        if not self._editor.isVisible() or self._look.selected is None:
+            return False
+        text = self._editor.text()
+        row, col = self._look.selected
+        self._editor.hide()
+        ok = self.set_cell_text(row, col, text)
+        return ok
+
+    def _hide_editor(self) -> None:
+        if self._editor.isVisible():
+            self._editor.hide()
+
+    def resizeEvent(self, event) -> None:
+        self._hide_editor()
+        super().resizeEvent(event)

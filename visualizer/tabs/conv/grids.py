@@ -1,0 +1,201 @@
+"""The number-grid view: the padded input, the kernel, the output and the pooled grid.
+
+Renders the :class:`ConvModel` (values, what the animation hides, unreached rows, arg-max
+marks, the explained cell's windows) and sends typing, pasting, hovering and clicking back
+to it. No maths here: every number and window comes from the model and ``explain``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Signal, SignalInstance
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.grid_text import cell_text
+from visualizer.tabs.conv.grid_widget import GridWidget
+from visualizer.tabs.conv.model import CUSTOM_KERNEL, ConvModel
+
+
+def kernel_title(model: ConvModel) -> str:
+    s = model.settings
+    name = "" if s.kernel_preset == CUSTOM_KERNEL else f": {s.kernel_preset.split(' (')[0]}"
+    return f"Kernel {len(s.kernel)}x{len(s.kernel[0])}{name}"
+
+
+class KernelEditing:
+    """Binds an editable kernel grid to the model: typed cells, pasted rows, refusals."""
+
+    def __init__(self, grid: GridWidget, model: ConvModel, message: SignalInstance) -> None:
+        self._grid = grid
+        self._model = model
+        self._message = message
+        grid.cellEdited.connect(lambda row, col, value: model.set_kernel_cell(row, col, value))
+        grid.editRefused.connect(message)
+        grid.pasteRequested.connect(self.paste)
+
+    def paste(self, text: str) -> bool:
+        """Rows of numbers become the kernel; a refusal is shown under the grid."""
+        try:
+            self._model.paste_kernel(text)
+        except ValueError as exc:
+            refusal = f"Nothing pasted: {exc}"
+            self._grid.set_error(refusal)
+            self._message.emit(refusal)
+            return False
+        return True
+
+
+class GridsView(QWidget):
+    """Input (with its zero padding), kernel (and flipped kernel), output, pooled grids.
+
+    Signals
+    -------
+    message(str)
+        A short sentence for the status bar (a typed value, a refusal).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, model: ConvModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.input_grid = GridWidget("Input", editable=True)
+        self.input_grid.setToolTip("Click a cell and type a number; Ctrl+V pastes rows")
+        self.kernel_grid = GridWidget("Kernel", editable=True)
+        self.kernel_grid.setToolTip("Click a cell and type a weight")
+        self.flipped_grid = GridWidget("Flipped kernel (what slides)")
+        self.output_grid = GridWidget("Output")
+        self.output_grid.setToolTip("Hover a cell to see its window and sum; click to pin it")
+        self.pool_grid = GridWidget("Pooled")
+        self.pool_grid.setToolTip("Hover a pooled cell to see its window")
+        self.as_conv_grid = GridWidget("As a convolution")
+        kernel_column = QVBoxLayout()
+        kernel_column.addWidget(self.kernel_grid, 1)
+        kernel_column.addWidget(self.flipped_grid, 1)
+        pool_column = QVBoxLayout()
+        pool_column.addWidget(self.pool_grid, 1)
+        pool_column.addWidget(self.as_conv_grid, 1)
+        layout.addWidget(self.input_grid, 5)
+        layout.addLayout(kernel_column, 3)
+        layout.addWidget(self.output_grid, 5)
+        layout.addLayout(pool_column, 3)
+
+        self.input_grid.cellEdited.connect(self._on_input_grid_cell_edited)
+        self.input_grid.editRefused.connect(self.message)
+        self.input_grid.pasteRequested.connect(self.paste_input)
+        self.kernel_editing = KernelEditing(self.kernel_grid, model, self.message)
+        self.output_grid.cellHovered.connect(lambda r, c: model.hover("conv", r, c))
+        self.output_grid.cellClicked.connect(lambda r, c: model.pin("conv", r, c))
+        for grid in (self.pool_grid, self.as_conv_grid):
+            grid.cellHovered.connect(lambda r, c: model.hover("pool", r, c))
+            grid.cellClicked.connect(lambda r, c: model.pin("pool", r, c))
+
+    # ----- controls -> model ---------------------------------------------------------------
+    def _on_input_grid_cell_edited(self, row: int, col: int, value: float) -> None:
+        p = self._model.settings.padding  # the grid shows the padded input
+        self._model.set_input_cell(row - p, col - p, value)
+        self.message.emit(f"Input row {row - p + 1}, column {col - p + 1} = {value:g}")
+
+    def paste_input(self, text: str) -> bool:
+        """Rows of numbers become the input; a refusal is shown under the input grid."""
+        try:
+            self._model.paste_input(text)
+        except ValueError as exc:
+            refusal = f"Nothing pasted: {exc}"
+            self.input_grid.set_error(refusal)
+            self.message.emit(refusal)
+            return False
+        self.input_grid.set_error("")
+        return True
+
+    # ----- model -> grids ------------------------------------------------------------------
+    def show_grids(self) -> None:
+        """Values, titles, what the animation hides and the unreached rows and columns."""
+        model = self._model
+        s, res = model.settings, model.result
+        p = s.padding
+        n_r, n_c = res.input.shape
+        row_labels = [str(i - p + 1) if p <= i < p + n_r else "" for i in range(n_r + 2 * p)]
+        col_labels = [str(j - p + 1) if p <= j < p + n_c else "" for j in range(n_c + 2 * p)]
+        self.input_grid.set_grid(
+            res.padded, fixed=res.padding_mask, row_labels=row_labels, col_labels=col_labels
+        )
+        self.input_grid.set_title(
+            f"Input {n_r}x{n_c}" + (f", padded by {p} (grey zeros)" if p else "")
+        )
+        self.kernel_grid.set_grid(res.kernel)
+        self.kernel_grid.set_title(kernel_title(model))
+        flipped = s.mode == "convolution"
+        self.flipped_grid.setVisible(flipped)
+        if flipped:
+            self.flipped_grid.set_grid(res.kernel[::-1, ::-1])
+            self.flipped_grid.set_caption("rows and columns reversed")
+        self._show_output()
+        self._show_pool()
+
+    def _show_output(self) -> None:
+        model = self._model
+        res = model.result
+        if res.output is None:
+            self.output_grid.set_title("Output")
+            self.output_grid.set_message("No window fits. " + res.error)
+            self.input_grid.set_shaded([], [])
+            self.input_grid.set_caption("")
+            return
+        out = res.output
+        self.output_grid.set_grid(out, hidden=model.output_hidden())
+        kind = explain.mode_words(model.settings.mode)
+        self.output_grid.set_title(f"Output {out.shape[0]}x{out.shape[1]} ({kind})")
+        rows, cols = explain.unreached(res)
+        self.input_grid.set_shaded(rows, cols)
+        self.input_grid.set_caption("Hatched: never reached" if rows or cols else "")
+
+    def _show_pool(self) -> None:
+        model = self._model
+        s, res = model.settings, model.result
+        k = s.pool_size
+        if res.pooled is None:
+            self.pool_grid.set_title("Pooled")
+            self.pool_grid.set_message(res.pool_error)
+        else:
+            # The pool of the output waits until the animation has filled the whole output.
+            hidden = np.full(res.pooled.shape, model.pool_hidden())
+            self.pool_grid.set_grid(res.pooled, hidden=hidden)
+            self.pool_grid.set_title(
+                f"{k}x{k} {explain.pool_words(s.pool_mode)} pool, stride {s.pool_stride}"
+            )
+            self.pool_grid.set_caption(f"of the {s.pool_source}")
+        self.as_conv_grid.setVisible(s.pool_as_conv)
+        if not s.pool_as_conv:
+            return
+        if s.pool_mode != "avg":
+            self.as_conv_grid.set_title("Pooling as a convolution")
+            self.as_conv_grid.set_message(
+                "Only average pooling is a convolution: a max is not a weighted sum."
+            )
+        elif res.as_conv is None or res.as_conv_kernel is None:
+            self.as_conv_grid.set_title("Pooling as a convolution")
+            self.as_conv_grid.set_message(res.pool_error)
+        else:
+            weight = cell_text(float(res.as_conv_kernel[0, 0]))
+            self.as_conv_grid.set_grid(res.as_conv)
+            self.as_conv_grid.set_title(f"As a {k}x{k} conv of {weight}s, stride {s.pool_stride}")
+            self.as_conv_grid.set_caption(
+                "= the average pool" if res.as_conv_matches else "differs from the pool"
+            )
+
+    def show_focus(self, focus: explain.CellFocus) -> None:
+        """Outline the explained cell's windows and circle max pooling's arg-max cells."""
+        marks_on_input, marks_on_output = explain.argmax_marks(
+            self._model.settings, self._model.result
+        )
+        strong = focus.strong_mark
+        self.input_grid.set_marks(marks_on_input, strong if marks_on_input else None)
+        self.output_grid.set_marks(marks_on_output, strong if marks_on_output else None)
+        self.input_grid.set_highlight(focus.input_window)
+        self.output_grid.set_highlight(focus.output_window)
+        self.pool_grid.set_highlight(focus.pooled_window)
+        self.as_conv_grid.set_highlight(focus.pooled_window)

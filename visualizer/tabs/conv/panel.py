@@ -1,0 +1,264 @@
+"""The convolution tab's side panel: input and kernel sizes, pooling, and the size solver.
+
+Every control is bound both ways to the :class:`ConvModel` (changes go to the model; the
+panel shows the model inside signal blockers). The solver's answer is the model's words
+(``explain.solver_answer``), coloured here.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.model import (
+    CUSTOM_KERNEL,
+    KERNEL_CHOICES,
+    MAX_INPUT_SIDE,
+    MAX_KERNEL_SIDE,
+    MAX_POOL,
+    MAX_SOLVER,
+    POOL_MODES,
+    ConvModel,
+)
+from visualizer.tabs.conv.topbar import select_data, spin_box
+from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
+
+POOL_MODE_LABELS = {"avg": "Average", "max": "Max"}
+
+
+class SidePanel(QScrollArea):
+    """The settings beside the grids, in a scroll area that grows with the font.
+
+    Signals
+    -------
+    pasteRequested(str)
+        The Paste button was pressed (the clipboard's text; the grids view pastes it and
+        shows any refusal on the input grid).
+    """
+
+    pasteRequested = Signal(str)
+
+    def __init__(self, model: ConvModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.addWidget(self._build_input_group())
+        column.addWidget(self._build_kernel_group())
+        column.addWidget(self._build_pool_group())
+        column.addWidget(self._build_solver_group())
+        column.addStretch(1)
+        self.setWidget(side)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._connect()
+
+    # ----- building ------------------------------------------------------------------------
+    def _build_input_group(self) -> QGroupBox:
+        group = QGroupBox("Input")
+        grid = QGridLayout(group)
+        self.rows_box = spin_box(1, MAX_INPUT_SIDE, 4, "Input rows (1 to 64)")
+        self.cols_box = spin_box(1, MAX_INPUT_SIDE, 4, "Input columns (1 to 64)")
+        grid.addWidget(QLabel("Rows"), 0, 0)
+        grid.addWidget(self.rows_box, 0, 1)
+        grid.addWidget(QLabel("Cols"), 0, 2)
+        grid.addWidget(self.cols_box, 0, 3)
+        self.random_button = QPushButton("Random")
+        self.random_button.setToolTip("Fill the input with random whole numbers 0 to 9")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Set every input cell to 0")
+        self.paste_button = QPushButton("Paste")
+        self.paste_button.setToolTip(
+            "Paste rows of numbers separated by tabs, spaces or commas (e.g. from a spreadsheet)"
+        )
+        buttons = QHBoxLayout()
+        for button in (self.random_button, self.clear_button, self.paste_button):
+            buttons.addWidget(button)
+        grid.addLayout(buttons, 1, 0, 1, 4)
+        return group
+
+    def _build_kernel_group(self) -> QGroupBox:
+        group = QGroupBox("Kernel")
+        grid = QGridLayout(group)
+        self.kernel_preset_box = QComboBox()
+        self.kernel_preset_box.addItems(list(KERNEL_CHOICES))
+        self.kernel_preset_box.setToolTip("Classic kernels; typing into the kernel makes it Custom")
+        grid.addWidget(self.kernel_preset_box, 0, 0, 1, 4)
+        self.krows_box = spin_box(1, MAX_KERNEL_SIDE, 3, "Kernel rows (1 to 7)")
+        self.kcols_box = spin_box(1, MAX_KERNEL_SIDE, 3, "Kernel columns (1 to 7)")
+        grid.addWidget(QLabel("Rows"), 1, 0)
+        grid.addWidget(self.krows_box, 1, 1)
+        grid.addWidget(QLabel("Cols"), 1, 2)
+        grid.addWidget(self.kcols_box, 1, 3)
+        return group
+
+    def _build_pool_group(self) -> QGroupBox:
+        group = QGroupBox("Pooling")
+        form = QFormLayout(group)
+        self.pool_mode_box = QComboBox()
+        for mode in POOL_MODES:
+            self.pool_mode_box.addItem(POOL_MODE_LABELS.get(mode, mode), mode)
+        sizes = QHBoxLayout()
+        self.pool_size_box = spin_box(1, MAX_POOL, 2, "Pooling window size k (k x k)")
+        self.pool_stride_box = spin_box(
+            1, MAX_POOL, 2, "Pooling stride (usually equal to the size)"
+        )
+        sizes.addWidget(self.pool_mode_box)
+        sizes.addWidget(QLabel("k"))
+        sizes.addWidget(self.pool_size_box)
+        sizes.addWidget(QLabel("s"))
+        sizes.addWidget(self.pool_stride_box)
+        form.addRow(sizes)
+        self.pool_source_box = QComboBox()
+        self.pool_source_box.addItem("the output", "output")
+        self.pool_source_box.addItem("the input", "input")
+        form.addRow("Pool", self.pool_source_box)
+        self.pool_as_conv_box = QCheckBox("Show as a convolution (4d)")
+        self.pool_as_conv_box.setToolTip(
+            "Average pooling = correlation with a k x k kernel of 1/k² at stride k"
+        )
+        form.addRow(self.pool_as_conv_box)
+        return group
+
+    def _build_solver_group(self) -> QGroupBox:
+        group = QGroupBox("Solve the size formula")
+        column = QVBoxLayout(group)
+        grid = QGridLayout()
+        column.addLayout(grid)
+        self.solve_for_box = QComboBox()
+        self.solve_for_box.addItem("padding p", "padding")
+        self.solve_for_box.addItem("stride s", "stride")
+        self.solve_for_box.setToolTip(
+            "Solve (n + 2p - f)/s + 1 = out for p (given s) or s (given p)"
+        )
+        grid.addWidget(QLabel("Find"), 0, 0)
+        grid.addWidget(self.solve_for_box, 0, 1, 1, 3)
+        self.solver_n_box = spin_box(1, MAX_SOLVER, 4, "Input size n")
+        self.solver_f_box = spin_box(1, MAX_SOLVER, 2, "Kernel size f")
+        self.solver_other_label = QLabel("p")
+        self.solver_other_box = spin_box(0, MAX_SOLVER, 1, "The other setting")
+        self.solver_out_box = spin_box(1, MAX_SOLVER, 4, "Wanted output size")
+        grid.addWidget(QLabel("n"), 1, 0)
+        grid.addWidget(self.solver_n_box, 1, 1)
+        grid.addWidget(QLabel("f"), 1, 2)
+        grid.addWidget(self.solver_f_box, 1, 3)
+        grid.addWidget(self.solver_other_label, 2, 0)
+        grid.addWidget(self.solver_other_box, 2, 1)
+        grid.addWidget(QLabel("out"), 2, 2)
+        grid.addWidget(self.solver_out_box, 2, 3)
+        self.solver_use_button = QPushButton("Use the grids")
+        self.solver_use_button.setToolTip("Copy n, f, p or s and the output size from the grids")
+        grid.addWidget(self.solver_use_button, 0, 4)
+        self.solver_label = QLabel()
+        self.solver_label.setWordWrap(True)
+        self.solver_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Word-wrapped labels get too little height from nested layouts: see apply_styles.
+        self.solver_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.solver_label)
+        return group
+
+    def _connect(self) -> None:
+        model = self._model
+        for box in (self.rows_box, self.cols_box):
+            box.valueChanged.connect(
+                lambda _v: model.resize_input(self.rows_box.value(), self.cols_box.value())
+            )
+        self.random_button.clicked.connect(lambda: model.randomize_input())
+        self.clear_button.clicked.connect(model.clear_input)
+        self.paste_button.clicked.connect(
+            lambda: self.pasteRequested.emit(QGuiApplication.clipboard().text())
+        )
+        self.kernel_preset_box.activated.connect(
+            lambda index: model.choose_kernel(self.kernel_preset_box.itemText(index))
+        )
+        for box in (self.krows_box, self.kcols_box):
+            box.valueChanged.connect(
+                lambda _v: model.resize_kernel(self.krows_box.value(), self.kcols_box.value())
+            )
+        self.pool_mode_box.currentIndexChanged.connect(
+            lambda _i: model.change(pool_mode=self.pool_mode_box.currentData())
+        )
+        self.pool_size_box.valueChanged.connect(lambda value: model.change(pool_size=value))
+        self.pool_stride_box.valueChanged.connect(lambda value: model.change(pool_stride=value))
+        self.pool_source_box.currentIndexChanged.connect(
+            lambda _i: model.change(pool_source=self.pool_source_box.currentData())
+        )
+        self.pool_as_conv_box.toggled.connect(lambda on: model.change(pool_as_conv=on))
+        self.solve_for_box.currentIndexChanged.connect(
+            lambda _i: model.set_solver(solve_for=self.solve_for_box.currentData())
+        )
+        self.solver_n_box.valueChanged.connect(lambda value: model.set_solver(n=value))
+        self.solver_f_box.valueChanged.connect(lambda value: model.set_solver(f=value))
+        self.solver_other_box.valueChanged.connect(lambda value: model.set_solver(other=value))
+        self.solver_out_box.valueChanged.connect(lambda value: model.set_solver(out=value))
+        self.solver_use_button.clicked.connect(model.solver_from_grids)
+
+    # ----- showing the model ---------------------------------------------------------------
+    def show_settings(self) -> None:
+        """Show the model's settings (without emitting changes) and the solver's answer."""
+        s = self._model.settings
+        rows, cols = len(s.input), len(s.input[0])
+        n, f, other, out = s.solver
+        with QSignalBlocker(self.solver_other_box):
+            # a stride is at least 1, a padding at least 0
+            self.solver_other_box.setMinimum(1 if s.solve_for == "padding" else 0)
+        for box, value in (
+            (self.rows_box, rows),
+            (self.cols_box, cols),
+            (self.krows_box, len(s.kernel)),
+            (self.kcols_box, len(s.kernel[0])),
+            (self.pool_size_box, s.pool_size),
+            (self.pool_stride_box, s.pool_stride),
+            (self.solver_n_box, n),
+            (self.solver_f_box, f),
+            (self.solver_other_box, other),
+            (self.solver_out_box, out),
+        ):
+            with QSignalBlocker(box):
+                box.setValue(value)
+        with QSignalBlocker(self.pool_as_conv_box):
+            self.pool_as_conv_box.setChecked(s.pool_as_conv)
+        select_data(self.pool_mode_box, s.pool_mode)
+        select_data(self.pool_source_box, s.pool_source)
+        select_data(self.solve_for_box, s.solve_for)
+        with QSignalBlocker(self.kernel_preset_box):
+            self.kernel_preset_box.setCurrentText(
+                s.kernel_preset if s.kernel_preset in KERNEL_CHOICES else CUSTOM_KERNEL
+            )
+        self.solver_other_label.setText("s" if s.solve_for == "padding" else "p")
+        works, text = explain.solver_answer(s)
+        color = OK_COLOR if works else ERROR_COLOR
+        self.solver_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
+
+    def apply_styles(self, font: QFont) -> None:
+        """The panel grows with the font, so nothing in it is cut off; its number boxes stay
+        compact so the panel does not need to be wide."""
+        metrics = QFontMetrics(font)
+        self.solver_label.setMinimumHeight(metrics.lineSpacing() * 5)
+        side = self.widget()
+        for box in side.findChildren(QSpinBox):
+            box.setMaximumWidth(metrics.averageCharWidth() * 5 + 44)
+        side.layout().activate()
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        self.setFixedWidth(
+            max(metrics.averageCharWidth() * 36, side.minimumSizeHint().width()) + scrollbar + 4
+        )

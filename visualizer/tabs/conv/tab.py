@@ -1,0 +1,172 @@
+"""The convolution tab: builds the views of a :class:`ConvModel` and wires them together.
+
+Controls -> model -> ``visualizer.compute.conv`` -> views. The tab holds no state and no
+maths: it lays the views out, redraws them when the model says what changed, and answers
+the window (presets, lessons, exports, the transport bar).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from visualizer.tabs.base import TopicTab
+from visualizer.tabs.conv import explain, export
+from visualizer.tabs.conv.captions import Captions
+from visualizer.tabs.conv.grids import GridsView
+from visualizer.tabs.conv.image_view import ImageView
+from visualizer.tabs.conv.model import ConvModel
+from visualizer.tabs.conv.panel import SidePanel
+from visualizer.tabs.conv.topbar import TopBar
+from visualizer.widgets.play_controls import PlayControls
+
+
+class ConvTab(TopicTab):
+    """Exercise 4: convolution, padding, stride, the size formula, pooling, and images."""
+
+    key = "conv"
+    title = "Convolution"
+    model: ConvModel
+
+    def __init__(self, model: ConvModel | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(model if model is not None else ConvModel(), parent)
+        model = self.model
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        self.top_bar = TopBar(model)
+        outer.addWidget(self.top_bar)
+        body = QHBoxLayout()
+        outer.addLayout(body, 1)
+        self.panel = SidePanel(model)
+        body.addWidget(self.panel)
+        centre = QVBoxLayout()
+        body.addLayout(centre, 1)
+        self.stack = QStackedWidget()
+        self.grids = GridsView(model)
+        self.image_view = ImageView(model)
+        self.stack.addWidget(self.grids)
+        self.stack.addWidget(self.image_view)
+        centre.addWidget(self.stack, 1)
+        self.captions = Captions(model)
+        centre.addWidget(self.captions.formula_label)
+        centre.addWidget(self.captions.explain_label)
+        controls = PlayControls(1, fps=2.0)
+        controls.setToolTip("Slide the window over the output, one cell per step")
+        centre.addWidget(controls)
+        self.bind_play_controls(controls)
+
+        self.top_bar.presetChosen.connect(self.load_preset)
+        self.panel.pasteRequested.connect(self.grids.paste_input)
+        self.grids.message.connect(self.statusMessage)
+        self.image_view.message.connect(self.statusMessage)
+        self.image_view.openRequested.connect(self.open_picture)
+        unsubscribe = model.subscribe(self._on_model_changed)
+        # The model outlives a tab the window rebuilds: stop listening when the tab goes.
+        self.destroyed.connect(lambda _obj=None: unsubscribe())
+        self._show_everything()
+        self.finish_build()
+
+    # ----- model -> views ------------------------------------------------------------------
+    def _on_model_changed(self, what: str) -> None:
+        if what == "lesson" and self.play_controls is not None:
+            self.play_controls.pause()  # a preset or lesson opens still, on its own step
+        if what in ("settings", "lesson"):
+            self._show_everything()
+            self.stateChanged.emit()
+        elif what == "frame":
+            if self.model.settings.view == "grids":
+                self.grids.show_grids()
+            self._show_focus()
+        elif what in ("focus", "hover"):
+            self._show_focus()
+            if what == "focus":
+                self.stateChanged.emit()
+
+    def _show_everything(self) -> None:
+        image_mode = self.model.settings.view == "image"
+        self.top_bar.show_settings()
+        self.panel.show_settings()
+        self.stack.setCurrentIndex(1 if image_mode else 0)
+        assert self.play_controls is not None
+        self.play_controls.setVisible(not image_mode)
+        if image_mode:
+            self.image_view.show_image()
+        else:
+            self.grids.show_grids()
+        self.captions.show_formula()
+        self._show_focus()
+
+    def _show_focus(self) -> None:
+        if self.model.settings.view == "image":
+            self.image_view.show_pixel()
+            self.captions.show_pixel()
+            return
+        focus = explain.cell_focus(self.model)
+        self.grids.show_focus(focus)
+        self.captions.show_focus(focus)
+
+    def apply_styles(self) -> None:
+        font = self.font()
+        self.captions.apply_styles(font, self.is_presentation())
+        self.panel.apply_styles(font)
+        self.image_view.apply_styles(font, self.is_presentation())
+
+    # ----- the window's and the tests' entry points ----------------------------------------
+    def load_preset(self, name: str) -> None:
+        self.model.load_preset(name)
+        self.statusMessage.emit(f"Loaded: {name}")
+
+    def step_forward(self) -> None:
+        controls = self.play_controls
+        assert controls is not None
+        if self.model.animation_complete() and not controls.is_playing():
+            controls.set_frame(0)  # stepping from the full view starts the slide
+        controls.step_forward()
+
+    def open_picture(self, path: str) -> bool:
+        """Show a picture in image mode; on failure keep the current one and say why."""
+        try:
+            self.model.open_picture(path)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
+            self.captions.show_error(str(exc))
+            return False
+        return True
+
+    def set_input_cell(self, row: int, col: int, text: str) -> bool:
+        """Type ``text`` into input cell (row, col) (0-based, unpadded), as a user would."""
+        p = self.model.settings.padding
+        return self.grids.input_grid.set_cell_text(row + p, col + p, text)
+
+    def set_kernel_cell(self, row: int, col: int, text: str) -> bool:
+        """Type ``text`` into kernel cell (row, col)."""
+        return self.grids.kernel_grid.set_cell_text(row, col, text)
+
+    def hover_cell(self, kind: str, row: int, col: int) -> None:
+        """Act as if the mouse were over an output (``"conv"``) or pooled (``"pool"``) cell."""
+        self.model.hover(kind, row, col)
+
+    def hover_image_pixel(self, row: int, col: int) -> str:
+        """Explain filtered pixel (row, col), as hovering it does; returns the sentence."""
+        pixel = self.model.hover_pixel(row, col)
+        return "" if pixel is None else pixel.text
+
+    def focus_text(self) -> str:
+        """The plain-text explanation of the explained cell (what the label shows)."""
+        return explain.cell_focus(self.model).text
+
+    def image_arrays(self) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """The picture, the filtered picture and the pooled one, as shown in image mode."""
+        image = self.model.image
+        if image is None:
+            return None, None, None
+        return image.picture, image.filtered, image.pooled
+
+    def main_view(self) -> QWidget:
+        return self.stack
+
+    def table_csv(self) -> str:
+        return export.table_csv(self.model)
+
+    def worked_solution_markdown(self) -> str:
+        return export.worked_solution_markdown(self.model)
