@@ -2,6 +2,8 @@
 
 Values shown are checked against hand loops written here (the forward pass) and against
 ``mlp_gradients`` (itself checked against finite differences in test_compute_backprop.py).
+What is shown is read through the strips' and views' read methods, never pyqtgraph or
+painter internals.
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from visualizer.compute import mlp_gradients, random_problem
-from visualizer.tabs.backprop_tab import PRESETS, BackpropTab
+from visualizer.tabs.backprop.model import PRESETS, BackpropModel
+from visualizer.tabs.backprop.tab import BackpropTab
 
 
 @pytest.fixture
@@ -30,9 +34,9 @@ def tab(qtbot):
 
 
 def set_sizes(tab, N, M, K):
-    tab.n_spin.setValue(N)
-    tab.m_spin.setValue(M)
-    tab.k_spin.setValue(K)
+    tab.controls.n_spin.setValue(N)
+    tab.controls.m_spin.setValue(M)
+    tab.controls.k_spin.setValue(K)
 
 
 def hand_forward(x, W1, b1):
@@ -40,7 +44,7 @@ def hand_forward(x, W1, b1):
     return np.array([[sum(x[0, n] * W1[n, m] for n in range(N)) + b1[0, m] for m in range(M)]])
 
 
-def table_column(table, col):
+def column(table, col):
     return [table.item(r, col).text() for r in range(table.rowCount())]
 
 
@@ -52,21 +56,21 @@ def all_label_text(tab) -> str:
 
 # ----- first view and shapes -------------------------------------------------------------------
 def test_first_view_is_the_exercise_3_shapes(tab):
-    assert tab.preset_combo.currentText().startswith("Exercise 3")
+    assert tab.controls.preset_combo.currentText().startswith("Exercise 3")
     assert tab.pages.currentIndex() == 0
+    shapes = tab.pages.shapes_table
     rows = {
-        r: (tab.shapes_table.item(r, 1).text(), tab.shapes_table.item(r, 2).text())
-        for r in range(tab.shapes_table.rowCount())
+        r: (shapes.item(r, 1).text(), shapes.item(r, 2).text()) for r in range(shapes.rowCount())
     }
-    names = table_column(tab.shapes_table, 0)
+    names = column(shapes, 0)
     assert rows[names.index("x")] == ("1×N", "1×4")
     assert rows[names.index("W1")] == ("N×M", "4×3")
     assert rows[names.index("do/df2")] == ("K×K", "2×2")
     assert rows[names.index("da/df1")] == ("M×M", "3×3")
     # Block labels carry the letters and the numbers.
-    w1 = tab.forward_strip.block("W1")
+    w1 = tab.forward.strip.block("W1")
     assert "N×M" in w1.shape_label and "4×3" in w1.shape_label
-    assert tab.letters_check.isChecked()
+    assert tab.controls.letters_check.isChecked()
 
 
 def test_changing_N_M_K_updates_every_shape_label(tab):
@@ -77,57 +81,58 @@ def test_changing_N_M_K_updates_every_shape_label(tab):
         "b2": (1, K), "f2": (1, K), "o": (1, K), "y": (1, K), "E": (1, 1),
     }  # fmt: skip
     for key, shape in expected_forward.items():
-        block = tab.forward_strip.block(key)
+        block = tab.forward.strip.block(key)
         assert block.values.shape == shape, key
         assert f"{shape[0]}×{shape[1]}" in block.shape_label, key
-    factors = [b for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+    factors = [b for b in tab.chain.strip.blocks() if b.key.startswith("F")]
     assert [b.values.shape for b in factors] == [(1, K), (K, K), (K, M), (M, M), (M, N)]
     for block in factors:
         assert f"{block.values.shape[0]}×{block.values.shape[1]}" in block.shape_label
-    assert tab.backward_strip.block("P").values.shape == (1, N)
-    params = {b.key: b for b in tab.params_strip.blocks()}
+    assert tab.chain.strip.block("P").values.shape == (1, N)
+    params = {b.key: b for b in tab.pages.params_strip.blocks()}
     assert params["dE_dW1"].values.shape == (N, M) and "5×6" in params["dE_dW1"].shape_label
     assert params["dE_db1"].values.shape == (1, M)
     assert params["dE_dW2"].values.shape == (M, K) and "6×7" in params["dE_dW2"].shape_label
     assert params["dE_db2"].values.shape == (1, K)
-    shapes = dict(zip(table_column(tab.shapes_table, 0), table_column(tab.shapes_table, 2),
-                      strict=True))  # fmt: skip
+    table = tab.pages.shapes_table
+    shapes = dict(zip(column(table, 0), column(table, 2), strict=True))
     assert shapes["W1"] == "5×6" and shapes["W2"] == "6×7" and shapes["dE/dx"] == "1×5"
-    checks = dict(zip(table_column(tab.check_table, 0), table_column(tab.check_table, 1),
-                      strict=True))  # fmt: skip
+    table = tab.pages.check_table
+    checks = dict(zip(column(table, 0), column(table, 1), strict=True))
     assert checks["dE/dW1"] == "5×6" and checks["dE/dx"] == "1×5"
-    assert tab.class_spin.maximum() == K and tab.element_spin.maximum() == N
+    assert tab.controls.class_spin.maximum() == K and tab.pages.element_spin.maximum() == N
     # Without letters only numbers remain.
-    tab.letters_check.setChecked(False)
-    assert tab.forward_strip.block("W1").shape_label == "5×6"
+    tab.controls.letters_check.setChecked(False)
+    assert tab.forward.strip.block("W1").shape_label == "5×6"
+    assert tab.chain.strip.block("F2").shape_label == "7×6"
+    assert tab.model.settings.letters is False
 
 
 # ----- values ----------------------------------------------------------------------------------
 def test_values_shown_equal_the_forward_pass_and_mlp_gradients(tab):
     set_sizes(tab, 6, 4, 3)
-    tab.class_spin.setValue(2)
-    tab.seed_field.submit("7")
+    tab.controls.class_spin.setValue(2)
+    tab.controls.seed_field.submit("7")
     p = random_problem(6, 4, 3, true_class=1, seed=7)
-    np.testing.assert_array_equal(tab.forward_strip.block("x").values, p.x)
-    np.testing.assert_array_equal(tab.forward_strip.block("W2").values, p.W2)
-    np.testing.assert_array_equal(tab.forward_strip.block("y").values, [[0, 1, 0]])
-    np.testing.assert_allclose(
-        tab.forward_strip.block("f1").values, hand_forward(p.x, p.W1, p.b1), atol=1e-14
-    )
+    strip = tab.forward.strip
+    np.testing.assert_array_equal(strip.block("x").values, p.x)
+    np.testing.assert_array_equal(strip.block("W2").values, p.W2)
+    np.testing.assert_array_equal(strip.block("y").values, [[0, 1, 0]])
+    np.testing.assert_allclose(strip.block("f1").values, hand_forward(p.x, p.W1, p.b1), atol=1e-14)
     g = mlp_gradients(*p.args())
     for key in ("a", "f2", "o", "E"):
-        np.testing.assert_allclose(tab.forward_strip.block(key).values, g[key], rtol=1e-15)
-    factors = [b.values for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+        np.testing.assert_allclose(strip.block(key).values, g[key], rtol=1e-15)
+    factors = [b.values for b in tab.chain.strip.blocks() if b.key.startswith("F")]
     for shown, key in zip(factors, ("dE_do", "J_o_f2", "J_f2_a", "J_a_f1", "J_f1_x"), strict=True):
         np.testing.assert_allclose(shown, g[key], rtol=1e-15)
-    np.testing.assert_allclose(tab.backward_strip.block("P").values, g["dE_dx"], atol=1e-15)
+    np.testing.assert_allclose(tab.chain.strip.block("P").values, g["dE_dx"], atol=1e-15)
     for key in ("dE_dW1", "dE_db1", "dE_dW2", "dE_db2"):
-        np.testing.assert_allclose(tab.params_strip.block(key).values, g[key], rtol=1e-15)
+        np.testing.assert_allclose(tab.pages.params_strip.block(key).values, g[key], rtol=1e-15)
     # The shortcut table: o - y in the third column, equal digits in the second.
-    shortcut = [float(t) for t in table_column(tab.shortcut_table, 2)]
-    np.testing.assert_allclose(shortcut, (g["o"] - p.y)[0], rtol=1e-9)
-    assert table_column(tab.shortcut_table, 1) == table_column(tab.shortcut_table, 2)
-    assert all(t.startswith("✓") for t in table_column(tab.shortcut_table, 3))
+    table = tab.pages.shortcut_table
+    np.testing.assert_allclose([float(t) for t in column(table, 2)], (g["o"] - p.y)[0], rtol=1e-9)
+    assert column(table, 1) == column(table, 2)
+    assert all(t.startswith("✓") for t in column(table, 3))
 
 
 def test_gradient_check_reports_small_errors_for_random_sizes(tab):
@@ -135,20 +140,22 @@ def test_gradient_check_reports_small_errors_for_random_sizes(tab):
     for _ in range(3):
         N, M, K = (int(v) for v in rng.integers(1, 30, size=3))
         set_sizes(tab, N, M, K)
-        tab.new_values_button.click()
-        errors = [float(t) for t in table_column(tab.check_table, 2)]
+        tab.controls.new_values_button.click()
+        errors = [float(t) for t in column(tab.pages.check_table, 2)]
         assert len(errors) == 8
         assert all(e < 1e-6 for e in errors)
-        assert all(t.startswith("✓") for t in table_column(tab.check_table, 4))
+        assert all(t.startswith("✓") for t in column(tab.pages.check_table, 4))
 
 
 def test_worked_element_is_the_sum_with_numbers(tab):
     tab.pages.setCurrentIndex(4)
-    tab.element_spin.setValue(3)
+    assert tab.model.settings.page == 4
+    tab.pages.element_spin.setValue(3)
+    assert tab.model.settings.element == 2
     p = random_problem(4, 3, 2, 0, seed=0)
     g = mlp_gradients(*p.args())
     by_hand = sum(g["dE_df1"][0, m] * p.W1[2, m] for m in range(3))
-    text = tab.worked_label.text()
+    text = tab.pages.worked_text()
     assert text.startswith("dE/dx_3 = Σ_m dE/df1_m · W1[3,m] = ")
     assert f"({p.W1[2, 0]:.4g})" in text and f"({g['dE_df1'][0, 0]:.4g})" in text
     assert text.split("\n")[0].endswith(f"= {by_hand:.4g}")
@@ -158,81 +165,102 @@ def test_worked_element_is_the_sum_with_numbers(tab):
 def test_chain_steps_forward_and_back_with_partial_shapes(tab):
     set_sizes(tab, 5, 4, 3)
     tab.rewind()
-    assert tab.play_controls.frame() == 0
-    partial = tab.backward_strip.block("P")
+    assert tab.play_controls.frame() == 0 == tab.model.frame
+    partial = tab.chain.strip.block("P")
     assert partial.title == "dE/do" and partial.values.shape == (1, 3)
+    assert tab.chain.steps_text().startswith("<b>Start: dE/do [1×3]</b>")
     expected = [("dE/df2", (1, 3)), ("dE/da", (1, 4)), ("dE/df1", (1, 4)), ("dE/dx", (1, 5))]
     for name, shape in expected:
         tab.step_forward()
-        partial = tab.backward_strip.block("P")
+        partial = tab.chain.strip.block("P")
         assert (partial.title, partial.values.shape) == (name, shape)
-        assert "<b>" in tab.steps_label.text()
+        assert "<b>" in tab.chain.steps_text()
     tab.step_back()
-    assert tab.backward_strip.block("P").title == "dE/df1"
+    assert tab.chain.strip.block("P").title == "dE/df1"
+    assert tab.model.frame == 3
     # Each adjacent pair's inner dimensions share a colour: A's columns bar = B's rows bar.
-    factors = [b for b in tab.backward_strip.blocks() if b.key.startswith("F")]
+    factors = [b for b in tab.chain.strip.blocks() if b.key.startswith("F")]
     for left, right in itertools.pairwise(factors):
         assert left.col_bar is not None and left.col_bar == right.row_bar
         assert left.values.shape[1] == right.values.shape[0]
+    # The factors not yet multiplied are faded, the newest one emphasized.
+    assert [b.faded for b in factors] == [False, False, False, False, True]
+    assert [b.emphasized for b in factors] == [False, False, False, True, False]
+
+
+def test_the_timer_plays_the_chain(tab, qtbot):
+    tab.rewind()
+    tab.play_controls.set_fps(30.0)
+    tab.toggle_play()
+    qtbot.waitUntil(lambda: tab.model.frame == 4, timeout=3000)
+    assert tab.chain.strip.block("P").title == "dE/dx"
 
 
 def test_wrong_factor_switch_reports_the_mismatch_in_words(tab):
-    index = tab.variant_combo.findData("W2")
-    tab.variant_combo.setCurrentIndex(index)
-    verdict = tab.verdict_label.text()
+    combo = tab.chain.variant_combo
+    combo.setCurrentIndex(combo.findData("W2"))
+    verdict = tab.chain.verdict_text()
     assert "Cannot multiply dE/df2 [1×K = 1×2]" in verdict
     assert "[M×K = 3×2]" in verdict and "inner dimensions do not match" in verdict
-    assert tab.inspector_label.text() == verdict[2:]
-    assert "≠" in tab.backward_strip.operators()
-    assert "= ✗" in tab.backward_strip.operators()
+    assert tab.inspector_text() == verdict[2:]
+    assert tab.chain.verdict_color() == "#c62828"
+    assert "≠" in tab.chain.strip.operators()
+    assert "= ✗" in tab.chain.strip.operators()
     assert tab.play_controls.frame() == tab.play_controls.n_frames() - 1 == 2
-    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("slope_row"))
-    assert "1×M = 1×3" in tab.verdict_label.text()
-    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("no_diag"))
-    assert "values are wrong" in tab.verdict_label.text()
-    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("correct"))
-    assert tab.verdict_label.text().startswith("✓")
+    combo.setCurrentIndex(combo.findData("slope_row"))
+    assert "1×M = 1×3" in tab.chain.verdict_text()
+    combo.setCurrentIndex(combo.findData("no_diag"))
+    assert "values are wrong" in tab.chain.verdict_text()
+    combo.setCurrentIndex(combo.findData("correct"))
+    assert tab.chain.verdict_text().startswith("✓")
+    assert tab.chain.verdict_color() == "#2e7d32"
+    assert tab.model.settings.variant == "correct"
 
 
 # ----- hover, typing -----------------------------------------------------------------------------
 def test_hovering_a_cell_shows_its_value_and_how_it_was_computed(tab, qtbot):
-    strip = tab.forward_strip
+    strip = tab.forward.strip
     with qtbot.waitSignal(strip.cellHovered, timeout=2000):
         qtbot.mouseMove(strip, strip.cell_center("f1", 0, 1))
-    text = tab.inspector_label.text()
+    text = tab.inspector_text()
     assert text.startswith("f1[1,2] = ") and "Σ_n x_n W1[n,2] + b1_2" in text
     assert strip.explain("W1", 1, 2).startswith("W1[2,3] = ")
-    assert "o_1 − y_1" in tab.params_strip.explain("dE_db2", 0, 0)
-    assert "Σ_t" in tab.backward_strip.explain("P", 0, 0)
-    assert "diag" in tab.backward_strip.explain("F1", 0, 0)
+    assert "o_1 − y_1" in tab.pages.params_strip.explain("dE_db2", 0, 0)
+    assert "Σ_t" in tab.chain.strip.explain("P", 0, 0)
+    assert "diag" in tab.chain.strip.explain("F1", 0, 0)
+    assert tab.pages.shortcut_strip.explain("short", 0, 0).startswith("dE/df2[1,1] = ")
     # Clicking explains too (no hover on a touch screen).
-    back = tab.backward_strip
+    back = tab.chain.strip
     qtbot.mouseClick(back, Qt.MouseButton.LeftButton, pos=back.cell_center("F3", 1, 1))
-    assert tab.inspector_label.text().startswith("da/df1[2,2] = ")
-    assert "a_2(1 − a_2)" in tab.inspector_label.text()
+    assert tab.inspector_text().startswith("da/df1[2,2] = ")
+    assert "a_2(1 − a_2)" in tab.inspector_text()
 
 
 def test_numbers_in_cells_only_when_big_enough_and_hover_always(tab, qtbot):
-    assert tab.forward_strip.numbers_shown()
+    strip = tab.forward.strip
+    assert strip.numbers_shown()
     tab.load_preset("Large: N = M = K = 32")
     qtbot.wait(10)
-    assert not tab.forward_strip.numbers_shown()
-    assert tab.forward_strip.cell_at(tab.forward_strip.cell_rect("W1", 31, 31).center()) == (
-        "W1", 31, 31,
-    )  # fmt: skip
-    assert tab.forward_strip.explain("W1", 31, 31).startswith("W1[32,32] = ")
+    assert not strip.numbers_shown()
+    assert strip.cell_at(strip.cell_rect("W1", 31, 31).center()) == ("W1", 31, 31)
+    assert strip.explain("W1", 31, 31).startswith("W1[32,32] = ")
 
 
 def test_typing_a_value_refuses_bad_text_and_keeps_the_last_value(tab, qtbot):
-    strip = tab.forward_strip
+    strip = tab.forward.strip
+    field = tab.inspector.value_field
     qtbot.mouseDClick(strip, Qt.MouseButton.LeftButton, pos=strip.cell_center("x", 0, 2))
-    assert tab.value_field.isEnabled()
+    assert field.isEnabled() and field.edit.hasFocus()
+    assert tab.model.selected == ("x", 0, 2) == strip.selected()
+    assert tab.inspector.value_label.text() == "x[1,3] ="
     before = strip.block("x").values.copy()
-    assert not tab.value_field.submit("abc")
-    assert "not a number" in tab.value_field.error()
-    assert not tab.value_field.submit("1e9")  # beyond the allowed size
+    assert not field.submit("abc")
+    assert "not a number" in field.error()
+    assert not field.submit("1e9")  # beyond the allowed size
     np.testing.assert_array_equal(strip.block("x").values, before)
-    assert tab.value_field.submit("0.5")
+    with qtbot.waitSignal(tab.statusMessage) as status:
+        assert field.submit("0.5")
+    assert status.args == ["x[1,3] set to 0.5."]
     x = strip.block("x").values
     assert x[0, 2] == 0.5 and x[0, 0] == before[0, 0]
     p = random_problem(4, 3, 2, 0, seed=0)
@@ -240,31 +268,44 @@ def test_typing_a_value_refuses_bad_text_and_keeps_the_last_value(tab, qtbot):
     assert "typed in" in strip.explain("x", 0, 2)
     # A computed tensor cannot be typed into.
     tab.select_cell("f1", 0, 0)
-    assert not tab.value_field.isEnabled()
+    assert not field.isEnabled()
+    assert tab.inspector.value_label.text().startswith("f1 is computed, not typed")
+    assert tab.inspector_text().startswith("f1[1,1] = ")
     # Typed values survive a size change when they still fit.
-    tab.k_spin.setValue(3)
-    assert tab.forward_strip.block("x").values[0, 2] == 0.5
+    tab.controls.k_spin.setValue(3)
+    assert tab.forward.strip.block("x").values[0, 2] == 0.5
 
 
 def test_seed_field_and_new_values(tab):
-    w1 = tab.forward_strip.block("W1").values.copy()
-    tab.new_values_button.click()
-    assert tab.seed_field.value() == 1
+    w1 = tab.forward.strip.block("W1").values.copy()
+    tab.controls.new_values_button.click()
+    assert tab.controls.seed_field.value() == 1
     np.testing.assert_array_equal(
-        tab.forward_strip.block("W1").values, random_problem(4, 3, 2, 0, 1).W1
+        tab.forward.strip.block("W1").values, random_problem(4, 3, 2, 0, 1).W1
     )
-    assert not np.array_equal(tab.forward_strip.block("W1").values, w1)
-    assert not tab.seed_field.submit("-3")
-    assert tab.seed_field.value() == 1
+    assert not np.array_equal(tab.forward.strip.block("W1").values, w1)
+    assert not tab.controls.seed_field.submit("-3")
+    assert tab.controls.seed_field.value() == 1
+
+
+def test_the_value_field_follows_the_selected_cell(tab):
+    tab.select_cell("W2", 2, 1)
+    assert tab.inspector.value_field.value() == random_problem(4, 3, 2, 0, seed=0).W2[2, 1]
+    tab.controls.new_values_button.click()
+    assert tab.inspector.value_field.value() == random_problem(4, 3, 2, 0, seed=1).W2[2, 1]
+    tab.load_preset(tab.presets()[1])
+    assert not tab.inspector.value_field.isEnabled()
+    assert tab.forward.strip.selected() is None
 
 
 # ----- presets, large logits, state ------------------------------------------------------------
 def test_every_preset_loads_and_never_shows_nan_or_inf(tab):
     for name in tab.presets():
         tab.load_preset(name)
+        assert tab.controls.preset_combo.currentText() == name
         text = all_label_text(tab) + "\n".join(
-            tab.check_table.item(r, c).text()
-            for r in range(tab.check_table.rowCount())
+            tab.pages.check_table.item(r, c).text()
+            for r in range(tab.pages.check_table.rowCount())
             for c in range(5)
         )
         words = set(text.lower().replace("(", " ").replace(")", " ").split())
@@ -273,27 +314,36 @@ def test_every_preset_loads_and_never_shows_nan_or_inf(tab):
         tab.load_preset("no such preset")
 
 
+def test_choosing_a_preset_in_the_combo_loads_it(tab, qtbot):
+    combo = tab.controls.preset_combo
+    index = combo.findText("Exercise 3a: dE/df2 = o − y")
+    with qtbot.waitSignal(tab.statusMessage):
+        combo.activated.emit(index)
+    assert tab.model.preset == "Exercise 3a: dE/df2 = o − y"
+    assert tab.pages.currentIndex() == 1 and tab.play_controls.frame() == 1
+
+
 def test_large_logits_stay_finite_and_explain_the_shortcut(tab):
     tab.load_preset("Large logits: |f2| ≈ 1000")
-    f2 = tab.forward_strip.block("f2").values
+    f2 = tab.forward.strip.block("f2").values
     assert np.max(np.abs(f2)) > 900
-    E = float(tab.forward_strip.block("E").values[0, 0])
+    E = float(tab.forward.strip.block("E").values[0, 0])
     assert math.isfinite(E) and E == pytest.approx(f2[0, 0] - f2[0, 1], rel=1e-9)
-    assert "underflowed" in tab.shortcut_label.text()
-    assert all(math.isfinite(float(t)) for t in table_column(tab.shortcut_table, 2))
+    assert "underflowed" in tab.pages.shortcut_label.text()
+    assert all(math.isfinite(float(t)) for t in column(tab.pages.shortcut_table, 2))
 
 
 def test_state_round_trip(tab, qtbot):
     set_sizes(tab, 5, 3, 4)
-    tab.class_spin.setValue(3)
-    tab.seed_field.submit("12")
+    tab.controls.class_spin.setValue(3)
+    tab.controls.seed_field.submit("12")
     tab.select_cell("W1", 1, 2)
-    tab.value_field.submit("-0.75")
-    tab.variant_combo.setCurrentIndex(tab.variant_combo.findData("no_diag"))
+    tab.inspector.value_field.submit("-0.75")
+    tab.chain.variant_combo.setCurrentIndex(tab.chain.variant_combo.findData("no_diag"))
     tab.rewind()
     tab.step_forward()
     tab.pages.setCurrentIndex(3)
-    tab.element_spin.setValue(2)
+    tab.pages.element_spin.setValue(2)
     state = json.loads(json.dumps(tab.state()))
     other = BackpropTab()
     qtbot.addWidget(other)
@@ -301,13 +351,14 @@ def test_state_round_trip(tab, qtbot):
     assert other.state() == state
     for key in ("x", "W1", "f1", "o", "E"):
         np.testing.assert_array_equal(
-            other.forward_strip.block(key).values, tab.forward_strip.block(key).values
+            other.forward.strip.block(key).values, tab.forward.strip.block(key).values
         )
-    assert other.forward_strip.block("W1").values[1, 2] == -0.75
+    assert other.forward.strip.block("W1").values[1, 2] == -0.75
     assert other.play_controls.frame() == 1
-    assert other.verdict_label.text() == tab.verdict_label.text()
-    assert other.worked_label.text() == tab.worked_label.text()
+    assert other.chain.verdict_text() == tab.chain.verdict_text()
+    assert other.pages.worked_text() == tab.pages.worked_text()
     assert other.pages.currentIndex() == 3
+    assert other.controls.n_spin.value() == 5 and other.controls.class_spin.value() == 3
 
 
 @pytest.mark.parametrize(
@@ -341,33 +392,41 @@ def test_exports(tab):
     assert "dE/df2" in md and "o − y" in md and "| W1 | first-layer weights | N×M | 4×3 |" in md
 
 
-def test_presets_list_and_window_slot():
+def test_presets_list():
     assert next(iter(PRESETS)).startswith("Exercise 3")
 
 
-def test_tab_in_the_window(qtbot):
-    from visualizer.app import create_window
-
-    window = create_window()
-    qtbot.addWidget(window)
-    tab = window.tabs.widget(2)
-    assert isinstance(tab, BackpropTab) and tab.key == "backprop"
-    tab.n_spin.setValue(6)
-    assert tab.forward_strip.block("x").values.shape == (1, 6)
+def test_a_tab_built_on_a_changed_model_shows_the_model(qtbot):
+    model = BackpropModel()
+    model.load_preset("Exercise 3b: dE/dx as a chain of factors")
+    model.set_sizes(5, 3, 2)
+    model.set_variant("no_diag")
+    tab = BackpropTab(model)
+    qtbot.addWidget(tab)
+    assert tab.controls.n_spin.value() == 5
+    assert tab.controls.preset_combo.currentText() == "Exercise 3b: dE/dx as a chain of factors"
+    assert tab.chain.variant_combo.currentData() == "no_diag"
+    assert tab.pages.currentIndex() == 4
+    assert tab.play_controls.frame() == model.frame == model.frame_count() - 1
+    assert tab.forward.strip.block("x").values.shape == (1, 5)
+    # And a built tab follows the model.
+    model.set_sizes(2, 3, 2)
+    assert tab.controls.n_spin.value() == 2
+    assert tab.forward.strip.block("x").values.shape == (1, 2)
 
 
 def test_a_failing_gradient_is_marked_clearly(tab):
-    from dataclasses import replace
-
-    tab.checks = [replace(tab.checks[0], max_rel_error=3e-4, passed=False), *tab.checks[1:]]
-    tab._render_checks()
-    assert tab.check_table.item(0, 2).text() == "3.0e-04"
-    assert tab.check_table.item(0, 4).text().startswith("✗ ABOVE 1e-06")
-    assert tab.check_table.item(1, 4).text().startswith("✓")
+    checks = tab.model.result.checks
+    tab.pages.show_checks([replace(checks[0], max_rel_error=3e-4, passed=False), *checks[1:]])
+    table = tab.pages.check_table
+    assert table.item(0, 2).text() == "3.0e-04"
+    assert table.item(0, 4).text().startswith("✗ ABOVE 1e-06")
+    assert table.item(0, 4).background().color().name() == "#c62828"
+    assert table.item(1, 4).text().startswith("✓")
 
 
 def test_heatmap_colours_are_signed_and_grey_when_not_finite():
-    from visualizer.widgets.backprop_blocks import cell_text, heatmap_rgb
+    from visualizer.tabs.backprop.blocks import cell_text, heatmap_rgb
 
     rgb = heatmap_rgb(np.array([[2.0, -2.0, 0.0, np.inf]]))
     blue, vermilion, white, grey = (tuple(int(v) for v in rgb[0, c]) for c in range(4))
@@ -381,18 +440,11 @@ def test_heatmap_colours_are_signed_and_grey_when_not_finite():
 
 def test_thin_vectors_can_still_be_hovered(tab, qtbot):
     tab.load_preset("Large: N = M = K = 32")
-    strip = tab.forward_strip
+    strip = tab.forward.strip
     rect = strip.cell_rect("x", 0, 5)
     assert rect.height() < 8
     near = rect.center() + type(rect.center())(0, 4)  # a few pixels below the thin row
     assert strip.cell_at(near) == ("x", 0, 5)
-
-
-def test_the_value_field_follows_the_selected_cell(tab):
-    tab.select_cell("W2", 2, 1)
-    assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=0).W2[2, 1]
-    tab.new_values_button.click()
-    assert tab.value_field.value() == random_problem(4, 3, 2, 0, seed=1).W2[2, 1]
 
 
 def test_presentation_mode_refreshes_the_strips(tab, qtbot):
@@ -406,10 +458,19 @@ def test_presentation_mode_refreshes_the_strips(tab, qtbot):
         app.setFont(bigger)
         tab.set_presentation(True)
         qtbot.wait(20)
-        assert tab.forward_strip.font().pointSizeF() == pytest.approx(bigger.pointSizeF())
-        assert tab.forward_strip.cell_at(tab.forward_strip.cell_rect("W1", 0, 0).center()) == (
-            "W1", 0, 0,
-        )  # fmt: skip
+        strip = tab.forward.strip
+        assert strip.font().pointSizeF() == pytest.approx(bigger.pointSizeF())
+        assert strip.cell_at(strip.cell_rect("W1", 0, 0).center()) == ("W1", 0, 0)
+        height = tab.inspector.inspector_label.minimumHeight()
+        assert height == tab.inspector.fontMetrics().height() * 2 + 6
     finally:
         app.setFont(font)
         tab.set_presentation(False)
+
+
+def test_controls_take_two_rows_when_one_does_not_fit(tab, qtbot):
+    assert not tab.controls.is_two_rows()
+    tab.resize(700, 730)
+    qtbot.waitUntil(tab.controls.is_two_rows, timeout=2000)
+    tab.resize(1280, 730)
+    qtbot.waitUntil(lambda: not tab.controls.is_two_rows(), timeout=2000)

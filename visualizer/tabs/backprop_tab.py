@@ -52,7 +52,7 @@ from visualizer.compute.backprop import (
     worked_dx_element,
 )
 from visualizer.tabs.base import TopicTab
-from visualizer.widgets.backprop_blocks import Block, BlockStrip
+from visualizer.tabs.backprop.blocks import Block, BlockStrip
 from visualizer.widgets.number_field import NumberField
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import ERROR_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
 
 # How far towards the full palette colour the largest magnitude goes: keeps black text legible.
@@ -170,6 +171,10 @@ class BlockStrip(QWidget):
         self._selected = cell
         self.update()
 
+    def selected(self) -> tuple[str, int, int] | None:
+        """The outlined cell (key, row, col), if any."""
+        return self._selected
+
     def blocks(self) -> list[Block]:
         return [item for item in self._items if isinstance(item, Block)]
 
@@ -220,9 +225,7 @@ class BlockStrip(QWidget):
 
     # ----- layout ------------------------------------------------------------------------
     def _label_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * self._font_scale))
-        return font
+        return scaled_font(self.font(), self._font_scale)
 
     def _title_font(self) -> QFont:
         font = self._label_font()
@@ -317,8 +320,7 @@ class BlockStrip(QWidget):
         # failing that at two thirds (never below 7 pt); otherwise hover tells the value.
         self._numbers_shown = False
         for fraction in (0.75, 0.65):
-            cell_font = self._label_font()
-            cell_font.setPointSizeF(max(7.0, self.font().pointSizeF() * fraction))
+            cell_font = scaled_font(self.font(), fraction)
             cell_fm = QFontMetricsF(cell_font)
             self._cell_font = cell_font
             if unit >= cell_fm.horizontalAdvance("-0.00") + 2 and unit >= cell_fm.height():

@@ -1,0 +1,100 @@
+"""The backward chain: dE/dx as a product of factors, step by step, with the "what if" switch.
+
+Renders the model's chain (factors, running product, one line per multiplication, the
+verdict) and binds the "what if" combo to the model's variant without echo. The play
+controls here are bound to the model's frame by the tab (``TopicTab.bind_play_controls``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from visualizer.compute.backprop import CHAIN_VARIANTS
+from visualizer.tabs.backprop.blocks import BlockStrip
+from visualizer.tabs.backprop.model import BackpropModel
+from visualizer.tabs.backprop.strips import chain_items
+from visualizer.widgets.play_controls import PlayControls
+from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
+
+#: How a step line looks for each of its states.
+_STEP_HTML = {"current": "<b>{}</b>", "done": "{}", "later": "<span style='color:#888'>{}</span>"}
+
+
+class ChainView(QGroupBox):
+    """ "What if" switch, transport bar, the strip of factors, the steps and the verdict."""
+
+    def __init__(self, model: BackpropModel, parent: QWidget | None = None) -> None:
+        super().__init__("Backward: dE/dx as a product of factors", parent)
+        self._model = model
+        self.strip = BlockStrip()
+        self.strip.set_explainer(model.explain_backward)
+        self.variant_combo = QComboBox()
+        for key, text in CHAIN_VARIANTS.items():
+            self.variant_combo.addItem(text, key)
+        self.variant_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.variant_combo.setMinimumContentsLength(16)
+        self.variant_combo.setToolTip("What if a factor were wrong? The shapes tell (mostly).")
+        self.steps_label = QLabel()
+        self.steps_label.setWordWrap(True)
+        self.steps_label.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        bold = QFont()  # only "bold" is set, so the size still follows the app font
+        bold.setBold(True)
+        self.verdict_label.setFont(bold)
+        self.play_controls = PlayControls(5, fps=1.0)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("What if"))
+        top.addWidget(self.variant_combo, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.play_controls)
+        layout.addWidget(self.strip, 1)
+        layout.addWidget(self.steps_label)
+        layout.addWidget(self.verdict_label)
+
+        self.variant_combo.currentIndexChanged.connect(self._on_variant_combo_changed)
+        unsubscribe = model.subscribe(self._on_model_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self._on_model_changed("settings")
+
+    # ----- read methods (for tests and the tab) ----------------------------------------------
+    def steps_text(self) -> str:
+        return self.steps_label.text()
+
+    def verdict_text(self) -> str:
+        return self.verdict_label.text()
+
+    def verdict_color(self) -> str:
+        return self.verdict_label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    # ----- model -> view ---------------------------------------------------------------------
+    def _on_model_changed(self, what: str) -> None:
+        if what not in ("settings", "frame", "letters"):
+            return
+        if what == "settings":
+            with QSignalBlocker(self.variant_combo):
+                index = self.variant_combo.findData(self._model.settings.variant)
+                self.variant_combo.setCurrentIndex(index)
+        items, group = chain_items(self._model)
+        self.strip.set_items(items, group=group)
+        self.steps_label.setText(
+            "<br>".join(
+                _STEP_HTML[state].format(text) for text, state in self._model.chain_step_lines()
+            )
+        )
+        right, sentence = self._model.chain_verdict()
+        palette = self.verdict_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(OK_COLOR if right else ERROR_COLOR))
+        self.verdict_label.setPalette(palette)
+        self.verdict_label.setText(sentence)
+
+    # ----- view -> model ---------------------------------------------------------------------
+    def _on_variant_combo_changed(self, index: int) -> None:
+        self._model.set_variant(self.variant_combo.itemData(index))
