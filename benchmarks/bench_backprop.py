@@ -78,24 +78,23 @@ def bench_gradient_check() -> None:
 def bench_chain_step() -> None:
     from PySide6.QtWidgets import QApplication
 
-    from visualizer.tabs.backprop_tab import BackpropTab
+    from visualizer.tabs.backprop.tab import BackpropTab
 
     app = QApplication.instance() or QApplication([])
     tab = BackpropTab()
     tab.resize(1280, 730)
     tab.show()
     tab.load_preset("Large: N = M = K = 32")
-    for spin in (tab.n_spin, tab.m_spin, tab.k_spin):
-        spin.setValue(64)
+    tab.model.set_sizes(64, 64, 64)
     app.processEvents()
     state = {"frame": 0}
 
     def tab_step() -> None:
         state["frame"] = (state["frame"] + 1) % tab.play_controls.n_frames()
         tab.play_controls.set_frame(state["frame"])
-        tab.backward_strip.repaint()
+        tab.chain.strip.repaint()
 
-    g = mlp_gradients(*tab.problem.args())
+    g = mlp_gradients(*tab.model.result.problem.args())
     chain = chain_product(g)
     mats = [f.matrix for f in chain.factors] + [chain.result]
     fig = Figure(figsize=(7, 2.3), dpi=100)

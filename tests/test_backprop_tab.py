@@ -415,6 +415,51 @@ def test_a_tab_built_on_a_changed_model_shows_the_model(qtbot):
     assert tab.forward.strip.block("x").values.shape == (1, 2)
 
 
+def test_tab_in_the_window(qtbot):
+    from visualizer.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    tab = window.tab("backprop")
+    assert isinstance(tab, BackpropTab) and tab.key == "backprop"
+    assert tab.model is window.models["backprop"]
+    tab.controls.n_spin.setValue(6)
+    assert tab.forward.strip.block("x").values.shape == (1, 6)
+    assert tab.main_view() is tab.splitter
+
+
+def test_lesson_applied_to_an_unbuilt_tab_shows_when_first_shown(qtbot):
+    from visualizer.app import create_window
+    from visualizer.lesson import Lesson
+    from visualizer.topics import TOPIC_KEYS
+
+    window = create_window(initial_tab="descent")
+    qtbot.addWidget(window)
+    index = TOPIC_KEYS.index("backprop")
+    saved = {
+        **window.models["backprop"].state(), "N": 6, "K": 3, "true_class": 2, "seed": 9,
+        "typed": [["W2", 1, 2, 0.25]], "variant": "slope_row", "frame": 1, "page": 3,
+        "element": 5, "letters": False, "preset": "Exercise 3a: dE/df2 = o − y",
+    }  # fmt: skip
+    window.apply_lesson(Lesson(tabs={"backprop": saved}, current_tab="descent"))
+    assert not window.tabs.is_built(index)
+    assert window.lesson().tabs["backprop"] == saved
+    window.show_tab("backprop")
+    assert window.tabs.is_built(index)
+    tab = window.tab("backprop")
+    assert tab.state() == saved
+    assert tab.controls.n_spin.value() == 6 and tab.controls.k_spin.value() == 3
+    assert tab.controls.class_spin.value() == 3
+    assert tab.controls.seed_field.value() == 9
+    assert not tab.controls.letters_check.isChecked()
+    assert tab.controls.preset_combo.currentText() == "Exercise 3a: dE/df2 = o − y"
+    assert tab.chain.variant_combo.currentData() == "slope_row"
+    assert tab.play_controls.frame() == 1
+    assert tab.pages.currentIndex() == 3 and tab.pages.element_spin.value() == 6
+    assert tab.forward.strip.block("W2").values[1, 2] == 0.25
+    assert tab.forward.strip.block("W1").shape_label == "6×3"
+
+
 def test_a_failing_gradient_is_marked_clearly(tab):
     checks = tab.model.result.checks
     tab.pages.show_checks([replace(checks[0], max_rel_error=3e-4, passed=False), *checks[1:]])

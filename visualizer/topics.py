@@ -65,8 +65,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "backprop",
         "Backprop shapes",
-        "",  # moves to "visualizer.tabs.backprop.model:BackpropModel" with the topic's package
-        "visualizer.tabs.backprop_tab:BackpropTab",
+        "visualizer.tabs.backprop.model:BackpropModel",
+        "visualizer.tabs.backprop.tab:BackpropTab",
     ),
     Topic(
         "conv",
