@@ -271,7 +271,8 @@ def backward_pass(
 
 # ----- input checks ---------------------------------------------------------------------------
 def _as_matrix(value: ArrayLike, name: str) -> Array:
-    arr = np.asarray(value, dtype=float)
+    # A copy: results keep their inputs, and a caller editing its arrays later changes nothing.
+    arr = np.array(value, dtype=float)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array; it has shape {arr.shape}.")
     if not np.all(np.isfinite(arr)):
