@@ -22,6 +22,7 @@ from visualizer.compute import (
     gates,
     mlp,
     mlp_check,
+    mlp_text,
     momentum_map,
     pool_backward,
     surfaces,
@@ -39,6 +40,7 @@ from visualizer.compute.gate_training import *  # noqa: F403
 from visualizer.compute.gates import *  # noqa: F403
 from visualizer.compute.mlp import *  # noqa: F403
 from visualizer.compute.mlp_check import *  # noqa: F403
+from visualizer.compute.mlp_text import *  # noqa: F403
 from visualizer.compute.momentum_map import *  # noqa: F403
 from visualizer.compute.pool_backward import *  # noqa: F403
 from visualizer.compute.surfaces import *  # noqa: F403
@@ -58,6 +60,7 @@ __all__ = [
     *pool_backward.__all__,
     *mlp.__all__,
     *mlp_check.__all__,
+    *mlp_text.__all__,
     *datasets.__all__,
     *classifier.__all__,
 ]

@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from visualizer.compute.number_text import negated_text as _negated
+from visualizer.compute.number_text import number_text as _fmt
+from visualizer.compute.number_text import products_text as _sum_text
+from visualizer.compute.number_text import signed_term as _signed_term
+
 __all__ = [
     "CHAIN_VARIANTS",
     "GRADIENT_CHECK_TOLERANCE",
@@ -731,34 +736,6 @@ def worked_dx_element(grads: dict[str, Array], W1: ArrayLike, j: int) -> WorkedS
     weights = W1_[j].copy()
     terms = delta * weights
     return WorkedSum(j, delta, weights, terms, float(np.sum(terms)))
-
-
-def _fmt(v: float, digits: int = 4) -> str:
-    if not np.isfinite(v):
-        return "not finite"
-    return f"{v:.{digits}g}"
-
-
-def _signed_term(v: float, digits: int = 4) -> str:
-    """``"+ 0.3"`` or ``"− 0.3"``: a term added to a sum with its sign folded into the operator
-    (never ``+ -0.3`` or ``− -0.3``)."""
-    if not np.isfinite(v):
-        return f"+ {_fmt(v)}"
-    return f"− {_fmt(abs(v), digits)}" if np.signbit(v) else f"+ {_fmt(v, digits)}"
-
-
-def _negated(v: float, digits: int = 4) -> str:
-    """−v written once: ``"−0.4177"`` for 0.4177, ``"0.4177"`` for −0.4177 (no ``−-``)."""
-    if not np.isfinite(v):
-        return _fmt(v)
-    return _fmt(abs(v), digits) if np.signbit(v) else f"−{_fmt(v, digits)}"
-
-
-def _sum_text(pairs: list[tuple[float, float]], max_terms: int = 6) -> str:
-    parts = [f"({_fmt(p)})({_fmt(q)})" for p, q in pairs]
-    if len(parts) > max_terms:
-        parts = [*parts[: max_terms - 1], f"… {len(parts) - max_terms + 1} more"]
-    return " + ".join(parts)
 
 
 def product_entry_text(
