@@ -76,12 +76,12 @@ def loop_training(epochs: int = EPOCHS, lr: float = 2.0) -> float:
 
 
 def frame_costs(app: QApplication) -> tuple[float, float]:
-    from visualizer.tabs.gates_tab import GatesTab
+    from visualizer.tabs.gates.tab import GatesTab
 
     tab = GatesTab()
     tab.resize(1280, 760)
     tab.show()
-    tab.train_button.click()
+    tab.train_page.train_button.click()
     tab.play_controls.pause()
     run = tab.training_run()
     app.processEvents()

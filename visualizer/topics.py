@@ -59,8 +59,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "gates",
         "Logic gates",
-        "",  # moves to "visualizer.tabs.gates.model:GatesModel" with the topic's package
-        "visualizer.tabs.gates_tab:GatesTab",
+        "visualizer.tabs.gates.model:GatesModel",
+        "visualizer.tabs.gates.tab:GatesTab",
     ),
     Topic(
         "backprop",

@@ -1,50 +1,31 @@
-"""The Logic gates tab's network drawing: clickable inputs, neurons and weighted edges.
+"""The network drawing: clickable inputs, neurons and weighted edges, drawn from the model.
 
 A ``pg.GraphItem`` draws the nodes and edges (its scatter's ``sigClicked`` tells which node
 was clicked); a second, invisible scatter sits under each weight label so an edge can be
-clicked too. The view only draws the numbers it is given: it does no maths.
+clicked too. The view draws the numbers ``texts.network_picture`` makes: it does no maths.
+A click on A or B toggles it, a click on a neuron or weight selects it in the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen, QTextOption
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from visualizer.tabs.gates.model import GatesModel
+from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
+from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
 
 #: Node fill for activation 0 and 1 (activations in between are mixed linearly).
 _FILL_OFF = np.array([255, 255, 255], dtype=float)
 _FILL_ON = np.array([11, 61, 145], dtype=float)
 _ZERO_WEIGHT_COLOR = (150, 150, 150)
-
-
-@dataclass(frozen=True)
-class NodeView:
-    """What one node shows: its name, value text, fill level (0..1) and info lines."""
-
-    key: tuple  # ("in", i) or ("n", layer, j)
-    name: str
-    value_text: str
-    fill: float
-    info: str  # bias, z and activation lines ("" for inputs)
-
-
-@dataclass(frozen=True)
-class EdgeView:
-    """One weighted edge: node indices, the weight and its label text."""
-
-    key: tuple  # ("w", layer, i, j)
-    source: int
-    target: int
-    weight: float
-    text: str
 
 
 @lru_cache(maxsize=512)
@@ -69,29 +50,25 @@ def _centre_lines(item: pg.TextItem) -> None:
     item.updateTextPos()
 
 
-def _app_font(scale: float = 1.0) -> QFont:
-    font = QFont(QApplication.font())
-    size = font.pointSizeF() if font.pointSizeF() > 0 else 11.0
-    font.setPointSizeF(size * scale)
-    return font
+def _app_font(scale: float = 1.0, bold: bool | None = None) -> QFont:
+    # The window zooms by changing the application font: the labels follow it.
+    return scaled_font(QApplication.font(), scale, bold=bold, minimum=1.0)
 
 
 class GateNetworkView(pg.PlotWidget):
-    """Draws a small feed-forward network: inputs on the left, the output on the right.
+    """Draws the model's network: inputs on the left, the output on the right.
 
     Signals
     -------
-    inputClicked(int)            an input node (0 = A, 1 = B) was clicked
-    neuronClicked(int, int)      neuron (layer, index) was clicked
-    weightClicked(int, int, int) the edge for W[layer][i, j] was clicked
+    editRequested
+        A neuron or weight was clicked (and selected in the model): its value may be typed.
     """
 
-    inputClicked = Signal(int)
-    neuronClicked = Signal(int, int)
-    weightClicked = Signal(int, int, int)
+    editRequested = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._model = model
         self._presentation = False
         self.setMouseEnabled(False, False)
         self.setMenuEnabled(False)
@@ -117,6 +94,18 @@ class GateNetworkView(pg.PlotWidget):
         self._node_px = 66.0
         self._handles: tuple[np.ndarray, float] | None = None
         self._info_px = 40.0
+        self._edge_widths = np.zeros(0)
+        model.subscribe(self._on_model_changed)
+        self.redraw()
+
+    def _on_model_changed(self, what: str) -> None:
+        if what in ("settings", "frame", "inputs", "selection"):
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the model's network as it is now."""
+        picture = network_picture(self._model)
+        self.set_network(picture.layer_sizes, picture.nodes, picture.edges, picture.selected)
 
     # ----- drawing ---------------------------------------------------------------------------
     @staticmethod
@@ -162,6 +151,7 @@ class GateNetworkView(pg.PlotWidget):
             share = abs(e.weight) / max_w if max_w > 0 else 0.0
             width = (1.5 + 7.0 * share) * (1.5 if big else 1.0)
             pens[k] = (*rgb, 255, width)
+        self._edge_widths = pens["width"].copy()
         adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
 
         brushes = []
@@ -189,8 +179,7 @@ class GateNetworkView(pg.PlotWidget):
         self._sync_text_items(self.node_texts, len(nodes))
         self._sync_text_items(self.info_texts, len(nodes))
         self._sync_text_items(self.edge_texts, len(edges))
-        font = _app_font(1.25 if big else 1.1)
-        font.setBold(True)
+        font = _app_font(1.25 if big else 1.1, bold=True)
         info_font = _app_font(1.1 if big else 0.95)
         for k, node in enumerate(nodes):
             dark = np.isfinite(node.fill) and node.fill >= 0.5
@@ -209,8 +198,7 @@ class GateNetworkView(pg.PlotWidget):
         self._node_px = node_px
         self._info_px = QFontMetricsF(info_font).lineSpacing() * 2 + 4
 
-        edge_font = _app_font(1.05 if big else 0.95)
-        edge_font.setBold(True)
+        edge_font = _app_font(1.05 if big else 0.95, bold=True)
         handle_pos = []
         for k, e in enumerate(edges):
             p, q = pos[e.source], pos[e.target]
@@ -288,7 +276,9 @@ class GateNetworkView(pg.PlotWidget):
             self.removeItem(items.pop())
 
     def set_presentation(self, on: bool) -> None:
-        self._presentation = on
+        """Bigger nodes and labels for a lecture hall (redraws)."""
+        self._presentation = bool(on)
+        self.redraw()
 
     # ----- clicks ----------------------------------------------------------------------------
     def _on_node_clicked(self, _scatter, points, _ev=None) -> None:
@@ -299,9 +289,9 @@ class GateNetworkView(pg.PlotWidget):
             return
         key = self.nodes[index].key
         if key[0] == "in":
-            self.inputClicked.emit(int(key[1]))
+            self._model.toggle_input(int(key[1]))
         else:
-            self.neuronClicked.emit(int(key[1]), int(key[2]))
+            self._select(("b", int(key[1]), int(key[2])))
 
     def _on_edge_clicked(self, _scatter, points, _ev=None) -> None:
         if len(points) == 0:
@@ -310,7 +300,42 @@ class GateNetworkView(pg.PlotWidget):
         if not 0 <= index < len(self.edges):
             return
         _w, layer, i, j = self.edges[index].key
-        self.weightClicked.emit(int(layer), int(i), int(j))
+        self._select(("w", int(layer), int(i), int(j)))
+
+    def _select(self, key: tuple) -> None:
+        self._model.select_param(key)
+        self._model.set_page(0)  # the Edit page shows the selected value
+        self.editRequested.emit()
+
+    # ----- what is shown (for tests) -----------------------------------------------------------
+    def node_text(self, index: int) -> str:
+        """The name and value written on node ``index`` (inputs first), e.g. ``"C\\n1"``."""
+        return self.node_texts[index].textItem.toPlainText()
+
+    def info_text(self, index: int) -> str:
+        """The bias and z lines beside node ``index`` ("" for an input)."""
+        return self.info_texts[index].textItem.toPlainText()
+
+    def edge_text(self, index: int) -> str:
+        """The weight label of edge ``index``."""
+        return self.edge_texts[index].textItem.toPlainText()
+
+    def edge_keys(self) -> list[tuple]:
+        """``("w", layer, i, j)`` of every edge, in drawing order."""
+        return [e.key for e in self.edges]
+
+    def edge_widths(self) -> np.ndarray:
+        """The pen width of every edge, in pixels."""
+        return self._edge_widths.copy()
+
+    def node_size(self) -> float:
+        """The diameter of a node, in pixels."""
+        return float(self._node_px)
+
+    def edge_handle_position(self, index: int) -> tuple[float, float]:
+        """Where edge ``index`` can be clicked (its label), in plot coordinates."""
+        x, y = self.edge_handles.getData()
+        return float(x[index]), float(y[index])
 
     # ----- test helpers (drive the same handlers a mouse click reaches) ------------------------
     def click_node(self, index: int) -> None:

@@ -1,0 +1,87 @@
+"""The bar above the picture: preset, activation convention, target gate, the convention note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from visualizer.compute.gates import ACTIVATIONS, GATE_TARGETS
+from visualizer.tabs.gates.model import GatesModel
+from visualizer.tabs.gates.texts import (
+    ACTIVATION_WORDS,
+    choices,
+    convention_text,
+    edited_text,
+)
+
+
+class GatesBar(QWidget):
+    """Preset, activation and target selectors bound to the model both ways."""
+
+    def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.preset_box = QComboBox()
+        self.preset_box.addItems(model.presets())
+        self.preset_box.setToolTip("The sheet's four networks as written, then textbook gates")
+        self.activation_box = QComboBox()
+        for key, label in choices(ACTIVATION_WORDS, ACTIVATIONS):
+            self.activation_box.addItem(label, key)
+        self.activation_box.setToolTip("How a neuron turns its sum z into its output")
+        self.target_box = QComboBox()
+        self.target_box.addItems(list(GATE_TARGETS))
+        self.target_box.setToolTip("The gate the truth table is checked against")
+        self.edited_label = QLabel("")
+        self.edited_label.setToolTip("The weights shown are no longer the preset's")
+        self.convention_label = QLabel()
+        self.convention_label.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #222; border: 2px solid #E69F00;"
+            " border-radius: 4px; padding: 2px 8px; }"
+        )
+        self.convention_label.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Preset:"))
+        layout.addWidget(self.preset_box)
+        layout.addWidget(self.edited_label)
+        layout.addSpacing(10)
+        layout.addWidget(QLabel("Activation:"))
+        layout.addWidget(self.activation_box)
+        layout.addSpacing(10)
+        layout.addWidget(QLabel("Target:"))
+        layout.addWidget(self.target_box)
+        layout.addSpacing(10)
+        layout.addWidget(self.convention_label, 1)
+
+        # activated, not currentIndexChanged: choosing the same preset again reloads it.
+        self.preset_box.activated.connect(self._on_preset_activated)
+        self.activation_box.currentIndexChanged.connect(self._on_activation_changed)
+        self.target_box.currentIndexChanged.connect(self._on_target_changed)
+        model.subscribe(self._on_model_changed)
+        self.redraw()
+
+    def _on_preset_activated(self, index: int) -> None:
+        self._model.load_preset(self.preset_box.itemText(index))
+
+    def _on_activation_changed(self, _index: int) -> None:
+        self._model.set_activation(self.activation_box.currentData())
+
+    def _on_target_changed(self, _index: int) -> None:
+        self._model.set_target(self.target_box.currentText())
+
+    def _on_model_changed(self, what: str) -> None:
+        if what in ("settings", "frame"):
+            self.redraw()
+
+    def redraw(self) -> None:
+        model = self._model
+        with QSignalBlocker(self.preset_box):
+            self.preset_box.setCurrentText(model.settings.preset)
+        with QSignalBlocker(self.activation_box):
+            self.activation_box.setCurrentIndex(self.activation_box.findData(model.activation))
+        with QSignalBlocker(self.target_box):
+            self.target_box.setCurrentText(model.target)
+        self.edited_label.setText(edited_text(model))
+        self.convention_label.setText(convention_text(model))

@@ -1,0 +1,143 @@
+"""The Logic gates tab (exercise 2): builds the views around a :class:`GatesModel` and wires them.
+
+Top: preset, convention and target (``bar``). Left: the clickable network (``network``), the
+selected neuron's worked line and the verdict (``notes``), the truth table (``table``).
+Right: the decision regions (``regions``) over the Edit weights / Train pages
+(``edit_page``, ``train_page``). Every view renders from the model and listens to it, so a
+tab built after a lesson was applied shows the lesson.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+
+from visualizer.compute.gate_training import GateTrainingRun
+from visualizer.tabs.base import TopicTab
+from visualizer.tabs.gates import texts
+from visualizer.tabs.gates.bar import GatesBar
+from visualizer.tabs.gates.edit_page import EditPage
+from visualizer.tabs.gates.model import PAGES, GatesModel
+from visualizer.tabs.gates.network import GateNetworkView
+from visualizer.tabs.gates.notes import DiagnosisView, WorkedLine
+from visualizer.tabs.gates.regions import RegionsView
+from visualizer.tabs.gates.table import TruthTableView
+from visualizer.tabs.gates.train_page import TrainPage
+
+
+class GatesTab(TopicTab):
+    """Neurons as logic gates: edit weights, toggle inputs, read every z, train the weights."""
+
+    key = "gates"
+    title = "Logic gates"
+
+    def __init__(self, model: GatesModel | None = None, parent: QWidget | None = None) -> None:
+        model = model if model is not None else GatesModel()
+        super().__init__(model, parent)
+        self.model: GatesModel = model
+        root = QVBoxLayout(self)
+        root.setContentsMargins(6, 6, 6, 6)
+        self.bar = GatesBar(model)
+        root.addWidget(self.bar)
+        body = QHBoxLayout()
+        root.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        body.addLayout(left, 11)
+        self.network_view = GateNetworkView(model)
+        self.network_view.setMinimumHeight(260)
+        left.addWidget(self.network_view, 5)
+        self.worked_label = WorkedLine(model)
+        left.addWidget(self.worked_label)
+        self.truth_table = TruthTableView(model)
+        left.addWidget(self.truth_table)
+        self.diagnosis_text = DiagnosisView(model)
+        left.addWidget(self.diagnosis_text, 2)
+
+        right = QVBoxLayout()
+        body.addLayout(right, 9)
+        self.regions = RegionsView(model)
+        self.regions.setMinimumHeight(240)
+        right.addWidget(self.regions, 6)
+        self.side_tabs = QTabWidget()
+        self.edit_page = EditPage(model)
+        self.train_page = TrainPage(model)
+        for page, label in zip((self.edit_page, self.train_page), PAGES, strict=True):
+            self.side_tabs.addTab(page, label)
+        right.addWidget(self.side_tabs, 5)
+
+        self.network_view.editRequested.connect(self.edit_page.focus_value)
+        self.side_tabs.currentChanged.connect(model.set_page)
+        model.subscribe(self._on_model_changed)
+        self._show_page()
+        self.bind_play_controls(self.train_page.play_controls)
+        self._styled_for = self._style_inputs()  # the views drew themselves with these
+        self.finish_build()
+
+    # ----- model -> tab --------------------------------------------------------------------
+    def _on_model_changed(self, what: str) -> None:
+        if what == "message":
+            self.statusMessage.emit(self.model.message)
+            return
+        if what in ("settings", "page"):
+            self._show_page()
+        self.stateChanged.emit()
+
+    def _show_page(self) -> None:
+        with QSignalBlocker(self.side_tabs):
+            self.side_tabs.setCurrentIndex(self.model.focus.page)
+
+    def _style_inputs(self) -> tuple:
+        """What the views' sizes, fonts and colours depend on."""
+        app_font = QApplication.font().key()
+        return self.is_presentation(), self.font().key(), app_font, self.palette().cacheKey()
+
+    def apply_styles(self) -> None:
+        # Sizes follow presentation mode, fonts the window's zoom (the app font), the verdict's
+        # colours the palette; redraw only when one of them changed since the last drawing.
+        inputs = self._style_inputs()
+        if inputs == self._styled_for:
+            return
+        self._styled_for = inputs
+        on = self.is_presentation()
+        self.network_view.set_presentation(on)
+        self.regions.set_presentation(on)
+        self.train_page.set_presentation(on)
+        self.truth_table.redraw()  # bold row and row heights follow the font
+        self.edit_page.redraw()
+        # Palette changes reach the tab before its children: judge the background here.
+        self.diagnosis_text.set_dark(self.palette().base().color().lightness() < 128)
+
+    # ----- the TopicTab contract -----------------------------------------------------------
+    def main_view(self) -> QWidget:
+        return self.network_view
+
+    def toggle_play(self) -> None:
+        if self.model.run is None:
+            self.statusMessage.emit("Press Train (Train page) first: there is nothing to play.")
+            return
+        super().toggle_play()
+
+    def table_csv(self) -> str:
+        return texts.table_csv(self.model)
+
+    def worked_solution_markdown(self) -> str:
+        return texts.worked_solution_markdown(self.model)
+
+    # ----- read by tests and scripts -------------------------------------------------------
+    def current_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """A copy of the network shown."""
+        return [(W.copy(), b.copy()) for W, b in self.model.layers()]
+
+    def inputs(self) -> tuple[int, int]:
+        return self.model.focus.inputs
+
+    def activation(self) -> str:
+        return self.model.activation
+
+    def target(self) -> str:
+        return self.model.target
+
+    def training_run(self) -> GateTrainingRun | None:
+        return self.model.run
