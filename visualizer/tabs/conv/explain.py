@@ -14,6 +14,8 @@ import numpy as np
 from visualizer.compute import conv
 from visualizer.tabs.conv.model import (
     PRESET_4B,
+    SHEET_INPUT,
+    SHEET_KERNEL_GRID,
     ConvModel,
     ConvResult,
     ConvSettings,
@@ -69,11 +71,11 @@ class CellFocus:
 def is_sheet_exercise(settings: ConvSettings) -> bool:
     """Exercise 4a exactly as printed: F, the sheet's kernel, padding 1, stride 1."""
     return (
-        np.array_equal(np.array(settings.input), conv.EXERCISE4_INPUT)
-        and np.array_equal(np.array(settings.kernel), conv.EXERCISE4_KERNEL)
-        and settings.padding == 1
+        settings.padding == 1
         and settings.stride == 1
         and settings.mode == "correlation"
+        and settings.input == SHEET_INPUT
+        and settings.kernel == SHEET_KERNEL_GRID
     )
 
 

@@ -93,8 +93,9 @@ def as_grid(values: Any) -> Grid:
     return tuple(tuple(row) for row in np.asarray(values, dtype=float).tolist())
 
 
-_SHEET_INPUT = as_grid(conv.EXERCISE4_INPUT)
-_SHEET_KERNEL = as_grid(conv.EXERCISE4_KERNEL)
+#: The sheet's input F and kernel as settings hold them.
+SHEET_INPUT = as_grid(conv.EXERCISE4_INPUT)
+SHEET_KERNEL_GRID = as_grid(conv.EXERCISE4_KERNEL)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,10 @@ class ConvSettings(Settings):
 
     topic_name: ClassVar[str] = "convolution"
 
-    input: tuple[tuple[float, ...], ...] = setting(_SHEET_INPUT, read_grid(1, MAX_INPUT_SIDE))
-    kernel: tuple[tuple[float, ...], ...] = setting(_SHEET_KERNEL, read_grid(1, MAX_KERNEL_SIDE))
+    input: tuple[tuple[float, ...], ...] = setting(SHEET_INPUT, read_grid(1, MAX_INPUT_SIDE))
+    kernel: tuple[tuple[float, ...], ...] = setting(
+        SHEET_KERNEL_GRID, read_grid(1, MAX_KERNEL_SIDE)
+    )
     kernel_preset: str = setting(SHEET_KERNEL, read_choice(KERNEL_CHOICES), label="kernel preset")
     padding: int = setting(1, read_int(0, MAX_PADDING))
     stride: int = setting(1, read_int(1, MAX_STRIDE))
