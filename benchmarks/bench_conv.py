@@ -85,7 +85,7 @@ def bench_image_mode() -> float:
     from PySide6.QtGui import QImage
     from scipy.signal import correlate2d as scipy_correlate2d
 
-    from visualizer.tabs.conv_tab import ConvTab
+    from visualizer.tabs.conv.tab import ConvTab
 
     app = _app()
     tab = ConvTab()
@@ -99,19 +99,19 @@ def bench_image_mode() -> float:
         path = os.path.join(folder, "noise.png")
         qimage.save(path)
         assert tab.open_picture(path)
-    tab.padding_box.setValue(0)
-    tab.krows_box.setValue(5)
-    tab.kcols_box.setValue(5)
+    tab.top_bar.padding_box.setValue(0)
+    tab.panel.krows_box.setValue(5)
+    tab.panel.kcols_box.setValue(5)
     app.processEvents()
     picture, filtered, _ = tab.image_arrays()
     assert picture.shape == (512, 512) and filtered.shape == (508, 508)
-    kernel = tab.settings().kernel
+    kernel = tab.model.result.kernel
     counter = [0]
 
     def ours() -> None:
         counter[0] += 1
-        tab.image_kernel_grid.set_cell_text(2, 2, str(counter[0] % 7 + 1))
-        tab.image_view.viewport().repaint()  # draw now, not at the next event-loop turn
+        tab.image_view.kernel_grid.set_cell_text(2, 2, str(counter[0] % 7 + 1))
+        tab.image_view.plots.viewport().repaint()  # draw now, not at the next event-loop turn
 
     mine, theirs = compare(ours, lambda: scipy_correlate2d(picture, kernel, mode="valid"))
     ratio = mine / theirs
@@ -130,7 +130,7 @@ def bench_grid_edit() -> float:
     import matplotlib.pyplot as plt
 
     from visualizer.compute import correlate2d, pad2d, pool2d
-    from visualizer.tabs.conv_tab import ConvTab
+    from visualizer.tabs.conv.tab import ConvTab
 
     app = _app()
     tab = ConvTab()
@@ -142,9 +142,9 @@ def bench_grid_edit() -> float:
     state["input"] = rng.integers(0, 10, (64, 64)).astype(float).tolist()
     tab.restore_state(state)
     app.processEvents()
-    assert tab.output_grid.values().shape == (64, 64)
+    assert tab.grids.output_grid.values().shape == (64, 64)
     counter = [0]
-    paints = _PaintCounter(tab.output_grid, tab.input_grid, tab.pool_grid)
+    paints = _PaintCounter(tab.grids.output_grid, tab.grids.input_grid, tab.grids.pool_grid)
 
     def ours() -> None:
         counter[0] += 1
@@ -155,7 +155,7 @@ def bench_grid_edit() -> float:
 
     # matplotlib: the same four grids in an existing figure; only the data changes per edit.
     x = np.array(state["input"])
-    kernel = tab.settings().kernel
+    kernel = tab.model.result.kernel
     fig, axes = plt.subplots(1, 4, figsize=(12.8, 4), dpi=100)
     padded = pad2d(x, 1)
     out = correlate2d(x, kernel, 1, 1)

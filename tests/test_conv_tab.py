@@ -506,3 +506,56 @@ def test_presentation_makes_the_sum_larger(tab):
     assert tab.captions.explain_label.font().pointSizeF() > normal
     tab.set_presentation(False)
     assert tab.captions.explain_label.font().pointSizeF() == normal
+
+
+# ----- in the window ---------------------------------------------------------------------------
+def test_arrow_keys_move_the_cell_not_the_animation(qtbot):
+    from visualizer.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentIndex(3)
+    tab = window.tabs.widget(3)
+    assert isinstance(tab, ConvTab)
+    grid = tab.grids.input_grid
+    qtbot.waitUntil(grid.isVisible)
+    QTest.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell_center(1, 1))
+    frame = tab.play_controls.frame()
+    QTest.keyClick(grid, Qt.Key.Key_Right)
+    assert grid.selected_cell() == (1, 2)
+    assert tab.play_controls.frame() == frame
+    QTest.keyClicks(grid, "4")
+    QTest.keyClick(grid.editor(), Qt.Key.Key_Return)
+    assert tab.model.result.input[0, 1] == 4
+    # Escape while typing cancels the edit and keeps the value
+    QTest.keyClicks(grid, "9")
+    QTest.keyClick(grid.editor(), Qt.Key.Key_Escape)
+    assert not grid.editor().isVisible()
+    assert tab.model.result.input[0, 1] == 4
+
+
+def test_lesson_applied_to_a_tab_not_yet_built(qtbot):
+    from visualizer.app import create_window
+    from visualizer.lesson_io import read_lesson
+    from visualizer.resources_path import resource_path
+
+    window = create_window(initial_tab="backprop")
+    qtbot.addWidget(window)
+    conv_index = 3
+    assert not window.tabs.is_built(conv_index)
+    lesson = read_lesson(resource_path("lessons") / "exercise-4c.json")
+    lesson.current_tab = "backprop"  # another tab stays current
+    window.apply_lesson(lesson)
+    assert not window.tabs.is_built(conv_index)
+    assert window.models["conv"].preset == PRESET_4C
+    window.show_tab("conv")
+    assert window.tabs.is_built(conv_index)
+    tab = window.tabs.widget(conv_index)
+    assert tab.model is window.models["conv"]
+    assert tab.top_bar.preset_box.currentText() == PRESET_4C
+    assert tab.focus_text() == "Pooled row 1, column 1 (average) = (15.5 + 21 + 4.5 + 30)/4 = 17.75"
+    assert tab.grids.pool_grid.values().tolist() == POOLED
+    assert tab.state() == lesson.tabs["conv"]

@@ -71,8 +71,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "conv",
         "Convolution",
-        "",  # moves to "visualizer.tabs.conv.model:ConvModel" with the topic's package
-        "visualizer.tabs.conv_tab:ConvTab",
+        "visualizer.tabs.conv.model:ConvModel",
+        "visualizer.tabs.conv.tab:ConvTab",
     ),
 )
 
