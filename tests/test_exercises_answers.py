@@ -261,3 +261,18 @@ def test_sheet_4c_pooled_cell():
     wrong(ninths, "4.1", "4.12", "4.112")
     biggest = pool_cell_exercise("conv-0-0", F_PRIME, 2, "max", 1, 1)
     assert biggest.answer == 18
+
+
+def test_unreadable_answers_are_not_graded_and_wrong_ones_are():
+    # Practice keeps the score for text that is not an answer of the right form.
+    from visualizer.exercises import generate
+
+    for topic in ("descent", "gates", "backprop", "conv"):
+        for exercise in generate(topic, 7, count=6):
+            for text in ("", "   ", "hello", "nan", "inf", "1e400", "x" * 5000):
+                verdict = check(exercise, text)
+                assert not verdict.correct and not verdict.graded, (exercise.code, text)
+            assert check(exercise, exercise.answer_text).graded
+    sheet_4c = pool_cell_exercise("conv-0-0", F_PRIME, 2, "avg", 0, 0)
+    slip = check(sheet_4c, "11.75")  # the sheet's own slip
+    assert not slip.correct and slip.graded

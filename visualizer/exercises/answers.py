@@ -262,9 +262,14 @@ def _wrong_number(number: _Number, answer: Any, tolerance: str) -> Verdict:
     return Verdict(False, "Not right.")
 
 
+def _unread(message: str) -> Verdict:
+    """Not an answer that can be graded (empty, words, the wrong form): the score stays."""
+    return Verdict(False, message, graded=False)
+
+
 def _check_number(exercise: Exercise, text: str) -> Verdict:
     if _is_impossible(text):
-        return Verdict(False, f"This one has an answer: {NUMBER_HINT}.")
+        return _unread(f"This one has an answer: {NUMBER_HINT}.")
     number = _read_number(text)
     if number_matches(number, exercise.answer, exercise.tolerance):
         if exercise.tolerance == THREE_DIGITS:
@@ -276,7 +281,7 @@ def _check_number(exercise: Exercise, text: str) -> Verdict:
 def _check_bit(exercise: Exercise, text: str) -> Verdict:
     number = _read_number(text)
     if number.value not in (0, 1):
-        return Verdict(False, "A step neuron outputs 0 or 1: type 0 or 1.")
+        return _unread("A step neuron outputs 0 or 1: type 0 or 1.")
     if number.value == exercise.answer:
         return Verdict(True, f"Right: Out = {exercise.answer}.")
     return Verdict(False, "Not right: work out each neuron's z in turn.")
@@ -292,7 +297,7 @@ def _check_bits(exercise: Exercise, text: str) -> Verdict:
         except ValueError:
             numbers = []
         if len(numbers) != 4 or any(v not in (0, 1) for v in numbers):
-            return Verdict(False, "Type the four outputs for AB = 00, 01, 10, 11, like 0 1 1 0.")
+            return _unread("Type the four outputs for AB = 00, 01, 10, 11, like 0 1 1 0.")
         bits = [int(v) for v in numbers]
     wrong = [
         name
@@ -307,7 +312,7 @@ def _check_bits(exercise: Exercise, text: str) -> Verdict:
 
 def _check_shape(exercise: Exercise, text: str) -> Verdict:
     if _is_impossible(text):
-        return Verdict(False, "Every tensor here has a shape: type it like 1×3.")
+        return _unread("Every tensor here has a shape: type it like 1×3.")
     shape = parse_shape(text)
     answer = tuple(exercise.answer)
     if shape == answer:
@@ -321,7 +326,7 @@ def _check_shape(exercise: Exercise, text: str) -> Verdict:
 
 def _check_size(exercise: Exercise, text: str) -> Verdict:
     if _is_impossible(text):
-        return Verdict(False, "This output has a size: type it, like 4.")
+        return _unread("This output has a size: type it, like 4.")
     # A square output's size may be given as the size or as the shape (4 or 4×4).
     try:
         shape = parse_shape(text)
@@ -342,7 +347,7 @@ def _check_vector(exercise: Exercise, text: str) -> Verdict:
     numbers = _read_vector(text)
     answer = list(exercise.answer)
     if len(numbers) != len(answer):
-        return Verdict(False, f"Not right: type {len(answer)} numbers, one per class.")
+        return _unread(f"Type {len(answer)} numbers, one per class.")
     wrong = [
         i + 1
         for i, (number, want) in enumerate(zip(numbers, answer, strict=True))
@@ -438,16 +443,16 @@ def check(exercise: Exercise, response: str) -> Verdict:
     nan, inf, huge) is not correct and its message says what to type.
     """
     if not isinstance(response, str) or not response.strip():
-        return Verdict(False, f"Type an answer first: {NUMBER_HINT}.")
+        return _unread(f"Type an answer first: {NUMBER_HINT}.")
     if len(response) > MAX_RESPONSE:
-        return Verdict(False, f"That answer is too long: {NUMBER_HINT}.")
+        return _unread(f"That answer is too long: {NUMBER_HINT}.")
     checker = _CHECKERS.get(getattr(exercise, "kind", None))  # type: ignore[arg-type]
     if checker is None:
-        return Verdict(False, "This is not an exercise this engine knows how to check.")
+        return _unread("This is not an exercise this engine knows how to check.")
     try:
         return checker(exercise, response)
     except ValueError as error:
-        return Verdict(False, str(error))
+        return _unread(str(error))
     except Exception:
         # An answer box must never crash the app, whatever reaches it.
-        return Verdict(False, f"That answer could not be read: {NUMBER_HINT}.")
+        return _unread(f"That answer could not be read: {NUMBER_HINT}.")

@@ -105,10 +105,16 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What ``check`` says about one typed answer."""
+    """What ``check`` says about one typed answer.
+
+    ``graded`` is False when the text could not be read as an answer of the right form
+    (empty, words, nan, a shape where a number belongs): practice then leaves the score as
+    it was and the message says what to type.
+    """
 
     correct: bool
     message: str
+    graded: bool = True
 
 
 # ----- codes ----------------------------------------------------------------------------------
