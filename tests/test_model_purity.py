@@ -15,6 +15,9 @@ QT_FREE_MODULES = [
     "visualizer.lesson",
     "visualizer.tabs.settings",
     "visualizer.tabs.topic_model",
+    "visualizer.observable",
+    "visualizer.practice",
+    "visualizer.exercises",
     *(topic.model.split(":")[0] for topic in TOPICS if topic.model),
 ]
 

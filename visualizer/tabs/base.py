@@ -9,13 +9,18 @@ so a tab that was never shown still saves and restores its lesson.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import QWidget
 
 from visualizer.tabs.topic_model import TopicModel
+from visualizer.widgets.answer_box import AnswerBox
 from visualizer.widgets.play_controls import PlayControls
+
+#: New exercises come from seeds below this, so their codes stay short (conv-42-3).
+EXERCISE_SEEDS = 1000
 
 
 class TopicTab(QWidget):
@@ -42,6 +47,9 @@ class TopicTab(QWidget):
         self._built = False
         #: A tab with an animation sets this (through bind_play_controls) to its transport bar.
         self.play_controls: PlayControls | None = None
+        #: The practice bar, once the tab placed it (``build_practice_bar``).
+        self.answer_box: AnswerBox | None = None
+        self._asked_key: str | None = None
 
     def finish_build(self) -> None:
         """Call at the end of the subclass's ``__init__``: styles apply from now on."""
@@ -133,6 +141,87 @@ class TopicTab(QWidget):
 
     def set_frame(self, frame: int) -> None:
         self.model.set_frame(frame)
+
+    # ----- practice mode -------------------------------------------------------------------
+    def build_practice_bar(self) -> AnswerBox:
+        """The tab's practice bar, wired to the model; the tab puts it next to what is asked.
+
+        Hidden while practice is off. It asks the model's current question, hands typed
+        answers and Reveal to the model and shows the verdict and the score.
+        """
+        box = AnswerBox()
+        box.submitted.connect(self.model.answer)
+        box.revealRequested.connect(self.model.reveal_answer)
+        box.newExerciseRequested.connect(self.new_exercise)
+        self.answer_box = box
+        self.model.practice.subscribe(self._on_model_practice_changed)
+        self.model.subscribe(self._on_model_practice_changed)
+        self._show_practice()
+        return box
+
+    def set_practice(self, on: bool) -> None:
+        """Practice mode on or off for this topic."""
+        self.model.practice.set_on(on)
+
+    def new_exercise(self, seed: int | None = None) -> str:
+        """Load a freshly generated exercise (a random seed unless given); returns its code."""
+        if seed is None:
+            seed = random.randrange(EXERCISE_SEEDS)
+        try:
+            exercise = self.model.new_exercise(seed)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
+            return ""
+        self.statusMessage.emit(f"Exercise {exercise.code}")
+        return exercise.code
+
+    def _on_model_practice_changed(self, what: str) -> None:
+        if what in ("practice", "settings", "frame"):
+            self._show_practice()
+
+    def _show_practice(self) -> None:
+        box = self.answer_box
+        if box is None:
+            return
+        practice = self.model.practice
+        box.setVisible(practice.on)
+        if not practice.on:
+            self._asked_key = None
+            return
+        box.set_score(practice.score_text())
+        box.set_code(practice.code)
+        asked = self.model.current_question()
+        if asked is None:
+            self._asked_key = None
+            box.finish("Nothing left to work out here: step on, or press New exercise.")
+        elif asked.key != self._asked_key:
+            self._asked_key = asked.key
+            box.ask(asked.label, asked.tolerance)
+        last = practice.last
+        if last is not None:
+            box.show_verdict(
+                last.verdict.correct if last.verdict.graded else None,
+                self._verdict_text(last.key, last.text, last.verdict.correct, last.verdict),
+            )
+
+    def _verdict_text(self, key: str, text: str, correct: bool, verdict: Any) -> str:
+        if correct or not verdict.graded:
+            return verdict.message
+        answered = next((q for q in self._answered_questions() if q.key == key), None)
+        if answered is None:
+            return verdict.message
+        working = " ".join(answered.exercise.solution[-2:])
+        return (
+            f"{verdict.message} You wrote {text.strip()}; it is {answered.answer_text}."
+            + (f" {working}" if working else "")
+        )
+
+    def _answered_questions(self) -> list[Any]:
+        return self.model.practice_questions()
+
+    def practice_score(self) -> str:
+        """The score line as the practice bar shows it (read method for tests)."""
+        return self.model.practice.score_text()
 
     # ----- views ---------------------------------------------------------------------------
     def main_view(self) -> QWidget:

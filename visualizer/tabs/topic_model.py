@@ -17,13 +17,19 @@ Topics may add their own words (``"pins"``, ``"hover"``...) and document them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-Listener = Callable[[str], None]
+from visualizer.observable import Listener, Observable
+from visualizer.practice import Practice
+
+if TYPE_CHECKING:
+    from visualizer.exercises import Exercise
+    from visualizer.practice import Question
+
+__all__ = ["Listener", "TopicModel"]
 
 
-class TopicModel:
+class TopicModel(Observable):
     """Base of the four topic models: listeners, the current frame and the lesson contract.
 
     Subclasses set ``key`` and implement ``frame_count``, ``presets``, ``load_preset``,
@@ -34,24 +40,16 @@ class TopicModel:
     key: ClassVar[str] = ""
 
     def __init__(self) -> None:
-        self._listeners: list[Listener] = []
+        super().__init__()
         self._frame = 0
-
-    # ----- listeners -----------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener(what)`` after every change; returns a function that unsubscribes."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        #: Practice mode of this topic (on/off, answers, score, the generated exercise shown).
+        self.practice = Practice()
 
     def notify(self, what: str) -> None:
-        """Tell every listener that ``what`` changed."""
-        for listener in list(self._listeners):
-            listener(what)
+        """Tell every listener that ``what`` changed; new settings ask practice afresh."""
+        if what == "settings":
+            self.practice.clear_answers()
+        super().notify(what)
 
     # ----- frames --------------------------------------------------------------------------
     def frame_count(self) -> int:
@@ -98,3 +96,49 @@ class TopicModel:
         """Restore what ``state()`` returned, or raise ``ValueError`` and change nothing."""
         if not isinstance(state, dict):
             raise ValueError("The saved settings must be a mapping of names to values.")
+
+    # ----- practice mode -------------------------------------------------------------------
+    def practice_questions(self) -> list[Question]:
+        """What practice asks about the current state and frame, in the order it asks.
+
+        The first question without an answer is the one on screen; views hide the value of
+        every question that ``practice.is_hidden(key)``.
+        """
+        return []
+
+    def current_question(self) -> Question | None:
+        """The question the answer box asks now (None when practice is off or all are done)."""
+        return self.practice.pending(self.practice_questions())
+
+    def answer(self, text: str) -> None:
+        """Judge ``text`` as the answer to the current question (never raises).
+
+        Subclasses that act on an answer (descent plays the step after a right one) extend
+        this and call ``super().answer(text)`` first.
+        """
+        asked = self.current_question()
+        if asked is not None:
+            self.practice.submit(asked, text)
+
+    def reveal_answer(self) -> None:
+        """Show the current question's answer and its working."""
+        asked = self.current_question()
+        if asked is not None:
+            self.practice.reveal(asked)
+
+    def load_exercise(self, exercise: Exercise) -> None:
+        """Show a generated exercise of this topic; ``ValueError`` if this tab cannot show it."""
+        raise ValueError(f"The {self.key} tab cannot show {exercise.kind} exercises.")
+
+    def new_exercise(self, seed: int) -> Exercise:
+        """Load the first exercise generated from ``seed`` that this tab can show."""
+        from visualizer.exercises import generate
+
+        for exercise in generate(self.key, seed, count=12):
+            try:
+                self.load_exercise(exercise)
+            except ValueError:
+                continue
+            self.practice.set_code(exercise.code)
+            return exercise
+        raise ValueError(f"No exercise of seed {seed} fits the {self.key} tab.")
