@@ -49,7 +49,7 @@ class TabFrames:
     """The real tab: ``advance()`` then let Qt repaint."""
 
     def __init__(self, app: QApplication, params: DescentParams, start: int) -> None:
-        from visualizer.tabs.descent_tab import DescentTab
+        from visualizer.tabs.descent.tab import DescentTab
 
         self.app, self.start, self.steps = app, start, params.steps
         self.tab = DescentTab()
@@ -58,7 +58,8 @@ class TabFrames:
         self.tab.set_params(params, frame=start)
         app.processEvents()
         # the plot area the baselines get: the tab's curve plot
-        self.plot_size = (self.tab.curve_plot.width(), self.tab.curve_plot.height())
+        plot = self.tab.main_view()
+        self.plot_size = (plot.width(), plot.height())
 
     def frame(self) -> tuple[float, float]:
         if self.tab.frame() >= self.steps:

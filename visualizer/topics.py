@@ -53,8 +53,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "descent",
         "Gradient descent",
-        "",  # moves to "visualizer.tabs.descent.model:DescentModel" with the topic's package
-        "visualizer.tabs.descent_tab:DescentTab",
+        "visualizer.tabs.descent.model:DescentModel",
+        "visualizer.tabs.descent.tab:DescentTab",
     ),
     Topic(
         "gates",

@@ -1,0 +1,133 @@
+"""The f(x_t) plot: the value of the curve at each step, for the current run and the pins.
+
+The whole run is drawn once per run and the axes are fixed to every run shown, so a frame only
+moves the marker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+from visualizer.tabs.descent.items import (
+    CURRENT_COLOR,
+    MAX_TRAIL_DOTS,
+    Dot,
+    PinCurves,
+    drawable,
+)
+from visualizer.tabs.descent.model import DescentModel, PinnedRun
+
+_CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
+class StepPlot(pg.PlotWidget):
+    """f(x_t) against the step t."""
+
+    def __init__(self, model: DescentModel) -> None:
+        super().__init__()
+        self.model = model
+        plot = self.getPlotItem()
+        # (no grid here: this small plot is repainted every frame, and the big curve plot
+        # above carries the grid)
+        plot.setLabel("bottom", "step t")
+        # (a short label: this plot is low, and GeLU is named on the curve plot)
+        plot.setLabel("left", "f(x_t)")
+        plot.setMenuEnabled(False)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).enableAutoSIPrefix(False)
+            plot.getAxis(name).setCacheMode(_CACHED)
+        self.run_item = pg.PlotDataItem()
+        self.run_item.setDownsampling(auto=True, method="peak")
+        self.run_item.setClipToView(True)
+        self.run_item.curve.setCacheMode(_CACHED)
+        self.run_item.scatter.setCacheMode(_CACHED)
+        self.marker = Dot()
+        self.marker.setZValue(10)
+        plot.addItem(self.run_item)
+        plot.addItem(self.marker, ignoreBounds=True)
+        self.pins = PinCurves(plot, downsample=True)
+        model.subscribe(self._on_model_changed)
+        self.render_run()
+        self.render_frame()
+
+    def _on_model_changed(self, what: str) -> None:
+        if what == "settings":
+            self.render_run()
+            self.render_frame()
+        elif what == "frame":
+            self.render_frame()
+        elif what == "pins":
+            self._render_pins()
+            self._fix_range()
+
+    def render_run(self) -> None:
+        traj = self.model.trajectory
+        n = traj.last_valid + 1
+        t_axis = np.arange(n, dtype=float)
+        fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
+        ok = drawable(t_axis, fx)
+        self.run_item.setData(t_axis[ok], fx[ok])
+        self.run_item.setSymbol("o" if n <= MAX_TRAIL_DOTS else None)
+        self._render_pins()
+        self._fix_range()
+
+    def render_frame(self) -> None:
+        traj = self.model.trajectory
+        shown = self.model.shown_step()
+        f = float(traj.fx[shown]) if traj.fx is not None else 0.0
+        visible = bool(drawable(np.array([float(traj.x[shown])]), np.array([f]))[0])
+        self.marker.setVisible(visible)
+        if visible:
+            self.marker.setPos(float(shown), f)
+
+    def _render_pins(self) -> None:
+        self.pins.sync(self.model.pins, _pin_points, self.model.settings.objective)
+
+    def _fix_range(self) -> None:
+        """Fix the axes to every run shown, once per run, so frames never re-range them."""
+        objective = self.model.settings.objective
+        runs = [self.model.trajectory]
+        runs += [p.trajectory for p in self.model.pins if p.settings.objective == objective]
+        t_max = max(r.steps for r in runs)
+        values = [r.fx[: r.last_valid + 1] for r in runs if r.fx is not None]
+        fx = np.concatenate(values) if values else np.zeros(1)
+        fx = fx[drawable(fx, fx)]
+        lo, hi = (float(fx.min()), float(fx.max())) if fx.size else (-1.0, 1.0)
+        if not hi > lo:
+            lo, hi = lo - 0.5 * max(abs(lo), 1e-3), hi + 0.5 * max(abs(hi), 1e-3)
+        vb = self.getPlotItem().getViewBox()
+        vb.setXRange(0, max(t_max, 1), padding=0.03)
+        vb.setYRange(lo, hi, padding=0.2)
+
+    def apply_styles(self, width: float, size: float) -> None:
+        self.run_item.setPen(pg.mkPen(CURRENT_COLOR, width=width))
+        self.run_item.setSymbolSize(size * 0.7)
+        self.run_item.setSymbolBrush(pg.mkBrush(CURRENT_COLOR))
+        self.run_item.setSymbolPen(None)
+        self.marker.set_style(size * 1.5, pg.mkPen("k", width=2), pg.mkBrush(CURRENT_COLOR))
+        self.pins.apply_style(width, size)
+
+    # ----- reading what is shown -----------------------------------------------------------
+    def run_points(self) -> tuple[np.ndarray, np.ndarray]:
+        t, f = self.run_item.getData()
+        return np.asarray(t), np.asarray(f)
+
+    def pin_points(self, pin: PinnedRun) -> tuple[np.ndarray, np.ndarray]:
+        return self.pins.points(pin)
+
+    def marker_position(self) -> tuple[float, float] | None:
+        if not self.marker.isVisible():
+            return None
+        return self.marker.pos().x(), self.marker.pos().y()
+
+
+def _pin_points(pin: PinnedRun) -> tuple[np.ndarray, np.ndarray]:
+    """A pinned run's f(x_t) against t (only what can be drawn)."""
+    traj = pin.trajectory
+    n = traj.last_valid + 1
+    fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
+    t_axis = np.arange(n, dtype=float)
+    keep = drawable(t_axis, fx)
+    return t_axis[keep], fx[keep]

@@ -1,0 +1,226 @@
+"""Gradient descent tab: GD, momentum and friends animated on a curve, every step worked out.
+
+The tab only builds the views and wires them to the :class:`DescentModel`: the curve plot,
+the f(x_t) plot, the step in words, the settings and pins panels and the iterate table each
+render the model and bind their controls to it. No maths and no checks live here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+
+from visualizer.compute import DescentParams, Trajectory
+from visualizer.tabs.base import TopicTab
+from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
+from visualizer.tabs.descent.panel import CurveToolbar, PinsPanel, SettingsPanel
+from visualizer.tabs.descent.plot import CurvePlot
+from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
+from visualizer.tabs.descent.steps_plot import StepPlot
+from visualizer.tabs.descent.table import IterateTable
+from visualizer.widgets.fonts import scaled_font
+from visualizer.widgets.play_controls import PlayControls
+from visualizer.widgets.plot_style import line_width, marker_size
+
+
+class DescentTab(TopicTab):
+    """Animated 1-D gradient descent on four curves, with exercise 1 as presets."""
+
+    key = "descent"
+    title = "Gradient descent"
+    model: DescentModel
+
+    def __init__(self, model: DescentModel | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(model if model is not None else DescentModel(), parent)
+        model = self.model
+        self.curve = CurvePlot(model)
+        self.toolbar = CurveToolbar(model)
+        self.steps_plot = StepPlot(model)
+        self.play = PlayControls(model.frame_count(), fps=2.0)
+        self.step_status = StepStatus(model)
+        self.worked = WorkedStep(model)
+        self.settings_panel = SettingsPanel(model)
+        self.pins_panel = PinsPanel(model)
+        self.iterates = IterateTable(model)
+        self._lay_out()
+        self.toolbar.zoom_run_button.clicked.connect(self.curve.zoom_to_run)
+        self.toolbar.whole_curve_button.clicked.connect(self.curve.show_whole_curve)
+        self.curve.x0Previewed.connect(self.settings_panel.preview_x0)
+        for view in (self.step_status, self.settings_panel, self.pins_panel, self.iterates):
+            view.statusMessage.connect(self.statusMessage)
+        model.subscribe(self._on_model_changed)
+        self.bind_play_controls(self.play)
+        self.finish_build()
+
+    def _lay_out(self) -> None:
+        curve_panel = QWidget()
+        curve_layout = QVBoxLayout(curve_panel)
+        curve_layout.setContentsMargins(0, 0, 0, 0)
+        curve_layout.setSpacing(2)
+        curve_layout.addWidget(self.toolbar)
+        curve_layout.addWidget(self.curve, 1)
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(curve_panel)
+        plots.addWidget(self.steps_plot)
+        plots.setStretchFactor(0, 5)
+        plots.setStretchFactor(1, 2)
+        self.steps_plot.setMinimumHeight(140)
+        plots.setChildrenCollapsible(False)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(plots, 1)
+        left_layout.addWidget(self.play)
+        left_layout.addWidget(self.step_status)
+        left_layout.addWidget(self.worked)
+
+        right = self._right_panel = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.settings_panel)
+        right_layout.addWidget(self.pins_panel)
+        right_layout.addWidget(self.iterates, 1)
+        right.setMinimumWidth(460)
+        right.setMaximumWidth(720)
+
+        splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+    def _on_model_changed(self, what: str) -> None:
+        if what == "settings":
+            self._widen_for_table()
+        if what in ("preset", "restored"):
+            self.play.pause()
+        if what != "frame":
+            self.stateChanged.emit()
+
+    def _widen_for_table(self) -> None:
+        """Widen the right panel (up to 45% of the tab) rather than hide the table's digits
+        behind a horizontal scroll bar, e.g. in presentation mode with its larger font."""
+        needed = self.iterates.needed_width()
+        right = self._right_panel.width()
+        total = sum(self._splitter.sizes())
+        if needed > right and total > 0:
+            want = min(needed, int(0.45 * total), self._right_panel.maximumWidth())
+            if want > right:
+                self._splitter.setSizes([total - want, want])
+
+    def apply_styles(self) -> None:
+        presentation = self.is_presentation()
+        width, size = line_width(presentation), marker_size(presentation)
+        font = self.font()
+        if font.pointSizeF() <= 0:  # a pixel-sized font: scaled_font still gives points
+            font = scaled_font(font)
+        self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
+        self.steps_plot.apply_styles(width, size)
+        self.step_status.apply_styles(font)
+        self.worked.apply_styles(font)
+        self.iterates.fit_columns()
+        self._widen_for_table()
+
+    # ----- the run (the window, tests and benchmarks use these) -----------------------------
+    def params(self) -> DescentParams:
+        return self.model.params()
+
+    def set_params(self, params: DescentParams, *, frame: int | None = None) -> None:
+        """Set every parameter at once; ``ValueError`` (nothing changed) if unusable."""
+        self.model.set_settings(DescentSettings.from_params(params), frame=frame)
+
+    def trajectory(self) -> Trajectory:
+        return self.model.trajectory
+
+    def frame(self) -> int:
+        return self.model.frame
+
+    def reset(self) -> None:
+        """Back to step 0 of the current settings (stops playback)."""
+        self.play.rewind()
+
+    def load_preset(self, name: str) -> None:
+        self.model.load_preset(name)
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        self.model.restore_state(state)
+
+    def zoom_to_run(self) -> None:
+        self.curve.zoom_to_run()
+
+    def show_whole_curve(self) -> None:
+        self.curve.show_whole_curve()
+
+    def set_show_derivative(self, on: bool) -> None:
+        self.model.set_show_derivative(on)
+
+    # ----- pinned runs ---------------------------------------------------------------------
+    def pinned_runs(self) -> list[PinnedRun]:
+        return list(self.model.pins)
+
+    def pin_run(self) -> PinnedRun:
+        """Keep the current run drawn in its own colour, with a legend entry."""
+        return self.pins_panel.pin()
+
+    def remove_pin(self, pin: PinnedRun | int) -> None:
+        self.model.remove_pin(pin)
+
+    def clear_pins(self) -> None:
+        self.model.clear_pins()
+
+    # ----- the window's exports ------------------------------------------------------------
+    def main_view(self) -> QWidget:
+        return self.curve
+
+    def table_csv(self) -> str:
+        return self.model.table_csv()
+
+    def worked_solution_markdown(self) -> str:
+        return self.model.worked_solution_markdown()
+
+    def copy_table(self) -> None:
+        self.iterates.copy_table()
+
+    def export_csv(self, path: str) -> None:
+        self.iterates.export_csv(path)
+
+    # ----- reading what is shown -----------------------------------------------------------
+    def worked_text(self) -> str:
+        return self.worked.text()
+
+    def status_text(self) -> str:
+        return self.step_status.text()
+
+    def current_point(self) -> tuple[float, float]:
+        """Where the current-point marker is drawn on the curve."""
+        return self.curve.current_point()
+
+    def arrow_lengths(self) -> tuple[float | None, float | None]:
+        """Horizontal lengths of the gradient and velocity arrows (None when hidden)."""
+        return self.curve.arrow_lengths()
+
+    def trail_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points the current run's trail line goes through."""
+        return self.curve.trail.points()
+
+    def trail_dot_positions(self) -> list[tuple[float, float]]:
+        """Where the visible trail dots are (the iterates up to the current step)."""
+        return self.curve.trail.dot_positions()
+
+    def legend_names(self) -> list[str]:
+        return self.curve.legend_names()
+
+    def curve_pen_width(self) -> float:
+        return self.curve.curve_pen_width()
+
+    def cell(self, row: int, column: int) -> str | None:
+        """A cell of the iterate table as shown."""
+        return self.iterates.cell(row, column)
