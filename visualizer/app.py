@@ -38,13 +38,17 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QInputDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 
 from visualizer import __version__
+from visualizer.exercises import from_code
 from visualizer.lesson import Lesson, LessonError
 from visualizer.lesson_io import read_lesson, write_lesson
 from visualizer.resources_path import resource_path
@@ -122,6 +126,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._build_menus()
         self._build_shortcuts()
+        self._build_practice_controls()
         self.statusBar().showMessage("Ready")
         if settings is not None:
             self._restore_settings()
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
             tabs={key: self._state_holder(key).state() for key in TOPIC_KEYS},
             current_tab=self.current_key(),
             title=title,
+            practice=self._practice_state(),
         )
 
     def apply_lesson(self, lesson: Lesson) -> None:
@@ -175,20 +181,24 @@ class MainWindow(QMainWindow):
         model), the others are built from their model when first shown.
         """
         before = {key: self._state_holder(key).state() for key in lesson.tabs}
+        practice_before = {key: model.practice.state() for key, model in self.models.items()}
         done: list[str] = []
         try:
             for topic in TOPICS:
                 if topic.key in lesson.tabs:
                     self._state_holder(topic.key).restore_state(lesson.tabs[topic.key])
                     done.append(topic.key)
+            topic = None
+            self._restore_practice(lesson.practice)
         except (ValueError, KeyError, TypeError) as exc:
             # A topic refused its part: put back what any earlier topic already changed.
             for key in done:
                 self._state_holder(key).restore_state(before[key])
+            for key, state in practice_before.items():
+                self.models[key].practice.restore_state(state)
             name = exc.args[0] if exc.args else type(exc).__name__
-            raise LessonError(
-                f"The lesson's {topic.title} settings are not valid: {name}"
-            ) from None
+            where = f"{topic.title} settings" if topic is not None else "practice scores"
+            raise LessonError(f"The lesson's {where} are not valid: {name}") from None
         self.show_tab(lesson.current_tab)
 
     def open_lesson(self, path: str | Path) -> None:
@@ -212,6 +222,91 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} - {APP_NAME}" if path else APP_NAME)
         self._remember_recent(path)
         self.lessonPathChanged.emit(path)
+
+    # ----- practice mode ---------------------------------------------------------------------
+    def _build_practice_controls(self) -> None:
+        # A toggle in the tab bar's corner: one click for a teacher, no toolbar height lost.
+        self.practice_button = QPushButton("Practice")
+        self.practice_button.setCheckable(True)
+        self.practice_button.setToolTip(
+            "Practice mode: every tab asks for the next value before it shows it (F9)"
+        )
+        self.practice_button.toggled.connect(self.set_practice)
+        self.tabs.setCornerWidget(self.practice_button, Qt.Corner.TopRightCorner)
+        self.practice_score_label = QLabel()
+        self.statusBar().addPermanentWidget(self.practice_score_label)
+        for model in self.models.values():
+            model.practice.subscribe(lambda _what: self._show_practice_score())
+        self._show_practice_score()
+
+    def is_practice(self) -> bool:
+        return self.practice_action.isChecked()
+
+    def set_practice(self, on: bool) -> None:
+        """Practice mode in every tab: values to work out are hidden and asked for."""
+        on = bool(on)
+        for widget in (self.practice_action, self.practice_button):
+            with _blocked(widget):
+                widget.setChecked(on)
+        self.new_exercise_action.setEnabled(on)
+        for model in self.models.values():
+            model.practice.set_on(on)
+        self._show_practice_score()
+        self.statusBar().showMessage("Practice mode on" if on else "Practice mode off")
+
+    def new_exercise(self, seed: int | None = None) -> str:
+        """A freshly generated exercise in the current tab (practice mode turns on)."""
+        if not self.is_practice():
+            self.set_practice(True)
+        return self.current_tab().new_exercise(seed)
+
+    def open_exercise_code(self, code: str) -> None:
+        """Show the exercise with this code in its tab, in practice mode.
+
+        ``ValueError`` with one sentence for a malformed or unknown code, or an exercise that
+        its tab cannot show; nothing changes then.
+        """
+        exercise = from_code(code)
+        model = self.models[exercise.topic]
+        model.load_exercise(exercise)
+        model.practice.set_code(exercise.code)
+        self.set_practice(True)
+        self.show_tab(exercise.topic)
+        self.statusBar().showMessage(f"Exercise {exercise.code}")
+
+    def _show_practice_score(self) -> None:
+        model = self.models.get(self.current_key())
+        if model is None or not model.practice.on:
+            self.practice_score_label.setText("")
+            return
+        self.practice_score_label.setText(f"Practice: {model.practice.score_text()}")
+
+    def _practice_state(self) -> dict | None:
+        used = {key: m.practice.state() for key, m in self.models.items() if m.practice.asked}
+        used.update(
+            {key: m.practice.state() for key, m in self.models.items() if m.practice.code}
+        )
+        if not self.is_practice() and not used:
+            return None
+        return {"on": self.is_practice(), "tabs": used}
+
+    def _restore_practice(self, practice: dict | None) -> None:
+        practice = practice or {}
+        scores = practice.get("tabs", {})
+        for key, model in self.models.items():
+            model.practice.restore_state(scores.get(key, {}))
+        self.set_practice(bool(practice.get("on", False)))
+
+    def _on_open_exercise_code_triggered(self) -> None:
+        code, ok = QInputDialog.getText(
+            self, "Open exercise code", "Exercise code (as printed on a worksheet, e.g. conv-42-3):"
+        )
+        if not ok or not code.strip():
+            return
+        try:
+            self.open_exercise_code(code)
+        except ValueError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
 
     # ----- presentation, zoom, theme ---------------------------------------------------------
     def is_presentation(self) -> bool:
@@ -295,6 +390,13 @@ class MainWindow(QMainWindow):
         self.open_lesson_action = self._action(
             self.file_menu, "&Open lesson...", self._on_open_lesson_triggered, std.Open
         )
+        self.open_code_action = self._action(
+            self.file_menu,
+            "Open exercise &code...",
+            self._on_open_exercise_code_triggered,
+            "Ctrl+Shift+O",
+            "Restore a generated exercise from its code, e.g. conv-42-3",
+        )
         self.examples_menu = self.file_menu.addMenu("Open &exercise")
         for path, title in exercise_lessons():
             self._action(self.examples_menu, title, lambda p=path: self._open_lesson_reporting(p))
@@ -336,6 +438,23 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.toggled.connect(self.set_presentation)
         self.view_menu.addAction(self.presentation_action)
+        self.practice_action = QAction("P&ractice mode", self)
+        self.practice_action.setCheckable(True)
+        self.practice_action.setShortcut(QKeySequence("F9"))
+        self.practice_action.setStatusTip("Hide the next values and ask for them first")
+        self.practice_action.toggled.connect(self.set_practice)
+        self.view_menu.addAction(self.practice_action)
+        self.new_exercise_action = self._action(
+            self.view_menu, "&New exercise", lambda: self.new_exercise(), "Ctrl+N"
+        )
+        self.new_exercise_action.setEnabled(False)
+        self.side_panel_action = self._action(
+            self.view_menu,
+            "&Side panel",
+            lambda: self.current_tab().toggle_side_panel(),
+            "Ctrl+B",
+            "Hide or show the current tab's settings and tables beside its picture",
+        )
         # Ctrl+= and Ctrl++ both zoom in: "+" needs Shift on most keyboards.
         self.zoom_in_action = self._action(
             self.view_menu, "Zoom &in", lambda: self.set_zoom(self._zoom * ZOOM_STEP)
@@ -520,6 +639,8 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         if self._settings is None:
             return
+        for tab in self.tabs.built_pages():
+            self._settings.setValue(f"layout/{tab.key}", tab.layout_state())
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("lastTab", self.current_key())
         self._settings.setValue("theme", self._theme)
@@ -535,6 +656,10 @@ class MainWindow(QMainWindow):
     # ----- handlers --------------------------------------------------------------------------
     def _on_tabs_tab_built(self, _index: int, tab: TopicTab) -> None:
         tab.statusMessage.connect(self._on_tab_status_message)
+        if self._settings is not None:
+            saved = self._settings.value(f"layout/{tab.key}")
+            if isinstance(saved, list) and all(isinstance(s, bytes | QByteArray) for s in saved):
+                tab.restore_layout_state([bytes(s) for s in saved])
         if self._presentation:
             tab.set_presentation(True)
         style_plots(tab, QApplication.instance().font())
@@ -545,6 +670,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self.statusBar().showMessage(self.tabs.tabText(self.tabs.currentIndex()))
+        self._show_practice_score()
         if self._help_dialog is not None and self._help_dialog.isVisible():
             self._help_dialog.show_topic(self.current_key())
 

@@ -10,11 +10,13 @@ Format (version 1)::
       "version": 1,
       "title": "Exercise 1a",
       "current_tab": "descent",
-      "tabs": {"descent": {...}, "gates": {...}, "backprop": {...}, "conv": {...}}
+      "tabs": {"descent": {...}, "gates": {...}, "backprop": {...}, "conv": {...}},
+      "practice": {"on": true, "tabs": {"conv": {"right": 7, "asked": 9, "code": "conv-42-3"}}}
     }
 
-Each tab's object is what that tab's ``state()`` returned; the tab validates it again when it
-is restored.
+Each tab's object is what that topic model's ``state()`` returned; the model validates it
+again when it is restored. ``"practice"`` is written only when practice mode was used, so
+lessons without it (every older lesson) read and write exactly as before.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Lesson:
     tabs: dict[str, dict[str, Any]] = field(default_factory=dict)
     current_tab: str = "descent"
     title: str = ""
+    #: ``{"on": bool, "tabs": {key: Practice.state()}}``, or None when practice was not used.
+    practice: dict[str, Any] | None = None
 
 
 def lesson_to_text(lesson: Lesson) -> str:
@@ -53,6 +57,8 @@ def lesson_to_text(lesson: Lesson) -> str:
         "current_tab": lesson.current_tab,
         "tabs": lesson.tabs,
     }
+    if lesson.practice is not None:
+        document["practice"] = lesson.practice
     try:
         return json.dumps(document, indent=2, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:  # a tab produced something JSON cannot hold
@@ -104,7 +110,24 @@ def lesson_from_text(text: str) -> Lesson:
     title = document.get("title", "")
     if not isinstance(title, str):
         raise LessonError("The lesson's title is not text.")
-    return Lesson(tabs=tabs, current_tab=current_tab, title=title)
+    practice = document.get("practice")
+    if practice is not None:
+        _check_practice(practice)
+    return Lesson(tabs=tabs, current_tab=current_tab, title=title, practice=practice)
+
+
+def _check_practice(practice: Any) -> None:
+    """The shape of the practice object (each topic's scores are checked by the model)."""
+    if (
+        not isinstance(practice, dict)
+        or set(practice) - {"on", "tabs"}
+        or not isinstance(practice.get("on", False), bool)
+        or not isinstance(practice.get("tabs", {}), dict)
+    ):
+        raise LessonError("The lesson's practice settings are not valid.")
+    unknown = sorted(set(practice.get("tabs", {})) - set(TOPIC_KEYS))
+    if unknown:
+        raise LessonError(f"The lesson's practice names an unknown tab: {unknown[0]!r}.")
 
 
 def _check_finite(value: Any, where: str) -> None:
