@@ -12,11 +12,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import QWidget
 
 from visualizer.tabs.topic_model import TopicModel
 from visualizer.widgets.answer_box import AnswerBox
+from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 
 #: New exercises come from seeds below this, so their codes stay short (conv-42-3).
@@ -67,10 +68,36 @@ class TopicTab(QWidget):
         return self._presentation
 
     def set_presentation(self, on: bool) -> None:
-        """Thicker lines, bigger markers and fonts for a lecture hall when ``on``."""
+        """Presentation is a layout: side panels collapse, the picture and its sentence grow.
+
+        Thicker lines, bigger markers and fonts come from ``apply_styles``; leaving
+        presentation puts the panels back as the teacher had them.
+        """
         self._presentation = bool(on)
+        for layout in self.picture_layouts():
+            layout.set_presentation(self._presentation)
         if self._built:
             self.apply_styles()
+
+    # ----- layout ----------------------------------------------------------------------------
+    def picture_layouts(self) -> list[PictureLayout]:
+        """The tab's picture-and-side-panel splitters (usually one)."""
+        return self.findChildren(PictureLayout)
+
+    def toggle_side_panel(self) -> None:
+        """Collapse the side panel, or bring it back (View > Side panel, Ctrl+B)."""
+        layouts = self.picture_layouts()
+        collapse = not all(layout.is_side_collapsed() for layout in layouts)
+        for layout in layouts:
+            layout.set_side_collapsed(collapse)
+
+    def layout_state(self) -> list[bytes]:
+        """Splitter sizes to remember between runs."""
+        return [bytes(layout.layout_state().data()) for layout in self.picture_layouts()]
+
+    def restore_layout_state(self, states: list[bytes]) -> None:
+        for layout, state in zip(self.picture_layouts(), states, strict=False):
+            layout.restore_layout_state(QByteArray(state))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
