@@ -100,6 +100,7 @@ class CurvePlot(pg.PlotWidget):
         self.x0_handle.sigPositionChangeFinished.connect(self._on_x0_handle_released)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
         plot.getViewBox().sigRangeChanged.connect(self._on_view_range_changed)
+        plot.getViewBox().sigResized.connect(self._on_view_resized)
 
     @property
     def view_box(self) -> pg.ViewBox:
@@ -286,7 +287,12 @@ class CurvePlot(pg.PlotWidget):
 
     def _on_view_range_changed(self, *_args) -> None:
         self._render_curve()
+        self._on_view_resized()
+
+    def _on_view_resized(self, *_args) -> None:
+        # Which iterate numbers fit depends on their size on screen: choose again.
         self.trail.place_labels(self.view_box)
+        self.trail.show_upto(self.model.shown_step())
 
     # ----- x0 from the mouse ---------------------------------------------------------------
     def set_x0_from_plot(self, x: float, *, final: bool = True) -> float | None:

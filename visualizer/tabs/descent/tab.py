@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.compute import DescentParams, Trajectory
@@ -21,7 +22,7 @@ from visualizer.tabs.descent.plot import CurvePlot
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
 from visualizer.tabs.descent.table import IterateTable
-from visualizer.widgets.fonts import scaled_font
+from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import line_width, marker_size
 
@@ -119,9 +120,8 @@ class DescentTab(TopicTab):
     def apply_styles(self) -> None:
         presentation = self.is_presentation()
         width, size = line_width(presentation), marker_size(presentation)
-        font = self.font()
-        if font.pointSizeF() <= 0:  # a pixel-sized font: scaled_font still gives points
-            font = scaled_font(font)
+        font = QFont(self.font())
+        font.setPointSizeF(point_size(font))  # (a pixel-sized font gets its points too)
         self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.steps_plot.apply_styles(width, size)
         self.step_status.apply_styles(font)
