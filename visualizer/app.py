@@ -51,12 +51,14 @@ from visualizer import __version__
 from visualizer.exercises import from_code
 from visualizer.lesson import Lesson, LessonError
 from visualizer.lesson_io import read_lesson, write_lesson
+from visualizer.lesson_lock import LessonLock
 from visualizer.resources_path import resource_path
 from visualizer.tabs.base import TopicTab
 from visualizer.tabs.topic_model import TopicModel
 from visualizer.topics import TOPIC_KEYS, TOPICS, Topic
 from visualizer.widgets.help_dialog import HelpDialog
 from visualizer.widgets.lazy_tabs import LazyTabWidget
+from visualizer.widgets.lock_dialog import LockDialog, lock_pixmap
 from visualizer.widgets.plot_style import configure_pyqtgraph
 from visualizer.widgets.theme import THEMES, apply_theme, style_plots
 
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         self._presentation = False
         self._theme = "system"
         self._help_dialog: HelpDialog | None = None
+        self._lock: LessonLock | None = None
+        self._unlocked = False
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.resize(SCREENSHOT_SIZE)
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
             current_tab=self.current_key(),
             title=title,
             practice=self._practice_state(),
+            lock=self._lock,
         )
 
     def apply_lesson(self, lesson: Lesson) -> None:
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
             name = exc.args[0] if exc.args else type(exc).__name__
             where = f"{topic.title} settings" if topic is not None else "practice scores"
             raise LessonError(f"The lesson's {where} are not valid: {name}") from None
+        self.set_lock(lesson.lock)
         self.show_tab(lesson.current_tab)
 
     def open_lesson(self, path: str | Path) -> None:
@@ -208,9 +214,17 @@ class MainWindow(QMainWindow):
         self._set_lesson_path(str(path))
         self.statusBar().showMessage(f"Opened lesson {Path(path).name}")
 
-    def save_lesson(self, path: str | Path, title: str | None = None) -> None:
-        """Write the complete state to ``path`` atomically; :class:`LessonError` on failure."""
-        write_lesson(path, self.lesson(title=Path(path).stem if title is None else title))
+    def save_lesson(
+        self, path: str | Path, title: str | None = None, lock: LessonLock | None = None
+    ) -> None:
+        """Write the complete state to ``path`` atomically; :class:`LessonError` on failure.
+
+        ``lock`` saves the lesson as locked (the lesson on screen keeps its own lock).
+        """
+        lesson = self.lesson(title=Path(path).stem if title is None else title)
+        if lock is not None:
+            lesson.lock = None if lock.is_empty() else lock
+        write_lesson(path, lesson)
         self._set_lesson_path(str(path))
         self.statusBar().showMessage(f"Saved lesson {Path(path).name}")
 
@@ -222,6 +236,79 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} - {APP_NAME}" if path else APP_NAME)
         self._remember_recent(path)
         self.lessonPathChanged.emit(path)
+
+    # ----- lesson lock -----------------------------------------------------------------------
+    def lock(self) -> LessonLock | None:
+        """The lock of the lesson on screen (None: not a locked lesson)."""
+        return self._lock
+
+    def is_locked(self) -> bool:
+        return self._lock is not None and not self._unlocked
+
+    def set_lock(self, lock: LessonLock | None) -> None:
+        """Hide and disable what ``lock`` names in every tab (tabs built later follow)."""
+        for tab in self.tabs.built_pages():
+            self._apply_lock(tab, None)
+        self._lock = None if lock is None or lock.is_empty() else lock
+        self._unlocked = False
+        for tab in self.tabs.built_pages():
+            self._apply_lock(tab, self._lock)
+        if self._lock is not None and self._lock.practice:
+            self.set_practice(True)
+        self._show_lock()
+
+    def unlock(self) -> None:
+        """Lift the lock for this session (View > Unlock); the lesson file keeps it."""
+        if self._lock is None:
+            return
+        self._unlocked = True
+        for tab in self.tabs.built_pages():
+            self._apply_lock(tab, None)
+        self._show_lock()
+        self.statusBar().showMessage("Unlocked for this session")
+
+    def _apply_lock(self, tab: TopicTab, lock: LessonLock | None) -> None:
+        controls = tab.lockable_controls()
+        hidden = set(lock.hidden(tab.key)) if lock is not None else set()
+        disabled = set(lock.disabled(tab.key)) if lock is not None else set()
+        for name, widget in controls.items():
+            # Only what a lock touched is put back, so a control the tab hides itself
+            # (a setting that does not apply) stays as the tab wants it.
+            if name in hidden:
+                widget.setProperty("lockedHidden", True)
+                widget.hide()
+            elif widget.property("lockedHidden"):
+                widget.setProperty("lockedHidden", False)
+                widget.show()
+            if name in disabled:
+                widget.setProperty("lockedDisabled", True)
+                widget.setEnabled(False)
+            elif widget.property("lockedDisabled"):
+                widget.setProperty("lockedDisabled", False)
+                widget.setEnabled(True)
+
+    def _show_lock(self) -> None:
+        locked = self.is_locked()
+        self.lock_label.setVisible(locked)
+        self.unlock_action.setEnabled(locked)
+
+    def lockable_controls(self) -> dict[str, tuple[str, list[str]]]:
+        """Every tab's lockable control names, for the lock dialog (builds every tab)."""
+        return {tab.key: (tab.title, list(tab.lockable_controls())) for tab in self.all_tabs()}
+
+    def _on_save_locked_triggered(self) -> None:
+        dialog = LockDialog(self.lockable_controls(), self._lock, self)
+        if dialog.exec() != LockDialog.DialogCode.Accepted:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save lesson as locked", self._lesson_path or "lesson.json", LESSON_FILTER
+        )
+        if not path:
+            return
+        try:
+            self.save_lesson(path, lock=dialog.lock())
+        except LessonError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
 
     # ----- practice mode ---------------------------------------------------------------------
     def _build_practice_controls(self) -> None:
@@ -235,6 +322,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCornerWidget(self.practice_button, Qt.Corner.TopRightCorner)
         self.practice_score_label = QLabel()
         self.statusBar().addPermanentWidget(self.practice_score_label)
+        self.lock_label = QLabel()
+        self.lock_label.setPixmap(lock_pixmap(16))
+        self.lock_label.setToolTip("A locked lesson: View > Unlock (Ctrl+Shift+U) lifts the lock")
+        self.statusBar().addPermanentWidget(self.lock_label)
+        self._show_lock()
         for model in self.models.values():
             model.practice.subscribe(lambda _what: self._show_practice_score())
         self._show_practice_score()
@@ -407,6 +499,12 @@ class MainWindow(QMainWindow):
         self.save_lesson_as_action = self._action(
             self.file_menu, "Save lesson &as...", self._on_save_lesson_as_triggered, std.SaveAs
         )
+        self.save_locked_action = self._action(
+            self.file_menu,
+            "Save lesson as &locked...",
+            self._on_save_locked_triggered,
+            tip="Save with controls hidden or locked, for a simple projected screen",
+        )
         self.file_menu.addSeparator()
         self.export_menu = self.file_menu.addMenu("&Export")
         self.export_png_action = self._action(
@@ -420,6 +518,12 @@ class MainWindow(QMainWindow):
         )
         self.export_markdown_action = self._action(
             self.export_menu, "Worked solution as &Markdown...", lambda: self._export("md")
+        )
+        self.export_code_action = self._action(
+            self.export_menu, "Python &code (numpy)...", lambda: self._export("code")
+        )
+        self.export_torch_action = self._action(
+            self.export_menu, "Python code (Py&Torch)...", lambda: self._export("torch")
         )
         self.export_screenshot_action = self._action(
             self.file_menu,
@@ -448,6 +552,9 @@ class MainWindow(QMainWindow):
             self.view_menu, "&New exercise", lambda: self.new_exercise(), "Ctrl+N"
         )
         self.new_exercise_action.setEnabled(False)
+        self.unlock_action = self._action(
+            self.view_menu, "&Unlock", self.unlock, "Ctrl+Shift+U", "Lift this lesson's lock"
+        )
         self.side_panel_action = self._action(
             self.view_menu,
             "&Side panel",
@@ -527,7 +634,8 @@ class MainWindow(QMainWindow):
 
     # ----- export ----------------------------------------------------------------------------
     def export_current(self, kind: str, path: str | Path) -> None:
-        """Export the current tab: ``png``/``svg`` view, ``csv`` table, ``md`` worked solution.
+        """Export the current tab: ``png``/``svg`` view, ``csv`` table, ``md`` worked solution,
+        ``code`` a standalone numpy script of what it shows, ``torch`` the PyTorch version.
 
         Raises ``ValueError`` with a sentence when the tab has nothing of that kind.
         """
@@ -538,10 +646,17 @@ class MainWindow(QMainWindow):
                 raise ValueError(f"Could not write {path}.")
         elif kind == "svg":
             _write_bytes_atomically(path, render_svg(tab.export_widget(), title=tab.title))
-        elif kind in ("csv", "md"):
-            text = tab.table_csv() if kind == "csv" else tab.worked_solution_markdown()
+        elif kind in ("csv", "md", "code", "torch"):
+            model = self.models.get(tab.key)
+            texts = {
+                "csv": ("table", tab.table_csv),
+                "md": ("worked solution", tab.worked_solution_markdown),
+                "code": ("Python code", getattr(model, "python_code", str)),
+                "torch": ("PyTorch code", getattr(model, "torch_code", str)),
+            }
+            what, make = texts[kind]
+            text = make()
             if not text:
-                what = "table" if kind == "csv" else "worked solution"
                 raise ValueError(f"The {tab.title} tab has no {what} to export.")
             _write_text_atomically(path, text)
         else:
@@ -553,9 +668,13 @@ class MainWindow(QMainWindow):
             "svg": ("Export view as SVG", "SVG image (*.svg)"),
             "csv": ("Export table as CSV", "CSV table (*.csv)"),
             "md": ("Export worked solution", "Markdown (*.md)"),
+            "code": ("Export Python code", "Python script (*.py)"),
+            "torch": ("Export PyTorch code", "Python script (*.py)"),
         }
         caption, file_filter = titles[kind]
-        default = f"{self.current_key()}.{kind}"
+        suffix = {"code": "py", "torch": "py"}.get(kind, kind)
+        name = f"{self.current_key()}_torch" if kind == "torch" else self.current_key()
+        default = f"{name}.{suffix}"
         path, _ = QFileDialog.getSaveFileName(self, caption, default, file_filter)
         if not path:
             return
@@ -656,6 +775,8 @@ class MainWindow(QMainWindow):
     # ----- handlers --------------------------------------------------------------------------
     def _on_tabs_tab_built(self, _index: int, tab: TopicTab) -> None:
         tab.statusMessage.connect(self._on_tab_status_message)
+        if self.is_locked():
+            self._apply_lock(tab, self._lock)
         if self._settings is not None:
             saved = self._settings.value(f"layout/{tab.key}")
             if isinstance(saved, list) and all(isinstance(s, bytes | QByteArray) for s in saved):

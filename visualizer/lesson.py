@@ -11,12 +11,14 @@ Format (version 1)::
       "title": "Exercise 1a",
       "current_tab": "descent",
       "tabs": {"descent": {...}, "gates": {...}, "backprop": {...}, "conv": {...}},
-      "practice": {"on": true, "tabs": {"conv": {"right": 7, "asked": 9, "code": "conv-42-3"}}}
+      "practice": {"on": true, "tabs": {"conv": {"right": 7, "asked": 9, "code": "conv-42-3"}}},
+      "lock": {"hide": {"descent": ["table"]}, "disable": {}, "practice": true}
     }
 
 Each tab's object is what that topic model's ``state()`` returned; the model validates it
 again when it is restored. ``"practice"`` is written only when practice mode was used, so
-lessons without it (every older lesson) read and write exactly as before.
+lessons without it (every older lesson) read and write exactly as before; ``"lock"``
+(:mod:`visualizer.lesson_lock`) is written only by File > Save lesson as locked.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from visualizer.lesson_lock import LessonLock
 from visualizer.topics import TOPIC_KEYS
 
 LESSON_FORMAT = "dl-visualizer-lesson"
@@ -46,6 +49,8 @@ class Lesson:
     title: str = ""
     #: ``{"on": bool, "tabs": {key: Practice.state()}}``, or None when practice was not used.
     practice: dict[str, Any] | None = None
+    #: Controls hidden or locked per tab (None: an ordinary, unlocked lesson).
+    lock: LessonLock | None = None
 
 
 def lesson_to_text(lesson: Lesson) -> str:
@@ -59,6 +64,8 @@ def lesson_to_text(lesson: Lesson) -> str:
     }
     if lesson.practice is not None:
         document["practice"] = lesson.practice
+    if lesson.lock is not None:
+        document["lock"] = lesson.lock.to_state()
     try:
         return json.dumps(document, indent=2, allow_nan=False) + "\n"
     except (TypeError, ValueError) as exc:  # a tab produced something JSON cannot hold
@@ -113,7 +120,15 @@ def lesson_from_text(text: str) -> Lesson:
     practice = document.get("practice")
     if practice is not None:
         _check_practice(practice)
-    return Lesson(tabs=tabs, current_tab=current_tab, title=title, practice=practice)
+    lock = None
+    if "lock" in document:
+        try:
+            lock = LessonLock.from_state(document["lock"])
+        except ValueError as exc:
+            raise LessonError(str(exc)) from None
+    return Lesson(
+        tabs=tabs, current_tab=current_tab, title=title, practice=practice, lock=lock
+    )
 
 
 def _check_practice(practice: Any) -> None:

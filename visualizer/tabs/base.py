@@ -255,6 +255,10 @@ class TopicTab(QWidget):
         """The widget that shows the picture this tab exists for (for tests and measuring)."""
         return self
 
+    def lockable_controls(self) -> dict[str, QWidget]:
+        """Controls a locked lesson may hide or disable: stable name -> widget."""
+        return {}
+
     def export_widget(self) -> QWidget:
         """The widget that "Export view" renders (defaults to the whole tab)."""
         return self
