@@ -499,6 +499,9 @@ class MainWindow(QMainWindow):
         self.save_lesson_as_action = self._action(
             self.file_menu, "Save lesson &as...", self._on_save_lesson_as_triggered, std.SaveAs
         )
+        self.new_worksheet_action = self._action(
+            self.file_menu, "New &worksheet...", lambda: _open_worksheet_dialog(self)
+        )
         self.save_locked_action = self._action(
             self.file_menu,
             "Save lesson as &locked...",
@@ -949,6 +952,12 @@ def _write_text_atomically(path: str, text: str) -> None:
     _write_bytes_atomically(path, text.encode("utf-8"))
 
 
+def _open_worksheet_dialog(window: QWidget) -> None:
+    from visualizer.widgets.worksheet_dialog import open_worksheet_dialog  # built on first use
+
+    open_worksheet_dialog(window)
+
+
 def create_window(settings: QSettings | None = None, initial_tab: str | None = None) -> MainWindow:
     """Build the main window (not shown). The caller owns the QApplication.
 
@@ -1029,7 +1038,12 @@ def _create_application() -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["worksheet"]:
+        from visualizer.worksheet.cli import main as worksheet_main  # only when asked for
+
+        return worksheet_main(argv[1:])
+    args = build_parser().parse_args(argv)
     lesson: Lesson | None = None
     if args.lesson:
         # Read before any window exists, so a bad file costs one line and no start-up.
