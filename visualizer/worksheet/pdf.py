@@ -496,8 +496,10 @@ def _key_piece(layout: _Layout, question: Question) -> _Piece:
         if question.key_note
         else ""
     )
+    # Qt reads margin-left in device pixels (widths and vertical margins at 96 per inch),
+    # hence mm() here.
     steps = "".join(
-        f'<p style="margin-left: {_css(4 + 5 * _indent(line))}px; margin-top: 0; '
+        f'<p style="margin-left: {round(mm(2 + 6 * _indent(line)))}px; '
         f'margin-bottom: {_css(0.5)}px;">{inline(line.strip())}</p>'
         for line in exercise.solution
     )
