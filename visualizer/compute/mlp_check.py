@@ -49,10 +49,12 @@ CHECK_METHODS: tuple[str, ...] = ("layerwise", "per_parameter")
 #: Relative finite-difference step: h = _STEP max(1, |v|) balances truncation (h²) and rounding
 #: (eps / h) errors.
 _STEP = 1e-5
-#: Rows evaluated together. At width 64 a stack of 256 rows is 128 KB, so the elementwise
-#: passes (activations, differences) stay in the L2 cache; measured on 64-64-64-64-10 at
-#: B = 64, stacks of 8192 rows were 2-3x slower overall, and the matrix products stay efficient.
-_ROWS = 256
+#: Rows evaluated together. At width 64 a stack of 128 rows is 64 KB, so the elementwise
+#: passes (activations, differences) stay in the L2 cache, and each matrix product stays small
+#: enough for OpenBLAS to run it on one thread. Measured on 64-64-64-64-10 at B = 64: stacks
+#: of 8192 rows were 2-3x slower; stacks of 256 rows were as fast on an idle machine but 4-5x
+#: slower on a busy one, where the threads of a split product wait for each other.
+_ROWS = 128
 
 
 def _steps(values: Array) -> tuple[Array, Array]:
