@@ -37,7 +37,7 @@ from visualizer.tabs.conv.model import (
     POOL_MODES,
     ConvModel,
 )
-from visualizer.tabs.conv.topbar import select_data, spin_box
+from visualizer.tabs.conv.topbar import select_data, show_value, spin_box
 from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
 
 POOL_MODE_LABELS = {"avg": "Average", "max": "Max"}
@@ -218,9 +218,10 @@ class SidePanel(QScrollArea):
         s = self._model.settings
         rows, cols = len(s.input), len(s.input[0])
         n, f, other, out = s.solver
-        with QSignalBlocker(self.solver_other_box):
-            # a stride is at least 1, a padding at least 0
-            self.solver_other_box.setMinimum(1 if s.solve_for == "padding" else 0)
+        minimum = 1 if s.solve_for == "padding" else 0  # a stride is at least 1, a padding 0
+        if self.solver_other_box.minimum() != minimum:  # (setting it relays the panel out)
+            with QSignalBlocker(self.solver_other_box):
+                self.solver_other_box.setMinimum(minimum)
         for box, value in (
             (self.rows_box, rows),
             (self.cols_box, cols),
@@ -233,8 +234,7 @@ class SidePanel(QScrollArea):
             (self.solver_other_box, other),
             (self.solver_out_box, out),
         ):
-            with QSignalBlocker(box):
-                box.setValue(value)
+            show_value(box, value)
         with QSignalBlocker(self.pool_as_conv_box):
             self.pool_as_conv_box.setChecked(s.pool_as_conv)
         select_data(self.pool_mode_box, s.pool_mode)

@@ -28,6 +28,14 @@ def spin_box(minimum: int, maximum: int, value: int, tip: str) -> QSpinBox:
     return box
 
 
+def show_value(box: QSpinBox, value: int) -> None:
+    """Show ``value`` without emitting a change; an unchanged box is left alone (setting the
+    same value still repaints it, and every settings change shows every box)."""
+    if box.value() != value:
+        with QSignalBlocker(box):
+            box.setValue(value)
+
+
 def select_data(box: QComboBox, data: object) -> None:
     """Show the entry holding ``data`` without emitting a change."""
     with QSignalBlocker(box):
@@ -106,6 +114,5 @@ class TopBar(QWidget):
             self.preset_box.setCurrentText(self._model.preset)
         select_data(self.view_box, s.view)
         select_data(self.mode_box, s.mode)
-        for box, value in ((self.padding_box, s.padding), (self.stride_box, s.stride)):
-            with QSignalBlocker(box):
-                box.setValue(value)
+        show_value(self.padding_box, s.padding)
+        show_value(self.stride_box, s.stride)
