@@ -416,7 +416,8 @@ def test_play_pause_and_presentation(tab, qtbot):
 
 def test_keys_and_views(tab):
     assert tab.key == "descent" and tab.title == "Gradient descent"
-    assert tab.main_view() is tab.curve
+    assert tab.main_view() is tab.picture
+    assert tab.picture.isAncestorOf(tab.curve) and tab.picture.isAncestorOf(tab.steps_plot)
 
 
 def test_status_oscillating(tab):

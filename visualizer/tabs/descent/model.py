@@ -196,6 +196,10 @@ class DescentModel(TopicModel):
         """The update that produced the current iterate, with the numbers put in."""
         return worked_step(self._trajectory, self._frame, self.objective.short)
 
+    def shown_worked_step(self) -> list[str]:
+        """What the worked-step view shows now (see :meth:`worked_step`)."""
+        return self.worked_step()
+
     def iterates(self) -> IterateColumns:
         """The iterate table of the current run."""
         return iterate_columns(self._trajectory, self.objective.short)

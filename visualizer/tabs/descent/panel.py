@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -176,6 +176,85 @@ class SettingsPanel(QGroupBox):
         method = self.method_box.currentData()
         if method and method != self.model.settings.method:
             self._change(method=method)
+
+
+class CompactBar(QWidget):
+    """The preset and the one or two numbers a lesson is about, for when the side panel is
+    collapsed (presentation mode, Ctrl+B): one row, bound to the model like the panel."""
+
+    #: A refused value, for the window's status bar.
+    statusMessage = Signal(str)
+
+    def __init__(self, model: DescentModel) -> None:
+        super().__init__()
+        self.model = model
+        self.preset_box = QComboBox()
+        for name, preset in DESCENT_PRESETS.items():
+            self.preset_box.addItem(preset.label, name)
+        self.preset_box.addItem(CUSTOM_LABEL, "")
+        self.preset_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_box.setMinimumContentsLength(14)
+        self.preset_box.setToolTip("The sheet's exercises and a few demonstrations")
+        self.preset_box.activated.connect(self._on_preset_box_activated)
+        self.lr_field = self._field("lr", "Learning rate lr")
+        self.beta_field = self._field("beta", "β: how much of the previous velocity is kept")
+        self.beta_label = QLabel("β")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.preset_box, 1)
+        row.addWidget(QLabel("lr"))
+        row.addWidget(self.lr_field)
+        row.addWidget(self.beta_label)
+        row.addWidget(self.beta_field)
+        model.subscribe(self._on_model_changed)
+        self.show_settings()
+
+    def _field(self, name: str, tip: str) -> NumberField:
+        lo, hi = FIELD_RANGES[name]
+        field = NumberField(getattr(self.model.settings, name), minimum=lo, maximum=hi)
+        field.setToolTip(tip)
+        field.setMaximumWidth(110)
+        field.valueChanged.connect(lambda value: self._change(**{name: float(value)}))
+        return field
+
+    def _change(self, **changes: object) -> None:
+        try:
+            self.model.update(**changes)
+        except ValueError as exc:
+            self.statusMessage.emit(str(exc))
+            self.show_settings()
+
+    def _on_model_changed(self, what: str) -> None:
+        if what == "settings":
+            self.show_settings()
+
+    def show_settings(self) -> None:
+        s = self.model.settings
+        preset = self.model.preset()
+        with QSignalBlocker(self.preset_box):
+            self.preset_box.setCurrentIndex(
+                self.preset_box.findData(preset.name if preset is not None else "")
+            )
+        self.lr_field.setValue(s.lr)
+        self.beta_field.setValue(s.beta)
+        for widget in (self.beta_field, self.beta_label):
+            widget.setVisible(s.method in MOMENTUM_METHODS)
+
+    def _on_preset_box_activated(self, index: int) -> None:
+        name = self.preset_box.itemData(index)
+        if name:
+            self.model.load_preset(name)
+        else:
+            self.show_settings()
+
+    def apply_styles(self, font) -> None:
+        """Fields as wide as a number at the current font."""
+        width = QFontMetrics(font).horizontalAdvance("−0.00000") + 16
+        for field in (self.lr_field, self.beta_field):
+            field.setMaximumWidth(width)
 
 
 class CurveToolbar(QWidget):

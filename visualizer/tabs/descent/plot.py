@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -31,6 +31,8 @@ from visualizer.tabs.descent.trail import Trail
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 
 CURVE_SAMPLES = 800
+#: Pixels between the legend and the edge of the plot.
+LEGEND_MARGIN = 8
 #: Above this many steps, dragging x0 recomputes only when the drag ends.
 LIVE_DRAG_STEPS = 2000
 
@@ -168,6 +170,7 @@ class CurvePlot(pg.PlotWidget):
         self._render_pins()
         self._fill_legend()
         self._place_x0_handle()
+        self.place_legend()
 
     def _render_curve(self) -> None:
         """Sample f (and f') over the visible x-range so the curve always fills the view."""
@@ -210,6 +213,45 @@ class CurvePlot(pg.PlotWidget):
         for pin, item in self.pins.items.items():
             if pin.settings.objective == objective:
                 self.legend.addItem(item, run_label(pin.settings))
+
+    def place_legend(self) -> None:
+        """Put the legend in the corner of the view where it hides the fewest curve samples
+        and iterates (a legend never covers the data if a free corner exists)."""
+        vb = self.view_box
+        size = self.legend.boundingRect()
+        w, h = size.width(), size.height()
+        box = vb.boundingRect()
+        if w <= 0 or h <= 0 or box.width() <= 0:
+            return
+        xs, ys = self.curve_item.getData()
+        points = []
+        if xs is not None and len(xs):
+            points.append(np.column_stack([xs, ys]))
+        tx, ty = self.trail.points()
+        if len(tx):
+            points.append(np.column_stack([tx, ty]))
+        data = np.concatenate(points) if points else np.zeros((0, 2))
+        (x_lo, x_hi), (y_lo, y_hi) = vb.viewRange()
+        # data -> pixels of the view box (y down)
+        px = (data[:, 0] - x_lo) / max(x_hi - x_lo, 1e-300) * box.width()
+        py = (y_hi - data[:, 1]) / max(y_hi - y_lo, 1e-300) * box.height()
+        margin = LEGEND_MARGIN
+        best = None
+        for ax, ay in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            left = margin if ax == 0 else box.width() - margin - w
+            top = margin if ay == 0 else box.height() - margin - h
+            inside = (px >= left) & (px <= left + w) & (py >= top) & (py <= top + h)
+            hidden = int(np.count_nonzero(inside))
+            if best is None or hidden < best[0]:
+                best = (hidden, ax, ay)
+        _, ax, ay = best
+        offset = (margin if ax == 0 else -margin, margin if ay == 0 else -margin)
+        self.legend.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+
+    def legend_rect(self) -> QRectF:
+        """The legend's rectangle in the view box's pixels (y down)."""
+        vb = self.view_box
+        return vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
 
     # ----- per frame -----------------------------------------------------------------------
     def render_frame(self) -> None:
@@ -288,11 +330,13 @@ class CurvePlot(pg.PlotWidget):
     def _on_view_range_changed(self, *_args) -> None:
         self._render_curve()
         self._on_view_resized()
+        self.place_legend()
 
     def _on_view_resized(self, *_args) -> None:
         # Which iterate numbers fit depends on their size on screen: choose again.
         self.trail.place_labels(self.view_box)
         self.trail.show_upto(self.model.shown_step())
+        self.place_legend()
 
     # ----- x0 from the mouse ---------------------------------------------------------------
     def set_x0_from_plot(self, x: float, *, final: bool = True) -> float | None:
@@ -370,6 +414,7 @@ class CurvePlot(pg.PlotWidget):
         self.x0_handle.setPen(pg.mkPen(CURRENT_COLOR, width=2))
         self.trail.place_labels(self.view_box)
         self.render_frame()
+        self.place_legend()
 
     # ----- reading what is shown -----------------------------------------------------------
     def current_point(self) -> tuple[float, float]:

@@ -82,18 +82,21 @@ class WorkedStep(QGroupBox):
     """The update that produced the current x, numbers put in."""
 
     def __init__(self, model: DescentModel) -> None:
-        super().__init__("This step, worked out")
+        super().__init__("Worked step")
         self.model = model
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setFrameShape(QFrame.Shape.NoFrame)
         self.text_view.viewport().setAutoFillBackground(False)
-        # Long lines (Adam, big fonts) wrap at spaces instead of hiding behind a scroll bar.
+        # Long lines are broken at their "=" signs (see fold_line), never mid-number.
+        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text_view.setToolTip("The update that produced the current x, numbers put in")
+        self._lines: list[str] = []
+        self._columns = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 4)
         layout.addWidget(self.text_view)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         model.subscribe(self._on_model_changed)
         self.render()
 
@@ -102,14 +105,53 @@ class WorkedStep(QGroupBox):
             self.render()
 
     def render(self) -> None:
-        self.text_view.setPlainText("\n".join(self.model.worked_step()))
+        self._lines = self.model.shown_worked_step()
+        self._show_lines()
+
+    def _show_lines(self) -> None:
+        columns = self._fitting_columns()
+        self._columns = columns
+        folded = [part for line in self._lines for part in fold_line(line, columns)]
+        self.text_view.setPlainText("\n".join(folded))
+
+    def _fitting_columns(self) -> int:
+        width = self.text_view.viewport().width() - 8
+        char = QFontMetrics(self.text_view.font()).horizontalAdvance("0")
+        return max(20, width // max(char, 1))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fitting_columns() != self._columns:
+            self._show_lines()
 
     def apply_styles(self, font: QFont) -> None:
         mono = mono_font(font)
         self.text_view.setFont(mono)
-        lines = QFontMetrics(mono).lineSpacing()
-        title = QFontMetrics(font).lineSpacing()
-        self.setFixedHeight(int(4.6 * lines + title + 18))
+        self._show_lines()
+        # (the splitter gives it its height: a size that never follows the text keeps a
+        # frame from re-running the layout)
+        self.setMinimumHeight(int(2.5 * QFontMetrics(mono).lineSpacing()))
 
     def text(self) -> str:
+        """The worked lines as computed (before folding to the view's width)."""
+        return "\n".join(self._lines)
+
+    def shown_text(self) -> str:
+        """The text as shown, long lines folded at their "=" signs."""
         return self.text_view.toPlainText()
+
+
+def fold_line(line: str, columns: int) -> list[str]:
+    """``line`` broken before its " = " signs so each part fits in ``columns`` characters
+    (continuations indented); a part that cannot fit stays whole rather than split a number."""
+    if len(line) <= columns:
+        return [line]
+    pieces = line.split(" = ")
+    out: list[str] = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = f"{out[-1]} = {piece}"
+        if len(joined) <= columns:
+            out[-1] = joined
+        else:
+            out.append(f"    = {piece}")
+    return out

@@ -17,14 +17,19 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from visualizer.compute import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
-from visualizer.tabs.descent.panel import CurveToolbar, PinsPanel, SettingsPanel
+from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, SettingsPanel
 from visualizer.tabs.descent.plot import CurvePlot
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
 from visualizer.tabs.descent.table import IterateTable
 from visualizer.widgets.fonts import point_size, scaled_font
+from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import line_width, marker_size
+
+#: Width of the side panel when first shown, and the least it can be dragged to.
+SIDE_WIDTH = 330
+SIDE_MIN_WIDTH = 260
 
 
 class DescentTab(TopicTab):
@@ -46,76 +51,88 @@ class DescentTab(TopicTab):
         self.settings_panel = SettingsPanel(model)
         self.pins_panel = PinsPanel(model)
         self.iterates = IterateTable(model)
+        self.compact = CompactBar(model)
+        self.practice_bar = self.build_practice_bar()
         self._lay_out()
         self.toolbar.zoom_run_button.clicked.connect(self.curve.zoom_to_run)
         self.toolbar.whole_curve_button.clicked.connect(self.curve.show_whole_curve)
         self.curve.x0Previewed.connect(self.settings_panel.preview_x0)
-        for view in (self.step_status, self.settings_panel, self.pins_panel, self.iterates):
+        for view in (
+            self.step_status,
+            self.settings_panel,
+            self.pins_panel,
+            self.iterates,
+            self.compact,
+        ):
             view.statusMessage.connect(self.statusMessage)
         model.subscribe(self._on_model_changed)
         self.bind_play_controls(self.play)
         self.finish_build()
 
     def _lay_out(self) -> None:
-        curve_panel = QWidget()
-        curve_layout = QVBoxLayout(curve_panel)
-        curve_layout.setContentsMargins(0, 0, 0, 0)
-        curve_layout.setSpacing(2)
-        curve_layout.addWidget(self.toolbar)
-        curve_layout.addWidget(self.curve, 1)
-        plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(curve_panel)
-        plots.addWidget(self.steps_plot)
-        plots.setStretchFactor(0, 5)
-        plots.setStretchFactor(1, 2)
-        self.steps_plot.setMinimumHeight(140)
-        plots.setChildrenCollapsible(False)
+        # The picture: the curve over a row of the f(x_t) plot and the step worked out. It is
+        # what the tab exists for, so it takes the space; the settings, pins and the table sit
+        # in the side panel, which collapses (Ctrl+B, presentation) into the compact bar.
+        bottom = self._bottom_row = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.steps_plot)
+        bottom.addWidget(self.worked)
+        bottom.setStretchFactor(0, 2)
+        bottom.setStretchFactor(1, 3)
+        bottom.setChildrenCollapsible(False)
+        bottom.setSizes([2000, 3000])  # (proportions, kept as the window resizes)
+        picture = self.picture = QSplitter(Qt.Orientation.Vertical)
+        picture.addWidget(self.curve)
+        picture.addWidget(bottom)
+        picture.setStretchFactor(0, 3)
+        picture.setStretchFactor(1, 2)
+        picture.setChildrenCollapsible(False)
+        picture.setSizes([3000, 2000])
+        self.steps_plot.setMinimumHeight(110)
+        self.curve.setMinimumHeight(200)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(plots, 1)
-        left_layout.addWidget(self.play)
-        left_layout.addWidget(self.step_status)
-        left_layout.addWidget(self.worked)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(6)
+        top.addWidget(self.compact)
+        top.addWidget(self.toolbar, 1)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.setSpacing(3)
+        column_layout.addLayout(top)
+        column_layout.addWidget(picture, 1)
+        column_layout.addWidget(self.play)
+        column_layout.addWidget(self.step_status)
+        column_layout.addWidget(self.practice_bar)
 
-        right = self._right_panel = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.settings_panel)
-        right_layout.addWidget(self.pins_panel)
-        right_layout.addWidget(self.iterates, 1)
-        right.setMinimumWidth(460)
-        right.setMaximumWidth(720)
+        side = self._side_panel = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.settings_panel)
+        side_layout.addWidget(self.pins_panel)
+        side_layout.addWidget(self.iterates, 1)
+        side.setMinimumWidth(SIDE_MIN_WIDTH)
 
-        splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 0)
-        splitter.setChildrenCollapsible(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        self.picture_layout = PictureLayout(
+            column, side, side_title="settings, pinned runs and iterate table",
+            side_size=SIDE_WIDTH,
+        )  # fmt: skip
+        self.picture_layout.splitter.setSizes([1280 - SIDE_WIDTH, SIDE_WIDTH])
+        self.picture_layout.sideToggled.connect(self._on_side_toggled)
+        self._on_side_toggled(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.picture_layout)
+
+    def _on_side_toggled(self, shown: bool) -> None:
+        # The preset and the parameters a lesson is about stay at hand while the panel is away.
+        self.compact.setVisible(not shown)
 
     def _on_model_changed(self, what: str) -> None:
-        if what == "settings":
-            self._widen_for_table()
         if what in ("preset", "restored"):
             self.play.pause()
         if what != "frame":
             self.stateChanged.emit()
-
-    def _widen_for_table(self) -> None:
-        """Widen the right panel (up to 45% of the tab) rather than hide the table's digits
-        behind a horizontal scroll bar, e.g. in presentation mode with its larger font."""
-        needed = self.iterates.needed_width()
-        right = self._right_panel.width()
-        total = sum(self._splitter.sizes())
-        if needed > right and total > 0:
-            want = min(needed, int(0.45 * total), self._right_panel.maximumWidth())
-            if want > right:
-                self._splitter.setSizes([total - want, want])
 
     def apply_styles(self) -> None:
         presentation = self.is_presentation()
@@ -125,9 +142,11 @@ class DescentTab(TopicTab):
         self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.steps_plot.apply_styles(width, size)
         self.step_status.apply_styles(font)
-        self.worked.apply_styles(font)
+        # The worked lines are long: in presentation they grow less than the rest (never
+        # below the normal size) so a whole step still fits beside the f(x_t) plot.
+        self.worked.apply_styles(scaled_font(font, 0.85) if presentation else font)
+        self.compact.apply_styles(font)
         self.iterates.fit_columns()
-        self._widen_for_table()
 
     # ----- the run (the window, tests and benchmarks use these) -----------------------------
     def params(self) -> DescentParams:
@@ -178,7 +197,8 @@ class DescentTab(TopicTab):
 
     # ----- the window's exports ------------------------------------------------------------
     def main_view(self) -> QWidget:
-        return self.curve
+        """The picture: the curve (or surface), the f(x_t) plot and the step worked out."""
+        return self.picture
 
     def table_csv(self) -> str:
         return self.model.table_csv()
