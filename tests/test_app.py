@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.helpers import image_is_not_blank
-from visualizer.app import build_parser, create_window
+from visualizer.app import create_window
+from visualizer.cli import build_parser
 from visualizer.tabs.base import TopicTab
 
 TAB_TITLES = ["Gradient descent", "Logic gates", "Backprop shapes", "Convolution"]

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtGui import QImage
 
-from visualizer.app import create_window, fit_rect, parse_size
+from visualizer.app import create_window, fit_rect
+from visualizer.cli import parse_size
 
 
 def test_fit_rect_shrinks_and_moves_inside():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from visualizer.app import main as app_main
+from visualizer.cli import main as app_main
 from visualizer.exercises import from_code
 from visualizer.worksheet import cli, job
 

@@ -1,6 +1,6 @@
 """``python -m visualizer`` starts the app."""
 
-from visualizer.app import main
+from visualizer.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

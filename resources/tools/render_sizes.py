@@ -27,7 +27,8 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from PySide6.QtWidgets import QApplication
 
-    from visualizer.app import _create_application, create_window
+    from visualizer.app import create_window
+    from visualizer.cli import _create_application
     from visualizer.layout_share import picture_share
 
     app = _create_application()

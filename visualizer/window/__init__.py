@@ -1,0 +1,1 @@
+"""The main window's parts: menus, lessons, practice and lock, exports (mixins of MainWindow)."""
