@@ -50,3 +50,15 @@ def test_app_icon_is_set_and_renders(qtbot):
     window = create_window()
     qtbot.addWidget(window)
     assert not window.windowIcon().isNull()
+
+
+def test_every_package_is_declared_for_the_wheel():
+    # A package missing from pyproject's list installs without its files: the app would
+    # start from a source checkout and fail once installed (as CI installs it).
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "visualizer").rglob("__init__.py")
+    }
+    assert found - declared == set()
