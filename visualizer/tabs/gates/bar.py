@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualizer.compute.gates import ACTIVATIONS, GATE_TARGETS
 from visualizer.tabs.gates.model import GatesModel
@@ -38,22 +45,40 @@ class GatesBar(QWidget):
             "QLabel { background: #fff3cd; color: #222; border: 2px solid #E69F00;"
             " border-radius: 4px; padding: 2px 8px; }"
         )
+        # Never widens the window (the bar must fit a 1024-pixel projector): when the row is
+        # too narrow for it, it moves to a line of its own under the selectors.
+        self.convention_label.setMinimumWidth(60)
         self.convention_label.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
         )
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        for box, letters in (
+            (self.preset_box, 14),
+            (self.activation_box, 15),
+            (self.target_box, 4),
+        ):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(letters)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        self._row = layout = QHBoxLayout()
+        outer.addLayout(layout)
+        self._outer = outer
+        self._own_line = False
         layout.addWidget(QLabel("Preset:"))
         layout.addWidget(self.preset_box)
         layout.addWidget(self.edited_label)
-        layout.addSpacing(10)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("Activation:"))
         layout.addWidget(self.activation_box)
-        layout.addSpacing(10)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("Target:"))
         layout.addWidget(self.target_box)
-        layout.addSpacing(10)
+        layout.addSpacing(6)
         layout.addWidget(self.convention_label, 1)
+        layout.addStretch(0)
 
         # activated, not currentIndexChanged: choosing the same preset again reloads it.
         self.preset_box.activated.connect(self._on_preset_activated)
@@ -61,6 +86,33 @@ class GatesBar(QWidget):
         self.target_box.currentIndexChanged.connect(self._on_target_changed)
         model.subscribe(self._on_model_changed)
         self.redraw()
+
+    def convention_on_own_line(self) -> bool:
+        return self._own_line
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        """The convention note beside the selectors when it fits on one line, else under them."""
+        label = self.convention_label
+        selectors = sum(
+            self._row.itemAt(i).sizeHint().width()
+            for i in range(self._row.count())
+            if self._row.itemAt(i).widget() is not label
+        )
+        text = label.fontMetrics().horizontalAdvance(label.text()) + 24
+        own_line = width < selectors + text + 6 * self._row.count()
+        if own_line == self._own_line:
+            return
+        self._own_line = own_line
+        if own_line:
+            self._row.removeWidget(label)
+            self._outer.addWidget(label)
+        else:
+            self._outer.removeWidget(label)
+            self._row.insertWidget(self._row.count() - 1, label, 1)
 
     def _on_preset_activated(self, index: int) -> None:
         self._model.load_preset(self.preset_box.itemText(index))
@@ -85,3 +137,4 @@ class GatesBar(QWidget):
             self.target_box.setCurrentText(model.target)
         self.edited_label.setText(edited_text(model))
         self.convention_label.setText(convention_text(model))
+        self._arrange(self.width())

@@ -1,9 +1,12 @@
 """The network drawing: clickable inputs, neurons and weighted edges, drawn from the model.
 
-A ``pg.GraphItem`` draws the nodes and edges (its scatter's ``sigClicked`` tells which node
-was clicked); a second, invisible scatter sits under each weight label so an edge can be
-clicked too. The view draws the numbers ``texts.network_picture`` makes: it does no maths.
-A click on A or B toggles it, a click on a neuron or weight selects it in the model.
+The view works in pixels: its view box maps one data unit to one pixel (y down), so the
+layout (``layout.layout_network``) places nodes, info labels and weight labels in the space
+the widget really has, with minimum gaps and no overlaps, and recomputes it on every
+resize. A ``pg.GraphItem`` draws the nodes and edges (its scatter's ``sigClicked`` tells
+which node was clicked); a second, invisible scatter sits under each weight label so an edge
+can be clicked too. The view draws the numbers ``texts.network_picture`` makes: it does no
+maths. A click on A or B toggles it, a click on a neuron or weight selects it in the model.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen, QTextOption
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPen, QTextOption
 from PySide6.QtWidgets import QApplication, QWidget
 
+from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
 from visualizer.widgets.fonts import scaled_font
@@ -26,6 +30,14 @@ from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSIT
 _FILL_OFF = np.array([255, 255, 255], dtype=float)
 _FILL_ON = np.array([11, 61, 145], dtype=float)
 _ZERO_WEIGHT_COLOR = (150, 150, 150)
+#: Node diameters in pixels: the largest (normal, presentation) and the smallest allowed.
+NODE_MAX = (66.0, 84.0)
+NODE_MIN = 34.0
+#: Networks with more edges than this draw weights by width and colour only (no labels).
+MAX_LABELLED_EDGES = 16
+#: The size laid out for before the view is first shown (it relayouts when it is).
+UNSHOWN_SIZE = (560.0, 380.0)
+HINT = "Click A or B to toggle it.\nClick a neuron or a weight to edit it."
 
 
 @lru_cache(maxsize=512)
@@ -55,6 +67,19 @@ def _app_font(scale: float = 1.0, bold: bool | None = None) -> QFont:
     return scaled_font(QApplication.font(), scale, bold=bold, minimum=1.0)
 
 
+def _text_size(item: pg.TextItem) -> tuple[float, float]:
+    rect = item.textItem.boundingRect()
+    return float(rect.width()), float(rect.height())
+
+
+def _edge_colour(weight: float) -> str | tuple[int, int, int]:
+    if weight > 0:
+        return POSITIVE_COLOR
+    if weight < 0:
+        return NEGATIVE_COLOR
+    return _ZERO_WEIGHT_COLOR
+
+
 class GateNetworkView(pg.PlotWidget):
     """Draws the model's network: inputs on the left, the output on the right.
 
@@ -75,6 +100,11 @@ class GateNetworkView(pg.PlotWidget):
         self.hideButtons()
         for side in ("left", "bottom"):
             self.hideAxis(side)
+        item = self.getPlotItem()
+        item.layout.setContentsMargins(0, 0, 0, 0)
+        self.view_box = item.getViewBox()
+        self.view_box.invertY(True)  # pixels: y grows downwards, as the layout counts
+        self.view_box.disableAutoRange()
         self.graph = pg.GraphItem()
         self.addItem(self.graph)
         self.edge_handles = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(0, 0, 0, 0))
@@ -86,15 +116,17 @@ class GateNetworkView(pg.PlotWidget):
         self.node_texts: list[pg.TextItem] = []
         self.info_texts: list[pg.TextItem] = []
         self.edge_texts: list[pg.TextItem] = []
-        self.caption = pg.TextItem("", color=(90, 90, 90), anchor=(0, 1))
+        self.caption = pg.TextItem("", color=(90, 90, 90), anchor=(0, 0))
         self.addItem(self.caption)
         self.nodes: list[NodeView] = []
         self.edges: list[EdgeView] = []
+        self.layer_sizes: list[int] = []
+        self.selected: tuple | None = None
         self.positions = np.zeros((0, 2))
-        self._node_px = 66.0
-        self._handles: tuple[np.ndarray, float] | None = None
-        self._info_px = 40.0
+        self.layout: NetworkLayout | None = None
         self._edge_widths = np.zeros(0)
+        self._size = (0.0, 0.0)
+        self.view_box.sigResized.connect(self._on_view_resized)
         model.subscribe(self._on_model_changed)
         self.redraw()
 
@@ -102,23 +134,18 @@ class GateNetworkView(pg.PlotWidget):
         if what in ("settings", "frame", "inputs", "selection"):
             self.redraw()
 
+    def _on_view_resized(self, _view_box: object = None) -> None:
+        size = (float(self.view_box.width()), float(self.view_box.height()))
+        if size != self._size:
+            self._size = size
+            self._place()
+
     def redraw(self) -> None:
         """Draw the model's network as it is now."""
         picture = network_picture(self._model)
         self.set_network(picture.layer_sizes, picture.nodes, picture.edges, picture.selected)
 
     # ----- drawing ---------------------------------------------------------------------------
-    @staticmethod
-    def layout_positions(layer_sizes: Sequence[int]) -> np.ndarray:
-        """Node positions: column per layer, nodes spread vertically, centred on y = 0."""
-        columns = len(layer_sizes)
-        xs = np.linspace(0.0, 4.0 if columns > 2 else 3.0, columns)
-        pos = []
-        for x, n in zip(xs, layer_sizes, strict=True):
-            ys = np.array([0.0]) if n == 1 else np.linspace(1.1, -1.1, n)
-            pos.extend((x, y) for y in ys)
-        return np.array(pos, dtype=float)
-
     def set_network(
         self,
         layer_sizes: Sequence[int],
@@ -127,58 +154,16 @@ class GateNetworkView(pg.PlotWidget):
         selected: tuple | None = None,
     ) -> None:
         """Redraw: ``nodes`` in order inputs, hidden..., output; ``edges`` between them."""
+        self.layer_sizes = [int(n) for n in layer_sizes]
         self.nodes = list(nodes)
         self.edges = list(edges)
-        pos = self.layout_positions(layer_sizes)
-        self.positions = pos
+        self.selected = selected
         big = self._presentation
-        node_px = 84 if big else 66
-
-        max_w = max((abs(e.weight) for e in edges if np.isfinite(e.weight)), default=0.0)
-        pens = np.empty(
-            len(edges),
-            dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
-                   ("alpha", np.ubyte), ("width", float)],
-        )  # fmt: skip
-        for k, e in enumerate(edges):
-            if e.weight > 0:
-                rgb = QColor(POSITIVE_COLOR).getRgb()[:3]
-            elif e.weight < 0:
-                rgb = QColor(NEGATIVE_COLOR).getRgb()[:3]
-            else:
-                rgb = _ZERO_WEIGHT_COLOR
-            # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
-            share = abs(e.weight) / max_w if max_w > 0 else 0.0
-            width = (1.5 + 7.0 * share) * (1.5 if big else 1.0)
-            pens[k] = (*rgb, 255, width)
-        self._edge_widths = pens["width"].copy()
-        adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
-
-        brushes = []
-        pens_nodes = []
-        for node in nodes:
-            level = float(np.clip(node.fill, 0.0, 1.0)) if np.isfinite(node.fill) else 0.0
-            # 41 shades: pyqtgraph caches one picture per brush, so a continuous fill would
-            # grow that cache every animation frame.
-            level = round(level * 40) / 40
-            rgb = (1.0 - level) * _FILL_OFF + level * _FILL_ON
-            brushes.append(cached_brush(*(int(v) for v in rgb)))
-            is_selected = selected is not None and node.key == selected
-            pens_nodes.append(cached_pen(HIGHLIGHT_COLOR, 5) if is_selected else cached_pen("k", 2))
-        self.graph.setData(
-            pos=pos,
-            adj=adj,
-            pen=pens,
-            size=node_px,
-            symbol="o",
-            symbolBrush=brushes,
-            symbolPen=pens_nodes,
-            pxMode=True,
-        )
-
         self._sync_text_items(self.node_texts, len(nodes))
         self._sync_text_items(self.info_texts, len(nodes))
-        self._sync_text_items(self.edge_texts, len(edges))
+        labelled = len(edges) <= MAX_LABELLED_EDGES
+        self._sync_text_items(self.edge_texts, len(edges) if labelled else 0)
+
         font = _app_font(1.25 if big else 1.1, bold=True)
         info_font = _app_font(1.1 if big else 0.95)
         for k, node in enumerate(nodes):
@@ -189,82 +174,109 @@ class GateNetworkView(pg.PlotWidget):
             item.setText(f"{node.name}\n{node.value_text}")
             _centre_lines(item)
             item.setAnchor((0.5, 0.5))
-            item.setPos(*pos[k])
             info = self.info_texts[k]
             info.setFont(info_font)
             info.setColor((20, 20, 20))
+            info.fill = cached_brush(255, 255, 255, 210)  # readable where an edge passes
             info.setText(node.info)
-            info.setAnchor((0.5, 0.0) if pos[k][1] < 0 else (0.5, 1.0))
-        self._node_px = node_px
-        self._info_px = QFontMetricsF(info_font).lineSpacing() * 2 + 4
+            _centre_lines(info)
+            info.setAnchor((0, 0))
+            info.setVisible(bool(node.info))
 
         edge_font = _app_font(1.05 if big else 0.95, bold=True)
-        handle_pos = []
-        for k, e in enumerate(edges):
-            p, q = pos[e.source], pos[e.target]
-            # Labels near the source end, so edges meeting at one neuron keep apart.
-            t = 0.3 if np.isclose(p[0], 0.0) else 0.45
-            mid = p + t * (q - p)
-            handle_pos.append(mid)
+        for k, e in enumerate(edges[: len(self.edge_texts)]):
             item = self.edge_texts[k]
             item.setFont(edge_font)
-            colour = (
-                POSITIVE_COLOR if e.weight > 0 else NEGATIVE_COLOR if e.weight < 0 else "#555555"
-            )
+            colour = _edge_colour(e.weight) if e.weight != 0 else "#555555"
             item.setColor(colour)
             is_selected = selected is not None and e.key == selected
-            item.fill = pg.mkBrush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
-            item.border = pg.mkPen(colour, width=2 if is_selected else 1)
+            item.fill = cached_brush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
+            item.border = cached_pen(colour, 2 if is_selected else 1)
             item.setText(e.text)
-            item.setAnchor((0.5, 0.5))
-            item.setPos(*mid)
-        handles = (np.array(handle_pos).reshape(-1, 2), 46 if big else 38)
-        if self._handles is None or not (
-            np.array_equal(self._handles[0], handles[0]) and self._handles[1] == handles[1]
-        ):  # the handles only move when the architecture or presentation mode changes
-            self._handles = handles
-            self.edge_handles.setData(
-                pos=handles[0],
-                size=handles[1],
-                symbol="s",
-                pen=None,
-                brush=cached_brush(0, 0, 0, 0),
-            )
-        caption_font = _app_font(0.95 if big else 0.85)
-        self.caption.setFont(caption_font)
-        self.caption.setText("Click A or B to toggle it.\nClick a neuron or a weight to edit it.")
-        self.caption.setVisible(not big)  # the lecture hall needs the room more than the hint
-        self._fit_view()
+            item.setAnchor((0, 0))
+        self.caption.setFont(_app_font(0.95 if big else 0.85))
+        self.caption.setText(HINT)
+        self._place()
 
-    def _fit_view(self) -> None:
-        """Choose the y range so each neuron's info text fits above or below it.
-
-        Nodes are drawn in pixels but placed in data units, so the margin m (in units)
-        above the top node solves m * ppu = P with ppu = H / (2 (y_top + m)): the pixels
-        P a node's radius and its two info lines need, on a view H pixels high.
-        """
-        pos = self.__dict__.get("positions")  # resizeEvent fires inside PlotWidget.__init__
-        if pos is None or len(pos) == 0:
+    def _place(self) -> None:
+        """Lay the drawing out in the pixels the view has and draw nodes, edges and labels."""
+        width, height = self._size
+        if width < 2 or height < 2:
+            width, height = UNSHOWN_SIZE  # not on screen yet: a size to lay out for
+        if not self.layer_sizes:
             return
-        y_top = float(np.abs(pos[:, 1]).max())
-        height = max(float(self.viewport().height()), 120.0)
-        need = self._node_px / 2 + self._info_px + 6
-        need = min(need, 0.45 * height)  # a tiny view: keep the nodes on screen
-        margin = 2 * y_top * need / (height - 2 * need) if y_top > 0 else 1.0
-        margin = max(margin, 0.6)
-        half = y_top + margin
-        ppu = height / (2 * half)
-        offset = (self._node_px / 2 + 3) / ppu
-        for k, info in enumerate(self.info_texts[: len(self.nodes)]):
-            x, y = pos[k]
-            info.setPos(x, y - offset if y < 0 else y + offset)
-        self.caption.setPos(-0.7, -half)
-        x_max = float(pos[:, 0].max())
-        self.setRange(xRange=(-0.75, x_max + 0.75), yRange=(-half, half), padding=0)
+        big = self._presentation
+        nodes, edges = self.nodes, self.edges
+        labelled = len(self.edge_texts) == len(edges)
+        layout = layout_network(
+            self.layer_sizes,
+            width,
+            height,
+            node_max=NODE_MAX[big],
+            node_min=NODE_MIN,
+            info_sizes=[
+                _text_size(self.info_texts[k]) if node.info else None
+                for k, node in enumerate(nodes)
+            ],
+            edges=[(e.source, e.target) for e in edges],
+            edge_label_sizes=[
+                _text_size(self.edge_texts[k]) if labelled else None for k in range(len(edges))
+            ],
+            caption_size=None if big else _text_size(self.caption),
+        )
+        self.layout = layout
+        self.positions = layout.centres
+        node_px = layout.node_px
+        self.view_box.setRange(xRange=(0, width), yRange=(0, height), padding=0)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_view()
+        max_w = max((abs(e.weight) for e in edges if np.isfinite(e.weight)), default=0.0)
+        pens = np.empty(
+            len(edges),
+            dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
+                   ("alpha", np.ubyte), ("width", float)],
+        )  # fmt: skip
+        for k, e in enumerate(edges):
+            rgb = QColor(_edge_colour(e.weight)).getRgb()[:3] if e.weight != 0 else None
+            # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
+            share = abs(e.weight) / max_w if max_w > 0 and np.isfinite(e.weight) else 0.0
+            width_px = (1.5 + 7.0 * share) * (1.5 if big else 1.0) * min(1.0, node_px / 50)
+            pens[k] = (*(rgb or _ZERO_WEIGHT_COLOR), 255, max(width_px, 1.0))
+        self._edge_widths = pens["width"].copy()
+        adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
+        brushes, node_pens = [], []
+        for node in nodes:
+            level = float(np.clip(node.fill, 0.0, 1.0)) if np.isfinite(node.fill) else 0.0
+            # 41 shades: pyqtgraph caches one picture per brush, so a continuous fill would
+            # grow that cache every animation frame.
+            level = round(level * 40) / 40
+            rgb = (1.0 - level) * _FILL_OFF + level * _FILL_ON
+            brushes.append(cached_brush(*(int(v) for v in rgb)))
+            chosen = self.selected is not None and node.key == self.selected
+            node_pens.append(cached_pen(HIGHLIGHT_COLOR, 5) if chosen else cached_pen("k", 2))
+        self.graph.setData(
+            pos=layout.centres, adj=adj, pen=pens, size=node_px, symbol="o",
+            symbolBrush=brushes, symbolPen=node_pens, pxMode=True,
+        )  # fmt: skip
+
+        for k, (x, y) in enumerate(layout.centres):
+            self.node_texts[k].setPos(float(x), float(y))
+            box = layout.info[k]
+            if box is not None:
+                self.info_texts[k].setPos(box.x, box.y)
+        handle_pos = []
+        for k, box in enumerate(layout.edge_labels):
+            if box is None:
+                continue
+            self.edge_texts[k].setPos(box.x, box.y)
+            handle_pos.append(box.centre)
+        self.edge_handles.setData(
+            pos=np.array(handle_pos, dtype=float).reshape(-1, 2),
+            size=max(24.0, min(46.0, node_px * 0.6)), symbol="s", pen=None,
+            brush=cached_brush(0, 0, 0, 0),
+        )  # fmt: skip
+        if layout.caption is not None:
+            self.caption.setPos(layout.caption.x, layout.caption.y)
+        self.caption.setVisible(layout.caption is not None)
 
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
         while len(items) < n:
@@ -330,12 +342,34 @@ class GateNetworkView(pg.PlotWidget):
 
     def node_size(self) -> float:
         """The diameter of a node, in pixels."""
-        return float(self._node_px)
+        return float(self.layout.node_px) if self.layout is not None else NODE_MAX[0]
 
     def edge_handle_position(self, index: int) -> tuple[float, float]:
         """Where edge ``index`` can be clicked (its label), in plot coordinates."""
         x, y = self.edge_handles.getData()
         return float(x[index]), float(y[index])
+
+    def _shown_rect(self, item: pg.GraphicsObject) -> Rect:
+        # What is really drawn: the item's box in the scene, back in view (pixel) units.
+        rect: QRectF = self.view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()
+        return Rect(rect.x(), rect.y(), rect.width(), rect.height())
+
+    def node_rects(self) -> list[Rect]:
+        """Every node's square box in view pixels (x right, y down)."""
+        if self.layout is None:
+            return []
+        return self.layout.node_rects()
+
+    def label_rects(self) -> list[Rect]:
+        """The boxes of every label drawn outside the nodes (info, weights, hint), as drawn."""
+        items = [t for t in self.info_texts if t.isVisible()] + list(self.edge_texts)
+        if self.caption.isVisible():
+            items.append(self.caption)
+        return [self._shown_rect(item) for item in items]
+
+    def view_size(self) -> tuple[float, float]:
+        """The drawing's size in pixels."""
+        return self._size
 
     # ----- test helpers (drive the same handlers a mouse click reaches) ------------------------
     def click_node(self, index: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QWidget
 
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import (
@@ -15,6 +15,7 @@ from visualizer.tabs.gates.texts import (
     selected_worked_line,
     verdict_tone,
 )
+from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
 
 #: Verdict colours on a light background and (lighter) on the dark theme's.
@@ -42,6 +43,10 @@ class WorkedLine(QLabel):
     def _on_model_changed(self, what: str) -> None:
         if what in ("settings", "frame", "inputs", "selection"):
             self.redraw()
+
+    def set_presentation(self, on: bool) -> None:
+        """The line that explains the step is as large as the picture's labels."""
+        self.setFont(scaled_font(QApplication.font(), 1.2 if on else 1.0))
 
     def redraw(self) -> None:
         self.setText(selected_worked_line(self._model))

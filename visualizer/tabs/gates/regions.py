@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
 from visualizer.tabs.gates.model import REGION_HI, REGION_LO, GatesModel
@@ -50,7 +50,10 @@ class RegionsView(pg.PlotWidget):
         self.setLabel("left", "B")
         self.image_item = pg.ImageItem()
         self.addItem(self.image_item)
-        self.legend = self.addLegend(offset=(-4, 4))
+        # The key sits in its own row under the plot, never over the corners it explains.
+        self.legend = pg.LegendItem(colCount=3)
+        self._legend_right: bool | None = None
+        self._place_legend(right=False)
         self.line_items: list[pg.PlotDataItem] = []
         self.corner_one = pg.ScatterPlotItem(name="target 1")
         self.corner_zero = pg.ScatterPlotItem(name="target 0")
@@ -59,13 +62,22 @@ class RegionsView(pg.PlotWidget):
         for item in (self.corner_one, self.corner_zero, self.corner_missed, self.current_corner):
             item.setZValue(20)
             self.addItem(item)
+        # The shading's key: a swatch of the "output 1" blue (an item with no points).
+        self.region_key = pg.ScatterPlotItem(
+            symbol="s", size=14, pen=pg.mkPen(40, 110, 190), brush=pg.mkBrush(40, 110, 190)
+        )
+        self.legend.addItem(self.region_key, "output 1")
+        for item in (self.corner_one, self.corner_zero, self.corner_missed):
+            self.legend.addItem(item, item.name())
         self.corner_texts: list[tuple[float, float, pg.TextItem]] = []
         for a, b in TRUTH_INPUTS:
             text = pg.TextItem("", color=(20, 20, 20), anchor=(0.5, 1.0 if b > 0.5 else 0.0))
             text.setZValue(21)
             self.addItem(text)
             self.corner_texts.append((a, b, text))
-        self.setRange(xRange=(REGION_LO, REGION_HI), yRange=(REGION_LO, REGION_HI), padding=0)
+        self._fit_range()
+        # An aspect-locked view keeps its old range on resize; show the whole square again.
+        self.getViewBox().sigResized.connect(self._fit_range)
         model.subscribe(self._on_model_changed)
         self.redraw()
 
@@ -75,6 +87,60 @@ class RegionsView(pg.PlotWidget):
         elif what == "inputs":
             self._draw_current_corner()
 
+    def _place_legend(self, right: bool) -> None:
+        """The key in a column right of a wide plot, or in rows under a tall one."""
+        if right != self._legend_right:
+            layout = self.getPlotItem().layout
+            if self._legend_right is not None:
+                layout.removeItem(self.legend)
+            self._legend_right = right
+            layout.addItem(self.legend, 2, 3) if right else layout.addItem(self.legend, 4, 1)
+        self._legend_columns()
+
+    def _legend_columns(self) -> None:
+        """As many columns under the plot as its width holds (one column beside it)."""
+        if self._legend_right or not self.legend.items:
+            columns = 1
+        else:
+            entry = max(
+                sample.boundingRect().width() + label.boundingRect().width() + 12
+                for sample, label in self.legend.items
+            )
+            columns = int(max(1, min(3, (self.width() - 40) // max(entry, 1))))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+
+    def resizeEvent(self, event) -> None:
+        # PlotWidget.__init__ calls this with None before this class has set itself up.
+        if event is not None and getattr(self, "legend", None) is not None:
+            size = event.size()
+            self._place_legend(right=size.width() > 1.6 * size.height())
+        super().resizeEvent(event)
+
+    def _label_room(self) -> float:
+        """Pixels a corner needs beyond its point: the ring around it and its label."""
+        label = max((t.boundingRect().height() for _a, _b, t in self.corner_texts), default=0)
+        return self._marker() * 1.9 / 2 + 2 + label
+
+    def _fit_range(self, *_args: object) -> None:
+        """Show the square and room for the corner labels above the top and below the bottom.
+
+        With p pixels of label room and H pixels of height, the margin m (in data units)
+        beyond the square's 0.25 solves (0.25 + m) * H / (1.5 + 2 m) = p.
+        """
+        view = self.getViewBox()
+        height = max(float(min(view.height(), view.width())), 60.0)
+        room = self._label_room()
+        span = REGION_HI - REGION_LO
+        inner = -REGION_LO  # the square's margin around the corners 0 and 1
+        margin = max(0.0, (span * room - inner * height) / max(height - 2 * room, 1.0))
+        lo, hi = REGION_LO - margin, REGION_HI + margin
+        self.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)
+        ppu = height / (hi - lo)
+        offset = (self._marker() * 1.9 / 2 + 2) / ppu
+        for a, b, text in self.corner_texts:
+            text.setPos(a, b + offset if b > 0.5 else b - offset)
+
     def set_presentation(self, on: bool) -> None:
         """Thicker lines, bigger markers and labels (redraws)."""
         self._presentation = bool(on)
@@ -83,14 +149,19 @@ class RegionsView(pg.PlotWidget):
     def redraw(self) -> None:
         """Draw the model's regions, lines and corners as they are now."""
         model = self._model
-        self.legend.setLabelTextSize(f"{scaled_font(self.font(), 0.9).pointSizeF():.1f}pt")
+        font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9)
+        self._legend_size = f"{font.pointSizeF():.1f}pt"
+        self.legend.setLabelTextSize(self._legend_size)
         coords, grid = model.region_grid()
         step = coords[1] - coords[0]
         self.image_item.setImage(grid, levels=(0.0, 1.0), lut=_REGION_LUT, autoLevels=False)
-        if model.activation == "sigmoid":
-            self.setTitle("Decision regions: blue = output ≥ 0.5 (shade = σ)")
-        else:
-            self.setTitle("Decision regions: blue = output 1")
+        sigmoid = model.activation == "sigmoid"
+        self.setTitle("Decision regions", size=f"{font.pointSizeF():.1f}pt")
+        self.legend.getLabel(self.region_key).setText(
+            "output ≥ 0.5 (shade: σ)" if sigmoid else "output 1"
+        )
+        for _sample, label in self.legend.items:  # setLabelTextSize only stores the size
+            label.setText(label.text, size=self._legend_size)
         size = coords.size
         self.image_item.setRect(
             QRectF(REGION_LO - step / 2, REGION_LO - step / 2, step * size, step * size)
@@ -98,6 +169,8 @@ class RegionsView(pg.PlotWidget):
         self._draw_lines()
         self._draw_corners()
         self._draw_current_corner()
+        self._legend_columns()
+        self._fit_range()
 
     def _draw_lines(self) -> None:
         names = [f"{n}: z = 0" for n in self._model.evaluation().names[0]]
@@ -110,6 +183,7 @@ class RegionsView(pg.PlotWidget):
                 item = pg.PlotDataItem([], [], name=name)
                 item.setZValue(10)
                 self.addItem(item)
+                self.legend.addItem(item, name)
                 self.line_items.append(item)
         width = line_width(self._presentation)
         # A single neuron's line is the decision boundary itself; hidden ones only help.
@@ -145,11 +219,10 @@ class RegionsView(pg.PlotWidget):
             pos=missed.reshape(-1, 2), size=size * 1.6, symbol="x",
             brush=cached_brush(ERROR_COLOR), pen=cached_pen(ERROR_COLOR, 1),
         )  # fmt: skip
-        font = scaled_font(self.font(), 1.0 if self._presentation else 0.9, bold=True)
+        font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9, bold=True)
         for k, (a, b, text) in enumerate(self.corner_texts):
             text.setFont(font)
             text.setText(f"{int(a)}{int(b)} → {int(bits[k])}")
-            text.setPos(a, b + (0.08 if b > 0.5 else -0.08))
             text.setColor(ERROR_COLOR if not diagnosis.rows[k].ok else (20, 20, 20))
 
     def _draw_current_corner(self) -> None:
@@ -188,3 +261,20 @@ class RegionsView(pg.PlotWidget):
 
     def legend_names(self) -> list[str]:
         return [label.text for _sample, label in self.legend.items]
+
+    def plot_and_legend_rects(self) -> tuple[QRectF, QRectF]:
+        """The data area and the legend, in scene pixels (the legend must never cover data)."""
+        view = self.getViewBox()
+        return view.sceneBoundingRect(), self.legend.sceneBoundingRect()
+
+    def corner_labels_apart(self) -> bool:
+        """True when the four corner labels are inside the data area and do not overlap."""
+        area = self.getViewBox().sceneBoundingRect()
+        boxes = [text.sceneBoundingRect() for _a, _b, text in self.corner_texts]
+        inside = all(area.contains(box) for box in boxes)
+        apart = all(
+            not boxes[i].intersects(boxes[j])
+            for i in range(len(boxes))
+            for j in range(i + 1, len(boxes))
+        )
+        return inside and apart

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from visualizer.compute.gate_training import GateTrainingRun
 from visualizer.tabs.base import TopicTab
@@ -21,9 +21,14 @@ from visualizer.tabs.gates.edit_page import EditPage
 from visualizer.tabs.gates.model import PAGES, GatesModel
 from visualizer.tabs.gates.network import GateNetworkView
 from visualizer.tabs.gates.notes import DiagnosisView, WorkedLine
+from visualizer.tabs.gates.picture import GatesPicture
 from visualizer.tabs.gates.regions import RegionsView
 from visualizer.tabs.gates.table import TruthTableView
 from visualizer.tabs.gates.train_page import TrainPage
+from visualizer.widgets.picture_layout import PictureLayout
+
+#: Width of the side panel (truth table, weights, training) when it is open.
+SIDE_WIDTH = 360
 
 
 class GatesTab(TopicTab):
@@ -40,37 +45,51 @@ class GatesTab(TopicTab):
         root.setContentsMargins(6, 6, 6, 6)
         self.bar = GatesBar(model)
         root.addWidget(self.bar)
-        body = QHBoxLayout()
-        root.addLayout(body, 1)
 
-        left = QVBoxLayout()
-        body.addLayout(left, 11)
+        # The picture first: the network and its regions, the worked line, the transport.
         self.network_view = GateNetworkView(model)
-        self.network_view.setMinimumHeight(260)
-        left.addWidget(self.network_view, 5)
-        self.worked_label = WorkedLine(model)
-        left.addWidget(self.worked_label)
-        self.truth_table = TruthTableView(model)
-        left.addWidget(self.truth_table)
-        self.diagnosis_text = DiagnosisView(model)
-        left.addWidget(self.diagnosis_text, 2)
-
-        right = QVBoxLayout()
-        body.addLayout(right, 9)
         self.regions = RegionsView(model)
-        self.regions.setMinimumHeight(240)
-        right.addWidget(self.regions, 6)
+        self.picture = GatesPicture(self.network_view, self.regions)
+        self.worked_label = WorkedLine(model)
+        self.picture_column = QWidget()
+        column = QVBoxLayout(self.picture_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.picture, 1)
+        column.addWidget(self.worked_label)
+
+        # The side panel: truth table and verdict, then the Edit weights / Train pages.
+        self.truth_table = TruthTableView(model)
+        self.diagnosis_text = DiagnosisView(model)
         self.side_tabs = QTabWidget()
         self.edit_page = EditPage(model)
         self.train_page = TrainPage(model)
         for page, label in zip((self.edit_page, self.train_page), PAGES, strict=True):
             self.side_tabs.addTab(page, label)
-        right.addWidget(self.side_tabs, 5)
+        self.side_panel = QWidget()
+        side = QVBoxLayout(self.side_panel)
+        side.setContentsMargins(4, 0, 0, 0)
+        side.addWidget(self.truth_table)
+        side.addWidget(self.diagnosis_text, 2)
+        side.addWidget(self.side_tabs, 5)
+        self.picture_layout = PictureLayout(
+            self.picture_column,
+            self.side_panel,
+            side_title="truth table, weights and training",
+            side_size=SIDE_WIDTH,
+        )
+        self.picture_layout.splitter.setSizes([3 * SIDE_WIDTH, SIDE_WIDTH])
+        # The side panel's width follows the window until the teacher drags the splitter.
+        self._side_chosen = False
+        self.picture_layout.splitter.splitterMoved.connect(self._on_splitter_moved)
+        root.addWidget(self.picture_layout, 1)
+        # The transport bar belongs under the picture (it stays in presentation mode).
+        column.addWidget(self.train_page.play_controls)
 
         self.network_view.editRequested.connect(self.edit_page.focus_value)
         self.side_tabs.currentChanged.connect(model.set_page)
         model.subscribe(self._on_model_changed)
         self._show_page()
+        self._show_transport()
         self.bind_play_controls(self.train_page.play_controls)
         self._styled_for = self._style_inputs()  # the views drew themselves with these
         self.finish_build()
@@ -82,11 +101,17 @@ class GatesTab(TopicTab):
             return
         if what in ("settings", "page"):
             self._show_page()
+        if what == "settings":
+            self._show_transport()
         self.stateChanged.emit()
 
     def _show_page(self) -> None:
         with QSignalBlocker(self.side_tabs):
             self.side_tabs.setCurrentIndex(self.model.focus.page)
+
+    def _show_transport(self) -> None:
+        # Only a training run has frames to play.
+        self.train_page.play_controls.setVisible(self.model.run is not None)
 
     def _style_inputs(self) -> tuple:
         """What the views' sizes, fonts and colours depend on."""
@@ -103,15 +128,33 @@ class GatesTab(TopicTab):
         on = self.is_presentation()
         self.network_view.set_presentation(on)
         self.regions.set_presentation(on)
+        self.worked_label.set_presentation(on)
         self.train_page.set_presentation(on)
         self.truth_table.redraw()  # bold row and row heights follow the font
         self.edit_page.redraw()
         # Palette changes reach the tab before its children: judge the background here.
         self.diagnosis_text.set_dark(self.palette().base().color().lightness() < 128)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        width = event.size().width()
+        if not self._side_chosen and width > 0 and not self.picture_layout.is_side_collapsed():
+            # A wide window gives the table room for every column; a projector's 1024
+            # pixels keep the picture first.
+            side = int(min(max(SIDE_WIDTH, 0.3 * width), 1.25 * SIDE_WIDTH))
+            total = sum(self.picture_layout.splitter.sizes()) or width
+            self.picture_layout.splitter.setSizes([max(total - side, 1), side])
+
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._side_chosen = True
+
+    def restore_layout_state(self, states: list[bytes]) -> None:
+        super().restore_layout_state(states)
+        self._side_chosen = True  # the teacher's own widths win
+
     # ----- the TopicTab contract -----------------------------------------------------------
     def main_view(self) -> QWidget:
-        return self.network_view
+        return self.picture
 
     def toggle_play(self) -> None:
         if self.model.run is None:

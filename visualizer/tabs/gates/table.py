@@ -38,6 +38,7 @@ class TruthTableView(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.setToolTip("Click a row to set A and B to it")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cellClicked.connect(self._on_cell_clicked)
         model.subscribe(self._on_model_changed)
         self.redraw()
@@ -58,7 +59,8 @@ class TruthTableView(QTableWidget):
         diagnosis = model.diagnosis()
         self.setColumnCount(len(headers))
         self.setRowCount(4)
-        self.setHorizontalHeaderLabels(headers)
+        # "XOR needs" on two lines keeps the column narrow in the side panel.
+        self.setHorizontalHeaderLabels([h.replace(" needs", "\nneeds") for h in headers])
         bold = QFont(self.font())
         bold.setBold(True)
         plain = self.font()
@@ -83,16 +85,33 @@ class TruthTableView(QTableWidget):
                 if item.toolTip() != d.reason:
                     item.setToolTip(d.reason)
         header = self.horizontalHeader()
-        # Columns as wide as their numbers, the spare width shared out at the end.
+        # Columns as wide as their numbers; a narrow side panel scrolls the table as a whole.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(44)
+        header.setMinimumSectionSize(24)
         header.setStretchLastSection(True)
         self.resizeRowsToContents()
-        self.setFixedHeight(header.height() + sum(self.rowHeight(r) for r in range(4)) + 4)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for the header and all four rows (and the scroll bar when it shows)."""
+        header = self.horizontalHeader()
+        height = header.sizeHint().height() + sum(self.rowHeight(r) for r in range(4))
+        height += 2 * self.frameWidth() + 2
+        if header.length() > self.viewport().width() + 1:
+            height += self.horizontalScrollBar().sizeHint().height()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
 
     # ----- what is shown (for tests) -----------------------------------------------------------
     def headers(self) -> list[str]:
-        return [self.horizontalHeaderItem(c).text() for c in range(self.columnCount())]
+        return [
+            self.horizontalHeaderItem(c).text().replace("\n", " ")
+            for c in range(self.columnCount())
+        ]
 
     def column(self, name: str) -> list[str]:
         """The four cells under header ``name``."""

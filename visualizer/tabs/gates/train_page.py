@@ -1,4 +1,4 @@
-"""The Train page: training settings, the Train button, the transport bar and the loss curve.
+"""The Train page: training settings, the Train button, the loss curve (and the transport bar).
 
 Train asks the model for a whole run (computed once); the transport bar then only moves the
 model's frame, and the loss curve grows up to the frame's epoch.
@@ -12,7 +12,6 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,6 +37,10 @@ class TrainPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.architecture_box = QComboBox()
+        self.architecture_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.architecture_box.setMinimumContentsLength(10)
         for key, label in choices(ARCHITECTURE_WORDS, GATE_ARCHITECTURES):
             self.architecture_box.addItem(label, key)
         self.lr_field = NumberField(2.0, minimum=1e-6, maximum=1e6)
@@ -46,16 +49,13 @@ class TrainPage(QWidget):
         self.seed_field.setToolTip("Seed of the random start: the same seed gives the same run")
         self.epochs_field = NumberField(2000, minimum=1, maximum=MAX_EPOCHS, integer=True)
         self.epochs_field.setToolTip("Number of gradient-descent steps on the four rows")
-        form_left = QFormLayout()
-        form_left.addRow("Network:", self.architecture_box)
-        form_left.addRow("Learning rate:", self.lr_field)
-        form_right = QFormLayout()
-        form_right.addRow("Seed:", self.seed_field)
-        form_right.addRow("Epochs:", self.epochs_field)
-        grid = QGridLayout()
-        grid.addLayout(form_left, 0, 0)
-        grid.addLayout(form_right, 0, 1)
-        layout.addLayout(grid)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Network:", self.architecture_box)
+        form.addRow("Learning rate:", self.lr_field)
+        form.addRow("Seed:", self.seed_field)
+        form.addRow("Epochs:", self.epochs_field)
+        layout.addLayout(form)
         row = QHBoxLayout()
         self.train_button = QPushButton("Train from random start")
         self.train_button.setToolTip(
@@ -66,8 +66,8 @@ class TrainPage(QWidget):
         self.train_status.setWordWrap(True)
         row.addWidget(self.train_status, 1)
         layout.addLayout(row)
+        # The tab puts the transport bar under the picture, where presentation keeps it.
         self.play_controls = PlayControls(1, fps=15.0)
-        layout.addWidget(self.play_controls)
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setMenuEnabled(False)
         self.loss_plot.setLabel("bottom", "epoch")
