@@ -98,10 +98,11 @@ class WorkedStep(QGroupBox):
         layout.addWidget(self.text_view)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.render()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame"):
+        if what in ("settings", "frame", "practice"):
             self.render()
 
     def render(self) -> None:

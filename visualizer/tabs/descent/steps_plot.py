@@ -49,6 +49,7 @@ class StepPlot(pg.PlotWidget):
         plot.addItem(self.marker, ignoreBounds=True)
         self.pins = PinCurves(plot, downsample=True)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.render_run()
         self.render_frame()
 
@@ -61,6 +62,9 @@ class StepPlot(pg.PlotWidget):
         elif what == "pins":
             self._render_pins()
             self._fix_range()
+        elif what == "practice":
+            self.render_run()
+            self.render_frame()
 
     def render_run(self) -> None:
         traj = self.model.trajectory
@@ -76,6 +80,13 @@ class StepPlot(pg.PlotWidget):
     def render_frame(self) -> None:
         traj = self.model.trajectory
         shown = self.model.shown_step()
+        if self.model.practice_horizon() is not None:
+            # practice: the run is drawn only as far as it has been worked out
+            n = shown + 1
+            t_axis = np.arange(n, dtype=float)
+            fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
+            ok = drawable(t_axis, fx)
+            self.run_item.setData(t_axis[ok], fx[ok])
         f = float(traj.fx[shown]) if traj.fx is not None else 0.0
         visible = bool(drawable(np.array([float(traj.x[shown])]), np.array([f]))[0])
         self.marker.setVisible(visible)

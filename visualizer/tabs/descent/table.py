@@ -48,6 +48,19 @@ class IterateTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns: IterateColumns | None = None
         self._current = 0
+        # Practice mode: rows after ``_horizon`` are blank, except the values of the next row
+        # already answered or revealed (column -> shown) and "?" for those still asked.
+        self._horizon: int | None = None
+        self._next_cells: dict[int, bool] = {}
+
+    def set_practice(self, horizon: int | None, next_cells: dict[int, bool]) -> None:
+        """Hide what practice asks: rows after ``horizon`` (None: hide nothing)."""
+        if (horizon, next_cells) == (self._horizon, self._next_cells):
+            return
+        self._horizon, self._next_cells = horizon, dict(next_cells)
+        rows = self.rowCount()
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, self.columnCount() - 1))
 
     def set_run(self, columns: IterateColumns) -> None:
         self.beginResetModel()
@@ -95,6 +108,15 @@ class IterateTableModel(QAbstractTableModel):
         if role not in _HANDLED_ROLES or self._columns is None or not index.isValid():
             return None
         row, col = index.row(), index.column()
+        if self._horizon is not None and row > self._horizon and role in (_DISPLAY, _TOOLTIP):
+            if row != self._horizon + 1 or role == _TOOLTIP:
+                return None
+            if col == 0:
+                return str(row)
+            shown = self._next_cells.get(col)
+            if shown is None:
+                return ""
+            return self._columns.text(row, col) if shown else "?"
         if role == _DISPLAY:
             return self._columns.text(row, col)
         if role == _ALIGN:
@@ -113,6 +135,14 @@ class IterateTableModel(QAbstractTableModel):
         if self._columns is None:
             return ""
         return self._columns.csv(rows, sep)
+
+
+def asks_column(key: str, header: str) -> bool:
+    """Whether the practice question ``key`` ("x3", "v3") asks the column ``header``
+    (x_t, and y_t on a surface, for an iterate; v_t, vx_t, vy_t for a velocity)."""
+    if key.startswith("x"):
+        return header in ("x_t", "y_t")
+    return header.startswith(key[0]) and header.endswith("_t")
 
 
 class IterateTable(QGroupBox):
@@ -156,6 +186,7 @@ class IterateTable(QGroupBox):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.render_run()
 
     def _on_model_changed(self, what: str) -> None:
@@ -163,13 +194,32 @@ class IterateTable(QGroupBox):
             self.render_run()
         elif what == "frame":
             self.render_frame()
+        elif what == "practice":
+            self.render_practice()
+
+    def render_practice(self) -> None:
+        """Blank the rows practice has not reached; "?" for the values it asks next."""
+        model = self.model
+        horizon = model.practice_horizon()
+        cells: dict[int, bool] = {}
+        if horizon is not None:
+            headers = self.table_model.headers()
+            for q in model.practice_questions():
+                shown = not model.practice.is_hidden(q.key)
+                for col, header in enumerate(headers):
+                    if asks_column(q.key, header):
+                        cells[col] = shown
+        self.table_model.set_practice(horizon, cells)
 
     def render_run(self) -> None:
         self.table_model.set_run(self.model.iterates())
+        self.render_practice()
         self.fit_columns()
         self.render_frame()
 
     def render_frame(self) -> None:
+        if self.model.practice.on:
+            self.render_practice()
         frame = self.model.frame
         self.table_model.set_current_row(frame)
         # Scrolling repaints the whole table: only scroll when the row has left the view, and
