@@ -31,6 +31,8 @@ FIXED_TEXT_COLOR = QColor("#6b6b6b")
 _COLOR_STRENGTH = 0.6
 #: Grids up to this many rows and columns get row and column numbers.
 _MAX_LABELLED = 16
+#: Numbers in cells are never painted smaller than this (points).
+MIN_NUMBER_POINTS = 7.0
 
 Window = tuple[int, int, int, int]  # rows r0..r1-1, columns c0..c1-1 (stop exclusive)
 
@@ -155,7 +157,7 @@ def grid_rect(look: GridLook, font: QFont, width: int, height: int) -> tuple[QRe
     rows, cols = look.values.shape
     avail_w = width - left - 6
     avail_h = height - top - head - bottom
-    cell = max(1.0, min(avail_w / cols, avail_h / rows, float(int(line * 4.2))))
+    cell = max(1.0, min(avail_w / cols, avail_h / rows, max_cell_size(font)))
     grid_w, grid_h = cell * cols, cell * rows
     x0 = left + (avail_w - grid_w) / 2
     return QRectF(x0, top + head, grid_w, grid_h), cell
@@ -237,23 +239,68 @@ def _paint_lines(painter: QPainter, look: GridLook, rect: QRectF, cell: float) -
         painter.drawLine(int(x), int(rect.top()), int(x), int(rect.bottom()))
 
 
-def _paint_texts(painter: QPainter, look: GridLook, rect: QRectF, cell: float, base: QFont) -> None:
-    rows, cols = look.values.shape
+def max_cell_size(font: QFont) -> float:
+    """The largest cell a grid grows to (about five lines of its font)."""
+    return float(int(QFontMetrics(font).height() * 5.5))
+
+
+def _texts(look: GridLook) -> list[list[str]]:
+    return [[cell_text(float(v)) for v in row] for row in look.values.tolist()]
+
+
+def _widest(texts: list[list[str]], fm: QFontMetrics) -> int:
+    return max((fm.horizontalAdvance(t) for row in texts for t in row), default=0)
+
+
+def readable_cell_size(look: GridLook, base: QFont) -> float:
+    """The smallest cell that still shows every number of ``look`` (at the smallest font).
+
+    Grids too large for row and column numbers (over 16 a side) show colours only, so any
+    cell size does for them.
+    """
+    if look.message or not look.show_labels():
+        return 1.0
+    font = QFont(base)
+    font.setPointSizeF(MIN_NUMBER_POINTS)
+    fm = QFontMetrics(font)
+    return float(max(14, _widest(_texts(look), fm) + 4, fm.height() + 2))
+
+
+def number_font(look: GridLook, cell: float, base: QFont) -> QFont | None:
+    """The font the numbers are painted in at this cell size (None: they do not fit)."""
     if cell < 14:
-        return
+        return None
     font = QFont(base)
     fm = QFontMetrics(font)
-    texts = [[cell_text(float(v)) for v in row] for row in look.values.tolist()]
-    widest = max((fm.horizontalAdvance(t) for row in texts for t in row), default=0)
-    # Shrink the font to fit the widest number, but never below a readable size.
+    texts = _texts(look)
+    widest = _widest(texts, fm)
+    # Large cells get large numbers (up to 1.3x the base font), small ones shrink the font
+    # to fit the widest number, but never below a readable size.
     point = point_size(font)
-    while widest > cell - 4 and point > 7:
-        point -= 1
+    grown = min(point * 1.3, point * (cell * 0.45) / max(fm.height(), 1))
+    if grown > point:
+        bigger = QFont(font)
+        bigger.setPointSizeF(grown)
+        if _widest(texts, QFontMetrics(bigger)) <= cell - 6:
+            font, point = bigger, grown
+            fm = QFontMetrics(font)
+            widest = _widest(texts, fm)
+    while widest > cell - 4 and point > MIN_NUMBER_POINTS:
+        point = max(MIN_NUMBER_POINTS, point - 1)
         font.setPointSizeF(point)
         fm = QFontMetrics(font)
-        widest = max((fm.horizontalAdvance(t) for row in texts for t in row), default=0)
+        widest = _widest(texts, fm)
     if widest > cell - 2 or fm.height() > cell:
+        return None
+    return font
+
+
+def _paint_texts(painter: QPainter, look: GridLook, rect: QRectF, cell: float, base: QFont) -> None:
+    rows, cols = look.values.shape
+    font = number_font(look, cell, base)
+    if font is None:
         return
+    texts = _texts(look)
     painter.setFont(font)
     align = Qt.AlignmentFlag.AlignCenter
     for r in range(rows):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -24,7 +26,17 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
 
 from visualizer.numbers import parse_number
-from visualizer.tabs.conv.grid_paint import CellImage, GridLook, Window, grid_rect, paint_grid
+from visualizer.tabs.conv.grid_layout import GridBox
+from visualizer.tabs.conv.grid_paint import (
+    CellImage,
+    GridLook,
+    Window,
+    grid_rect,
+    number_font,
+    paint_grid,
+    title_font,
+    title_height,
+)
 from visualizer.tabs.conv.grid_text import cell_text
 
 
@@ -186,6 +198,45 @@ class GridWidget(QWidget):
 
     def fixed(self) -> np.ndarray:
         return self._look.fixed.copy()
+
+    def look(self) -> GridLook:
+        """Everything the grid shows (read only: change it through the setters)."""
+        return self._look
+
+    def layout_box(self) -> GridBox:
+        """The grid's size and text lines, for the grids view's layout."""
+        look = self._look
+        rows, cols = (4, 4) if look.message else look.values.shape
+        # A title wrapped onto two lines needs a little over half its width.
+        title = QFontMetrics(title_font(self.font())).horizontalAdvance(look.title)
+        return GridBox(
+            rows, cols, int(bool(look.caption)) + int(bool(look.error)), title * 0.6 + 12
+        )
+
+    def part_rects(self) -> dict[str, QRectF]:
+        """Where the title, the cells and the caption lines are painted (widget pixels)."""
+        look = self._look
+        top = title_height(look, self.font(), self.width())
+        parts = {"title": QRectF(4, 0, self.width() - 8, top)}
+        if look.message:
+            return parts
+        rect, _ = grid_rect(look, self.font(), self.width(), self.height())
+        parts["cells"] = rect
+        lines = int(bool(look.caption)) + int(bool(look.error))
+        if lines:
+            line = QFontMetrics(self.font()).height() * 1.4
+            parts["caption"] = QRectF(4, rect.bottom() + 4, self.width() - 8, line * lines)
+        return parts
+
+    def cell_rect_size(self) -> float:
+        """The side of one cell as painted now, in pixels."""
+        return grid_rect(self._look, self.font(), self.width(), self.height())[1]
+
+    def number_font(self) -> QFont | None:
+        """The font the numbers are painted in now (None: the cells are too small for them)."""
+        if self._look.message:
+            return None
+        return number_font(self._look, self.cell_rect_size(), self.font())
 
     def color_image(self) -> np.ndarray:
         """The cells' colours as an RGBA uint8 array (rows, cols, 4), as painted."""

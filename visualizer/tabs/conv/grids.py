@@ -8,10 +8,13 @@ to it. No maths here: every number and window comes from the model and ``explain
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal, SignalInstance
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, Qt, Signal, SignalInstance
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.grid_layout import Arrangement, Metrics, arrange
+from visualizer.tabs.conv.grid_paint import max_cell_size, readable_cell_size, title_font
 from visualizer.tabs.conv.grid_text import cell_text
 from visualizer.tabs.conv.grid_widget import GridWidget
 from visualizer.tabs.conv.model import CUSTOM_KERNEL, ConvModel
@@ -46,8 +49,16 @@ class KernelEditing:
         return True
 
 
-class GridsView(QWidget):
+class GridCanvas(QWidget):
+    """The widget the grids sit on (placed by :class:`GridsView`, not by a Qt layout)."""
+
+
+class GridsView(QScrollArea):
     """Input (with its zero padding), kernel (and flipped kernel), output, pooled grids.
+
+    Every grid shows the same cell size, the largest at which all of them fit (they wrap
+    onto a second row when that gives larger cells); when even the smallest cell that still
+    shows the numbers does not fit, the grids keep that size and this view scrolls.
 
     Signals
     -------
@@ -60,8 +71,15 @@ class GridsView(QWidget):
     def __init__(self, model: ConvModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.canvas = GridCanvas()
+        self.setWidget(self.canvas)
+        self.setWidgetResizable(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # white around the grids, as in them
+        self.canvas.setAutoFillBackground(True)
+        self.canvas.setBackgroundRole(QPalette.ColorRole.Base)
+        self.arrangement: Arrangement | None = None
         self.input_grid = GridWidget("Input", editable=True)
         self.input_grid.setToolTip("Click a cell and type a number; Ctrl+V pastes rows")
         self.kernel_grid = GridWidget("Kernel", editable=True)
@@ -72,16 +90,9 @@ class GridsView(QWidget):
         self.pool_grid = GridWidget("Pooled")
         self.pool_grid.setToolTip("Hover a pooled cell to see its window")
         self.as_conv_grid = GridWidget("As a convolution")
-        kernel_column = QVBoxLayout()
-        kernel_column.addWidget(self.kernel_grid, 1)
-        kernel_column.addWidget(self.flipped_grid, 1)
-        pool_column = QVBoxLayout()
-        pool_column.addWidget(self.pool_grid, 1)
-        pool_column.addWidget(self.as_conv_grid, 1)
-        layout.addWidget(self.input_grid, 5)
-        layout.addLayout(kernel_column, 3)
-        layout.addWidget(self.output_grid, 5)
-        layout.addLayout(pool_column, 3)
+        for grid in self.all_grids():
+            grid.setParent(self.canvas)
+            grid.setMinimumSize(0, 0)
 
         self.input_grid.cellEdited.connect(self._on_input_grid_cell_edited)
         self.input_grid.editRefused.connect(self.message)
@@ -92,6 +103,70 @@ class GridsView(QWidget):
         for grid in (self.pool_grid, self.as_conv_grid):
             grid.cellHovered.connect(lambda r, c: model.hover("pool", r, c))
             grid.cellClicked.connect(lambda r, c: model.pin("pool", r, c))
+
+    # ----- layout ---------------------------------------------------------------------------
+    def all_grids(self) -> list[GridWidget]:
+        return [
+            self.input_grid,
+            self.kernel_grid,
+            self.flipped_grid,
+            self.output_grid,
+            self.pool_grid,
+            self.as_conv_grid,
+        ]
+
+    def blocks(self) -> list[list[GridWidget]]:
+        """The grids shown, as columns in reading order (a column shares one place)."""
+        columns = [
+            [self.input_grid],
+            [self.kernel_grid, self.flipped_grid],
+            [self.output_grid],
+            [self.pool_grid, self.as_conv_grid],
+        ]
+        shown = [[g for g in column if not g.isHidden()] for column in columns]
+        return [column for column in shown if column]
+
+    def relayout(self) -> None:
+        """Place every grid at the common cell size that fits the visible area."""
+        blocks = self.blocks()
+        font = self.font()
+        line = QFontMetrics(font).height()
+        metrics = Metrics(line=line, title=QFontMetrics(title_font(font)).height() * 2 + line * 0.5)
+        boxes = [tuple(grid.layout_box() for grid in block) for block in blocks]
+        readable = max(
+            (readable_cell_size(grid.look(), font) for block in blocks for grid in block),
+            default=1.0,
+        )
+        viewport = self.viewport().size()
+        arrangement = arrange(
+            boxes, viewport.width(), viewport.height(), metrics,
+            max_cell=max_cell_size(font), min_cell=readable,
+        )  # fmt: skip
+        self.arrangement = arrangement
+        self.canvas.resize(arrangement.width, arrangement.height)
+        for block, rects in zip(blocks, arrangement.rects, strict=True):
+            for grid, (x, y, w, h) in zip(block, rects, strict=True):
+                grid.setGeometry(QRect(x, y, w, h))
+
+    def grid_rects(self) -> dict[str, QRect]:
+        """Each shown grid's rectangle on the canvas, by its attribute name (for tests)."""
+        names = {
+            id(grid): name for name, grid in vars(self).items() if isinstance(grid, GridWidget)
+        }
+        return {names[id(grid)]: grid.geometry() for block in self.blocks() for grid in block}
+
+    def cell_size(self) -> float:
+        """The common cell size of the last layout, in pixels."""
+        return 0.0 if self.arrangement is None else self.arrangement.cell
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.relayout()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.relayout()
 
     # ----- controls -> model ---------------------------------------------------------------
     def _on_input_grid_cell_edited(self, row: int, col: int, value: float) -> None:
@@ -135,6 +210,7 @@ class GridsView(QWidget):
             self.flipped_grid.set_caption("rows and columns reversed")
         self._show_output()
         self._show_pool()
+        self.relayout()
 
     def _show_output(self) -> None:
         model = self._model

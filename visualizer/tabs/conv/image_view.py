@@ -91,7 +91,7 @@ class ImageView(QWidget):
         for row, stretch in enumerate((0, 1, 0, 1)):
             grid_layout.setRowStretchFactor(row, stretch)
         for label in self._titles:
-            label.setMaximumHeight(QFontMetrics(self.font()).height() * 2)
+            label.setMaximumHeight(QFontMetrics(self.font()).height() * 3)
         layout.addWidget(self.plots, 4)
         self._window = QGraphicsRectItem()
         window_pen = QPen(QColor(HIGHLIGHT_COLOR), 2)
@@ -148,7 +148,11 @@ class ImageView(QWidget):
             return
         titles = explain.image_titles(self._model.settings, image)
         for label, title in zip(self._titles, titles, strict=True):
-            label.setText(html.escape(title), size=f"{self._title_points:.0f}pt")
+            # The size on its own line: a long title would widen its column of the layout
+            # and push the filtered picture off the right edge.
+            head, _, size = title.rpartition(" (")
+            text = f"{html.escape(head)}<br>({html.escape(size)}" if head else html.escape(title)
+            label.setText(text, size=f"{self._title_points:.0f}pt")
 
     def show_pixel(self) -> None:
         """Outline the hovered pixel's window on the picture (hidden when none)."""
@@ -160,7 +164,7 @@ class ImageView(QWidget):
         self._window.show()
 
     def apply_styles(self, font: QFont, presentation: bool) -> None:
-        self._title_points = point_size(font) * (1.25 if presentation else 1.05)
+        self._title_points = point_size(font) * (1.05 if presentation else 1.0)
         self._show_titles()
 
     # ----- read back (tests) ---------------------------------------------------------------

@@ -37,7 +37,7 @@ from visualizer.tabs.conv.model import (
     POOL_MODES,
     ConvModel,
 )
-from visualizer.tabs.conv.topbar import select_data, show_value, spin_box
+from visualizer.tabs.conv.topbar import compact, select_data, show_value, spin_box
 from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
 
 POOL_MODE_LABELS = {"avg": "Average", "max": "Max"}
@@ -66,6 +66,8 @@ class SidePanel(QScrollArea):
         column.addWidget(self._build_pool_group())
         column.addWidget(self._build_solver_group())
         column.addStretch(1)
+        for box in side.findChildren(QComboBox):
+            compact(box, 6)
         self.setWidget(side)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -167,7 +169,7 @@ class SidePanel(QScrollArea):
         grid.addWidget(self.solver_out_box, 2, 3)
         self.solver_use_button = QPushButton("Use the grids")
         self.solver_use_button.setToolTip("Copy n, f, p or s and the output size from the grids")
-        grid.addWidget(self.solver_use_button, 0, 4)
+        grid.addWidget(self.solver_use_button, 3, 0, 1, 4)
         self.solver_label = QLabel()
         self.solver_label.setWordWrap(True)
         self.solver_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -259,6 +261,7 @@ class SidePanel(QScrollArea):
             box.setMaximumWidth(metrics.averageCharWidth() * 5 + 44)
         side.layout().activate()
         scrollbar = self.verticalScrollBar().sizeHint().width()
-        self.setFixedWidth(
-            max(metrics.averageCharWidth() * 36, side.minimumSizeHint().width()) + scrollbar + 4
+        # The splitter may widen the panel; it never gets narrower than its contents.
+        self.setMinimumWidth(
+            max(metrics.averageCharWidth() * 24, side.minimumSizeHint().width()) + scrollbar + 4
         )

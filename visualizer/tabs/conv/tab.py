@@ -8,7 +8,7 @@ the window (presets, lessons, exports, the transport bar).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from visualizer.tabs.base import TopicTab
 from visualizer.tabs.conv import explain, export
@@ -18,6 +18,7 @@ from visualizer.tabs.conv.image_view import ImageView
 from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.panel import SidePanel
 from visualizer.tabs.conv.topbar import TopBar
+from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 
 
@@ -32,15 +33,14 @@ class ConvTab(TopicTab):
         super().__init__(model if model is not None else ConvModel(), parent)
         model = self.model
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setContentsMargins(4, 4, 4, 4)
         self.top_bar = TopBar(model)
-        outer.addWidget(self.top_bar)
-        body = QHBoxLayout()
-        outer.addLayout(body, 1)
         self.panel = SidePanel(model)
-        body.addWidget(self.panel)
-        centre = QVBoxLayout()
-        body.addLayout(centre, 1)
+        column = QWidget()
+        centre = QVBoxLayout(column)
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.setSpacing(3)
+        centre.addWidget(self.top_bar)
         self.stack = QStackedWidget()
         self.grids = GridsView(model)
         self.image_view = ImageView(model)
@@ -54,6 +54,15 @@ class ConvTab(TopicTab):
         controls.setToolTip("Slide the window over the output, one cell per step")
         centre.addWidget(controls)
         self.bind_play_controls(controls)
+        # The grids are the picture; the settings and the size solver sit beside them in a
+        # panel that collapses (Ctrl+B, presentation) while the top bar stays.
+        self.picture_layout = PictureLayout(
+            column,
+            self.panel,
+            side_title="input, kernel, pooling and the size solver",
+            side_size=320,
+        )
+        outer.addWidget(self.picture_layout)
 
         self.top_bar.presetChosen.connect(self.load_preset)
         self.panel.pasteRequested.connect(self.grids.paste_input)

@@ -42,10 +42,10 @@ def select_data(box: QComboBox, data: object) -> None:
         box.setCurrentIndex(box.findData(data))
 
 
-def compact(box: QComboBox) -> None:
+def compact(box: QComboBox, length: int = 6) -> None:
     # Shrink (eliding the text) rather than push the window wider with big fonts.
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(8)
+    box.setMinimumContentsLength(length)
 
 
 class TopBar(QWidget):
@@ -64,18 +64,17 @@ class TopBar(QWidget):
         self._model = model
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Exercise:"))
+        layout.setSpacing(4)
         self.preset_box = QComboBox()
         self.preset_box.addItems(model.presets())
         self.preset_box.setToolTip("Load an exercise of the sheet or a demonstration")
         layout.addWidget(self.preset_box, 3)
-        layout.addSpacing(12)
+        layout.addSpacing(6)
         self.view_box = QComboBox()
         for view in VIEWS:
             self.view_box.addItem(VIEW_LABELS.get(view, view), view)
         self.view_box.setToolTip("Grids of numbers, or a picture filtered by the kernel")
         layout.addWidget(self.view_box, 1)
-        layout.addSpacing(12)
         self.mode_box = QComboBox()
         for mode in MODES:
             self.mode_box.addItem(MODE_LABELS.get(mode, explain.mode_words(mode)), mode)
@@ -84,13 +83,14 @@ class TopBar(QWidget):
             "flips it first"
         )
         layout.addWidget(self.mode_box, 2)
-        for box in (self.preset_box, self.view_box, self.mode_box):
-            compact(box)
-        layout.addSpacing(12)
-        layout.addWidget(QLabel("Padding p:"))
+        compact(self.preset_box, 8)
+        compact(self.view_box, 4)
+        compact(self.mode_box, 5)
+        layout.addSpacing(6)
+        layout.addWidget(QLabel("Padding"))
         self.padding_box = spin_box(0, MAX_PADDING, 1, "Rings of zeros around the input")
         layout.addWidget(self.padding_box)
-        layout.addWidget(QLabel("Stride s:"))
+        layout.addWidget(QLabel("Stride"))
         self.stride_box = spin_box(1, MAX_STRIDE, 1, "How many cells the window moves per step")
         layout.addWidget(self.stride_box)
 
