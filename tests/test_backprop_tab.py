@@ -425,7 +425,7 @@ def test_tab_in_the_window(qtbot):
     assert tab.model is window.models["backprop"]
     tab.controls.n_spin.setValue(6)
     assert tab.forward.strip.block("x").values.shape == (1, 6)
-    assert tab.main_view() is tab.splitter
+    assert tab.main_view() is tab.picture
 
 
 def test_lesson_applied_to_an_unbuilt_tab_shows_when_first_shown(qtbot):

@@ -7,7 +7,7 @@ controls here are bound to the model's frame by the tab (``TopicTab.bind_play_co
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -50,11 +50,17 @@ class ChainView(QGroupBox):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("What if"))
-        top.addWidget(self.variant_combo, 1)
-        layout.addLayout(top)
-        layout.addWidget(self.play_controls)
+        # One row for the switch and the transport bar when it fits (the strip gets the
+        # height), two rows otherwise (see resizeEvent).
+        self._top = QHBoxLayout()
+        self._top.addWidget(QLabel("What if"))
+        self._top.addWidget(self.variant_combo, 1)
+        self._top.addWidget(self.play_controls, 2)
+        self._second = QHBoxLayout()
+        self._two_rows = False
+        self._presentation = False
+        layout.addLayout(self._top)
+        layout.addLayout(self._second)
         layout.addWidget(self.strip, 1)
         layout.addWidget(self.steps_label)
         layout.addWidget(self.verdict_label)
@@ -63,6 +69,42 @@ class ChainView(QGroupBox):
         unsubscribe = model.subscribe(self._on_model_changed)
         self.destroyed.connect(lambda *_: unsubscribe())
         self._on_model_changed("settings")
+
+    # ----- layout ----------------------------------------------------------------------------
+    def _one_row_width(self) -> int:
+        combo = self.variant_combo.minimumSizeHint().width()
+        return combo + self.play_controls.minimumSizeHint().width() + 120
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as the two-row arrangement: one long row never forces the picture wider.
+        hint = super().minimumSizeHint()
+        if not self._two_rows:
+            narrow = (
+                max(
+                    self.play_controls.minimumSizeHint().width(),
+                    self.variant_combo.minimumSizeHint().width() + 80,
+                )
+                + 12
+            )
+            hint.setWidth(min(hint.width(), narrow))
+        return hint  # fmt: skip
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        two_rows = self.width() < self._one_row_width()
+        if two_rows != self._two_rows:
+            self._two_rows = two_rows
+            source, target = (self._top, self._second) if two_rows else (self._second, self._top)
+            source.removeWidget(self.play_controls)
+            target.addWidget(self.play_controls, 2)
+
+    def is_two_rows(self) -> bool:
+        return self._two_rows
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation shows only the current step's line (the picture gets the height)."""
+        self._presentation = bool(on)
+        self._on_model_changed("frame")
 
     # ----- read methods (for tests and the tab) ----------------------------------------------
     def steps_text(self) -> str:
@@ -84,10 +126,12 @@ class ChainView(QGroupBox):
                 self.variant_combo.setCurrentIndex(index)
         items, group = chain_items(self._model)
         self.strip.set_items(items, group=group)
+        lines = self._model.chain_step_lines()
+        if self._presentation:
+            # Presentation: the one line that explains the current step, written large.
+            lines = [line for line in lines if line[1] == "current"] or lines[-1:]
         self.steps_label.setText(
-            "<br>".join(
-                _STEP_HTML[state].format(text) for text, state in self._model.chain_step_lines()
-            )
+            "<br>".join(_STEP_HTML[state].format(text) for text, state in lines)
         )
         right, sentence = self._model.chain_verdict()
         palette = self.verdict_label.palette()

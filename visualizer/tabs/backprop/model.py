@@ -255,6 +255,12 @@ class BackpropModel(TopicModel):
     def frame_count(self) -> int:
         return len(self._result.chain.steps) + 1
 
+    def focus(self) -> str:
+        """``"backward"`` when the settings are about the backward chain (a page other than
+        the shapes, a "what if" chain), else ``"forward"``: where a small screen looks first."""
+        s = self._settings
+        return "backward" if s.page != 0 or s.variant != "correct" else "forward"
+
     def value(self, key: str, i: int, j: int) -> float:
         """The value of a forward tensor's cell (inputs, parameters and computed tensors)."""
         return float(self._tensor(key)[i, j])

@@ -108,6 +108,13 @@ class ControlsBar(QWidget):
     def is_two_rows(self) -> bool:
         return self._two_rows
 
+    def set_presentation(self, on: bool) -> None:
+        """Presentation keeps the preset and the sizes; seed, "New values" and the letters
+        switch collapse (they come back when presentation ends)."""
+        for widget in self._second_row:
+            widget.setVisible(not on)
+        self.arrange()
+
     # ----- layout ----------------------------------------------------------------------------
     def arrange(self) -> None:
         """One row of controls when it fits the width, two rows otherwise."""
@@ -115,10 +122,12 @@ class ControlsBar(QWidget):
         needed = 0
         for index in range(self._first.count()):
             widget = self._first.itemAt(index).widget()
-            if widget is not None:
+            if widget is not None and not widget.isHidden():
                 needed += widget.minimumSizeHint().width() + spacing
         if self._two_rows:
-            needed += sum(w.minimumSizeHint().width() + spacing for w in self._second_row)
+            needed += sum(
+                w.minimumSizeHint().width() + spacing for w in self._second_row if not w.isHidden()
+            )
         two_rows = needed > self.width()
         if two_rows == self._two_rows:
             return

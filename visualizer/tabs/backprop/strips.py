@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from visualizer.tabs.backprop.blocks import Block, BlockStrip
 from visualizer.tabs.backprop.model import EDITABLE, BackpropModel
@@ -141,17 +141,21 @@ def chain_items(model: BackpropModel) -> tuple[list[Block | str], tuple[str, str
 class ForwardView(QGroupBox):
     """The forward chain as one strip of blocks; the selected cell is outlined."""
 
-    TITLE = (
-        "Forward:  f1 = x·W1 + b1,  a = σ(f1),  f2 = a·W2 + b2,  o = softmax(f2),  E = −Σ y ln o"
-    )
+    TITLE = "Forward"
+    FORMULA = "f1 = x·W1 + b1,  a = σ(f1),  f2 = a·W2 + b2,  o = softmax(f2),  E = −Σ y ln o"
 
     def __init__(self, model: BackpropModel, parent: QWidget | None = None) -> None:
         super().__init__(self.TITLE, parent)
         self._model = model
         self.strip = BlockStrip()
         self.strip.set_explainer(model.explain_forward)
+        # A label, not the group's title: a title never wraps and would set the minimum width.
+        self.formula_label = QLabel(self.FORMULA)
+        self.formula_label.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 2, 6, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.formula_label)
         layout.addWidget(self.strip, 1)
         unsubscribe = model.subscribe(self._on_model_changed)
         self.destroyed.connect(lambda *_: unsubscribe())

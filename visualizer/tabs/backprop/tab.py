@@ -8,7 +8,7 @@ cells to the inspector and the selection, and forwards status messages to the wi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from visualizer.tabs.backprop.blocks import BlockStrip
 from visualizer.tabs.backprop.chain import ChainView
@@ -17,6 +17,10 @@ from visualizer.tabs.backprop.pages import BackpropPages
 from visualizer.tabs.backprop.panel import ControlsBar, InspectorRow
 from visualizer.tabs.backprop.strips import ForwardView
 from visualizer.tabs.base import TopicTab
+from visualizer.widgets.picture_layout import PictureLayout
+
+#: Width of the side panel (the pages) when it is first shown.
+SIDE_WIDTH = 330
 
 
 class BackpropTab(TopicTab):
@@ -44,23 +48,31 @@ class BackpropTab(TopicTab):
         self.pages = BackpropPages(self.model)
         self.bind_play_controls(self.chain.play_controls)
 
-        # The forward chain needs the full width (eleven blocks); the backward chain is
-        # limited by its height, so it shares the lower half with the pages.
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self.chain)
-        lower.addWidget(self.pages)
-        lower.setChildrenCollapsible(False)
-        lower.setSizes([720, 540])
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.forward)
-        self.splitter.addWidget(lower)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([250, 420])
+        # The picture is the forward chain over the backward chain, in one scroll area: the
+        # strips wrap and grow so that the numbers of an up-to-8×8 matrix stay readable,
+        # and the area scrolls rather than dropping them. The pages sit in the side panel.
+        self.picture_body = QWidget()
+        body = QVBoxLayout(self.picture_body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(4)
+        body.addWidget(self.forward, 1)
+        body.addWidget(self.chain, 1)
+        self.picture = QScrollArea()
+        self.picture.setWidgetResizable(True)
+        self.picture.setFrameShape(QFrame.Shape.NoFrame)
+        self.picture.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.picture.setWidget(self.picture_body)
+        self.picture_layout = PictureLayout(
+            self.picture, self.pages, side_title="pages (shapes, o − y, checks…)",
+            side_size=SIDE_WIDTH,
+        )  # fmt: skip
+        self.picture_layout.splitter.setSizes([1280 - SIDE_WIDTH, SIDE_WIDTH])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
         layout.addWidget(self.controls)
         layout.addWidget(self.inspector)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.picture_layout, 1)
 
         for strip in self.strips():
             strip.cellHovered.connect(self._on_strip_cell_hovered)
@@ -72,7 +84,13 @@ class BackpropTab(TopicTab):
         self.chain.variant_combo.currentIndexChanged.connect(self._on_variant_combo_changed)
         self.controls.statusMessage.connect(self.statusMessage)
         self.inspector.statusMessage.connect(self.statusMessage)
-        unsubscribe = self.model.subscribe(lambda _what: self.stateChanged.emit())
+        self._shown_preset = self.model.preset
+        self._shown_once = False
+        self._focus_pending = False
+        scroll = self.picture.verticalScrollBar()
+        scroll.rangeChanged.connect(self._on_scroll_range_changed)
+        scroll.actionTriggered.connect(lambda _action: self._end_focus())
+        unsubscribe = self.model.subscribe(self._on_model_changed)
         self.destroyed.connect(lambda *_: unsubscribe())
         self.finish_build()
 
@@ -86,6 +104,52 @@ class BackpropTab(TopicTab):
         return self.inspector.text()
 
     # ----- wiring ----------------------------------------------------------------------------
+    def _on_model_changed(self, what: str) -> None:
+        self.stateChanged.emit()
+        if what == "settings" and self.model.preset != self._shown_preset:
+            # Another preset or lesson: show the chain it is about first.
+            self._shown_preset = self.model.preset
+            self._show_focus_soon()
+        if what == "frame":
+            # Stepping the chain (Right arrow, Play) brings the backward chain into view when
+            # the picture is scrolled to the forward chain (a small screen, presentation).
+            QTimer.singleShot(0, self._show_chain_strip)
+
+    def _show_focus_soon(self) -> None:
+        # Now, and again whenever the scroll range changes while the layout settles (until
+        # the user scrolls, or for half a second).
+        self._focus_pending = True
+        QTimer.singleShot(0, self._show_focus)
+        QTimer.singleShot(500, self._end_focus)
+
+    def _end_focus(self) -> None:
+        self._focus_pending = False
+
+    def _on_scroll_range_changed(self, _low: int, _high: int) -> None:
+        if self._focus_pending:
+            self._show_focus()
+
+    def _show_focus(self) -> None:
+        if self.model.focus() == "backward":
+            self._show_chain_strip()
+        else:
+            self.picture.verticalScrollBar().setValue(0)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self._show_focus_soon()
+
+    def _show_chain_strip(self) -> None:
+        """Scroll so that the backward chain (all of it when it fits) is in view."""
+        scroll, seen = self.picture.verticalScrollBar(), self.picture.viewport().height()
+        view = self.chain if self.chain.height() <= seen else self.chain.strip
+        top = view.mapTo(self.picture_body, view.rect().topLeft()).y()
+        lowest = top + min(view.height(), seen) - seen  # the view's bottom at the bottom
+        if not lowest <= scroll.value() <= top:
+            scroll.setValue(min(max(scroll.value(), lowest), top, scroll.maximum()))
+
     def _on_strip_cell_hovered(self, key: str, i: int, j: int) -> None:
         strip = self.sender()
         if isinstance(strip, BlockStrip):
@@ -110,6 +174,11 @@ class BackpropTab(TopicTab):
         super().load_preset(name)
         self.statusMessage.emit(f"Preset: {name}")
 
+    def set_presentation(self, on: bool) -> None:
+        self.controls.set_presentation(on)
+        self.chain.set_presentation(on)
+        super().set_presentation(on)
+
     def apply_styles(self) -> None:
         # The strips follow the app font on their own; the inspector's height follows it
         # here, and the controls are measured again once every child has the new font.
@@ -119,7 +188,8 @@ class BackpropTab(TopicTab):
             strip.refresh()
 
     def main_view(self) -> QWidget:
-        return self.splitter
+        """The forward and backward chains (the scroll area that holds both strips)."""
+        return self.picture
 
     def table_csv(self) -> str:
         return self.model.table_csv()
