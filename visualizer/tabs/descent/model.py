@@ -414,6 +414,18 @@ class DescentModel(TopicModel):
         self.notify("restored")
 
     # ----- text for the window -------------------------------------------------------------
+    def python_code(self) -> str:
+        """A numpy-only script that recomputes this run (File > Export > Python code)."""
+        from visualizer.tabs.descent.code_export import python_code
+
+        return python_code(self)
+
+    def torch_code(self) -> str:
+        """The same run with torch.optim and autograd."""
+        from visualizer.tabs.descent.code_export import torch_code
+
+        return torch_code(self)
+
     def table_csv(self) -> str:
         return self.iterates().csv()
 

@@ -150,9 +150,9 @@ class SettingsPanel(QGroupBox):
         ):
             field.setValue(value)  # (a NumberField only signals what a person typed)
         for widget in (self.beta_field, self.beta_label):
-            widget.setEnabled(s.method in MOMENTUM_METHODS)
+            widget.setEnabled(s.method in MOMENTUM_METHODS and not _locked(widget))
         for widget in (self.beta2_field, self.beta2_label):
-            widget.setEnabled(s.method in BETA2_METHODS)
+            widget.setEnabled(s.method in BETA2_METHODS and not _locked(widget))
         self.method_box.setToolTip(f"Update rule:\n{METHOD_RULES.get(s.method, '')}")
         self.objective_box.setToolTip(OBJECTIVES[s.objective].formula)
 
@@ -176,6 +176,11 @@ class SettingsPanel(QGroupBox):
         method = self.method_box.currentData()
         if method and method != self.model.settings.method:
             self._change(method=method)
+
+
+def _locked(widget: QWidget) -> bool:
+    """True while a lesson lock disables ``widget`` (the panel must not enable it again)."""
+    return bool(widget.property("lockedDisabled"))
 
 
 class CompactBar(QWidget):
@@ -241,7 +246,15 @@ class CompactBar(QWidget):
         self.lr_field.setValue(s.lr)
         self.beta_field.setValue(s.beta)
         for widget in (self.beta_field, self.beta_label):
-            widget.setVisible(s.method in MOMENTUM_METHODS)
+            widget.setVisible(self.wants_visible(widget))
+
+    def wants_visible(self, widget: QWidget) -> bool:
+        """Whether the bar shows ``widget`` now (β only for methods with a velocity)."""
+        if widget.property("lockedHidden"):
+            return False
+        if widget in (self.beta_field, self.beta_label):
+            return self.model.settings.method in MOMENTUM_METHODS
+        return True
 
     def _on_preset_box_activated(self, index: int) -> None:
         name = self.preset_box.itemData(index)

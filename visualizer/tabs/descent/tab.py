@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -26,6 +26,40 @@ from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import line_width, marker_size
+
+
+class LockMirror(QObject):
+    """A lesson lock hides or disables a panel control: its compact-bar twin does the same."""
+
+    def __init__(self, parent: QObject, twins: dict[QWidget, QWidget]) -> None:
+        super().__init__(parent)
+        self._twins = twins
+        for widget in twins:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        twin = self._twins.get(watched)  # type: ignore[call-overload]
+        if twin is not None and event.type() in _LOCK_EVENTS:
+            for name in ("lockedHidden", "lockedDisabled"):
+                twin.setProperty(name, watched.property(name))
+            twin.setEnabled(not watched.property("lockedDisabled"))
+            if watched.property("lockedHidden"):
+                twin.hide()
+            elif event.type() == QEvent.Type.ShowToParent and not twin.isVisible():
+                twin.setVisible(self._twin_wanted(twin))
+        return False
+
+    @staticmethod
+    def _twin_wanted(twin: QWidget) -> bool:
+        bar = twin.parentWidget()
+        return bool(bar is None or getattr(bar, "wants_visible", lambda _w: True)(twin))
+
+
+_LOCK_EVENTS = (
+    QEvent.Type.EnabledChange,
+    QEvent.Type.HideToParent,
+    QEvent.Type.ShowToParent,
+)
 
 #: Width of the side panel when first shown, and the least it can be dragged to.
 SIDE_WIDTH = 330
@@ -67,6 +101,14 @@ class DescentTab(TopicTab):
             view.statusMessage.connect(self.statusMessage)
         model.subscribe(self._on_model_changed)
         self.bind_play_controls(self.play)
+        self._lock_mirror = LockMirror(
+            self,
+            {
+                self.settings_panel.preset_box: self.compact.preset_box,
+                self.settings_panel.lr_field: self.compact.lr_field,
+                self.settings_panel.beta_field: self.compact.beta_field,
+            },
+        )
         self.finish_build()
 
     def _lay_out(self) -> None:
@@ -194,6 +236,26 @@ class DescentTab(TopicTab):
 
     def clear_pins(self) -> None:
         self.model.clear_pins()
+
+    # ----- lesson lock ---------------------------------------------------------------------
+    def lockable_controls(self) -> dict[str, QWidget]:
+        """Controls a locked lesson may hide or disable (the compact bar's twins follow)."""
+        panel = self.settings_panel
+        return {
+            "preset": panel.preset_box,
+            "curve": panel.objective_box,
+            "method": panel.method_box,
+            "lr": panel.lr_field,
+            "beta": panel.beta_field,
+            "beta2": panel.beta2_field,
+            "x0": panel.x0_field,
+            "steps": panel.steps_field,
+            "pins": self.pins_panel,
+            "table": self.iterates,
+            "worked_steps": self.worked,
+            "f_of_t": self.steps_plot,
+            "derivative": self.toolbar.derivative_check,
+        }
 
     # ----- the window's exports ------------------------------------------------------------
     def main_view(self) -> QWidget:
