@@ -54,6 +54,11 @@ class Captions:
                 _error(f"<b>No window fits:</b> {html.escape(formula.error)}")
             )
             return
+        if formula.hidden:
+            self.formula_label.setText(
+                "<b>Output size:</b> ? &nbsp; (work it out: out = floor((n + 2p − f)/s) + 1)"
+            )
+            return
         if formula.same:
             text = f"<b>Output size</b> (rows and columns): {html.escape(formula.rows)}"
         else:

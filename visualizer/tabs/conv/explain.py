@@ -125,9 +125,14 @@ def cell_focus(model: ConvModel) -> CellFocus:
         _, r, c = focus
         terms = conv_terms(s, res, r, c)
         note = sheet_note_conv(s, r, c)
+        formula = conv.format_sum_of_products(terms)
+        if model.is_hidden(f"out:{r},{c}"):
+            # Practice: the products are the question's working, the total is the answer.
+            formula = formula.rsplit(" = ", 1)[0] + " = ?"
+            note = ""
         return CellFocus(
             heading=f"Output row {r + 1}, column {c + 1}",
-            formula=conv.format_sum_of_products(terms),
+            formula=formula,
             warnings=(note,) if note else (),
             input_window=terms.window,
             output_window=(r, r + 1, c, c + 1),
@@ -148,10 +153,19 @@ def cell_focus(model: ConvModel) -> CellFocus:
                 f"{s.pool_source} (circled in bold).",
             )
         note = sheet_note_pool(s, r, c)
+        formula = terms.text()
+        if not on_input and any(
+            model.is_hidden(f"out:{i},{j}") for i in range(r0, r1) for j in range(c0, c1)
+        ):
+            formula = "? (work out the output cells in its window first)"
+            notes, strong, note = (), None, ""
+        elif model.is_hidden(f"pool:{r},{c}"):
+            formula = formula.rsplit(" = ", 1)[0] + " = ?"
+            notes, strong, note = (), None, ""
         return CellFocus(
             heading=f"Pooled row {r + 1}, column {c + 1}",
             qualifier=pool_words(s.pool_mode),
-            formula=terms.text(),
+            formula=formula,
             notes=notes,
             warnings=(note,) if note else (),
             input_window=(r0 + p, r1 + p, c0 + p, c1 + p) if on_input else None,
@@ -193,6 +207,7 @@ class SizeFormula:
     cols: str = ""
     notes: tuple[str, ...] = ()  # the floor, or a stride larger than the kernel
     exercise_answer: str = ""  # exercise 4b: the solver's answer, repeated large
+    hidden: bool = False  # practice asks for the size: only the formula without numbers
 
     @property
     def same(self) -> bool:
@@ -222,8 +237,10 @@ def size_formula(model: ConvModel) -> SizeFormula:
             f"The stride {s.stride} is larger than the kernel, so the windows skip cells "
             "between them (hatched)."
         )
+    if model.is_hidden("size") or model.is_hidden("size:rows"):
+        return SizeFormula(hidden=True)
     answer = ""
-    if model.preset == PRESET_4B and s.solve_for == "stride":
+    if model.preset == PRESET_4B and s.solve_for == "stride" and not model.is_hidden("solve"):
         # Exercise 4b is about the solver: its answer is repeated large, under the grids.
         answer = solver_answer(s)[1]
     return SizeFormula(

@@ -26,6 +26,16 @@ def kernel_title(model: ConvModel) -> str:
     return f"Kernel {len(s.kernel)}x{len(s.kernel[0])}{name}"
 
 
+def practice_hidden(model: ConvModel, prefix: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Which cells practice hides (asked, not answered yet): ``prefix`` "out" or "pool"."""
+    hidden = np.zeros(shape[:2], bool)
+    if model.practice.on:
+        for r in range(shape[0]):
+            for c in range(shape[1]):
+                hidden[r, c] = model.is_hidden(f"{prefix}:{r},{c}")
+    return hidden
+
+
 class KernelEditing:
     """Binds an editable kernel grid to the model: typed cells, pasted rows, refusals."""
 
@@ -222,9 +232,15 @@ class GridsView(QScrollArea):
             self.input_grid.set_caption("")
             return
         out = res.output
-        self.output_grid.set_grid(out, hidden=model.output_hidden())
+        hidden = model.output_hidden() | practice_hidden(model, "out", out.shape)
+        self.output_grid.set_grid(out, hidden=hidden)
         kind = explain.mode_words(model.settings.mode)
-        self.output_grid.set_title(f"Output {out.shape[0]}x{out.shape[1]} ({kind})")
+        size = (
+            "?x?"
+            if model.is_hidden("size") or model.is_hidden("size:rows")
+            else (f"{out.shape[0]}x{out.shape[1]}")
+        )
+        self.output_grid.set_title(f"Output {size} ({kind})")
         rows, cols = explain.unreached(res)
         self.input_grid.set_shaded(rows, cols)
         self.input_grid.set_caption("Hatched: never reached" if rows or cols else "")
@@ -239,6 +255,7 @@ class GridsView(QScrollArea):
         else:
             # The pool of the output waits until the animation has filled the whole output.
             hidden = np.full(res.pooled.shape, model.pool_hidden())
+            hidden |= practice_hidden(model, "pool", res.pooled.shape)
             self.pool_grid.set_grid(res.pooled, hidden=hidden)
             self.pool_grid.set_title(
                 f"{k}x{k} {explain.pool_words(s.pool_mode)} pool, stride {s.pool_stride}"
@@ -257,7 +274,10 @@ class GridsView(QScrollArea):
             self.as_conv_grid.set_message(res.pool_error)
         else:
             weight = cell_text(float(res.as_conv_kernel[0, 0]))
-            self.as_conv_grid.set_grid(res.as_conv)
+            # The same numbers as the pool: practice hides them alike.
+            self.as_conv_grid.set_grid(
+                res.as_conv, hidden=practice_hidden(model, "pool", res.as_conv.shape)
+            )
             self.as_conv_grid.set_title(f"As a {k}x{k} conv of {weight}s, stride {s.pool_stride}")
             self.as_conv_grid.set_caption(
                 "= the average pool" if res.as_conv_matches else "differs from the pool"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -40,6 +40,10 @@ from visualizer.tabs.settings import (
     setting,
 )
 from visualizer.tabs.topic_model import TopicModel
+
+if TYPE_CHECKING:
+    from visualizer.exercises import Exercise
+    from visualizer.practice import Question
 
 MAX_INPUT_SIDE = 64
 MAX_KERNEL_SIDE = 7
@@ -317,6 +321,7 @@ class ConvModel(TopicModel):
         self._hover: Focus | None = None
         self._pixel: PixelFocus | None = None
         self._frame = self.frame_count() - 1  # the whole output, not the empty first step
+        self._questions: tuple[Any, list[Question], frozenset[str]] | None = None
 
     # ----- what the views read -------------------------------------------------------------
     @property
@@ -396,6 +401,7 @@ class ConvModel(TopicModel):
         image = self._image_result(settings, result.kernel) if settings.view == "image" else None
         at_end = self.animation_complete()
         self._settings, self._result, self._image = settings, result, image
+        self._questions = None
         last = self.frame_count() - 1
         self._frame = last if at_end else min(self._frame, last)
         self._drop_missing_focus()
@@ -605,6 +611,43 @@ class ConvModel(TopicModel):
         if grid is None or not self._inside(grid, r, c):
             self._focus = ("conv", 0, 0)
 
+    # ----- practice ------------------------------------------------------------------------
+    def practice_questions(self) -> list[Question]:
+        """The output size, then the clicked output cell and the others, then pooled cells."""
+        from visualizer.tabs.conv import practice_questions
+
+        # Built once per result, pinned cell and exercise: views ask for every cell.
+        # (Reset to None whenever the result changes.)
+        stamp = (self._focus, self.practice.code)
+        if self._questions is None or self._questions[0] != stamp:
+            questions = practice_questions.practice_questions(self)
+            self._questions = (stamp, questions, frozenset(q.key for q in questions))
+        return self._questions[1]
+
+    def is_hidden(self, key: str) -> bool:
+        """Practice hides this value (``"size"``, ``"out:r,c"``, ``"pool:r,c"``, ``"solve"``):
+        it is asked and not answered or revealed yet."""
+        if not self.practice.on or not self.practice.is_hidden(key):
+            return False
+        self.practice_questions()
+        assert self._questions is not None
+        return key in self._questions[2]
+
+    def load_exercise(self, exercise: Exercise) -> None:
+        """Show a generated conv exercise: its grids (or solver question) and its cell pinned."""
+        from visualizer.tabs.conv import practice_questions
+
+        changes, focus = practice_questions.exercise_settings(exercise)
+        known = {f.name: f for f in fields(ConvSettings)}
+        read = {
+            name: known[name].metadata["reader"](value, known[name].metadata.get("label") or name)
+            for name, value in changes.items()
+        }
+        if "kernel" in read:
+            read["kernel_preset"] = CUSTOM_KERNEL
+        settings = replace(self._settings, **read)
+        self._apply(settings, focus, -1, self._preset)
+
     # ----- frames --------------------------------------------------------------------------
     def set_frame(self, frame: int) -> None:
         frame = min(max(int(frame), 0), self.frame_count() - 1)
@@ -655,6 +698,7 @@ class ConvModel(TopicModel):
         result = compute_result(settings)
         image = self._image_result(settings, result.kernel) if settings.view == "image" else None
         self._settings, self._result, self._image = settings, result, image
+        self._questions = None
         last = self.frame_count() - 1
         self._frame = last if frame < 0 else min(frame, last)
         self._focus = focus

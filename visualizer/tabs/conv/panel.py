@@ -247,6 +247,9 @@ class SidePanel(QScrollArea):
                 s.kernel_preset if s.kernel_preset in KERNEL_CHOICES else CUSTOM_KERNEL
             )
         self.solver_other_label.setText("s" if s.solve_for == "padding" else "p")
+        if self._model.is_hidden("solve"):
+            self.solver_label.setText("? (practice: type your answer in the box under the grids)")
+            return
         works, text = explain.solver_answer(s)
         color = OK_COLOR if works else ERROR_COLOR
         self.solver_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")

@@ -47,6 +47,9 @@ class ConvTab(TopicTab):
         self.stack.addWidget(self.grids)
         self.stack.addWidget(self.image_view)
         centre.addWidget(self.stack, 1)
+        # Practice asks under the grids, next to what it asks about.
+        self.practice_bar = self.build_practice_bar()
+        centre.addWidget(self.practice_bar)
         self.captions = Captions(model)
         centre.addWidget(self.captions.formula_label)
         centre.addWidget(self.captions.explain_label)
@@ -70,8 +73,9 @@ class ConvTab(TopicTab):
         self.image_view.message.connect(self.statusMessage)
         self.image_view.openRequested.connect(self.open_picture)
         unsubscribe = model.subscribe(self._on_model_changed)
+        unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
         # The model outlives a tab the window rebuilds: stop listening when the tab goes.
-        self.destroyed.connect(lambda _obj=None: unsubscribe())
+        self.destroyed.connect(lambda _obj=None: (unsubscribe(), unsubscribe_practice()))
         self._show_everything()
         self.finish_build()
 
@@ -89,7 +93,14 @@ class ConvTab(TopicTab):
         elif what in ("focus", "hover"):
             self._show_focus()
             if what == "focus":
+                if self.model.practice.on:
+                    # A clicked cell is asked next: the grids and the box follow.
+                    self._show_everything()
+                    self._show_practice()
                 self.stateChanged.emit()
+
+    def _on_practice_changed(self, _what: str) -> None:
+        self._show_everything()  # values practice hid or showed
 
     def _show_everything(self) -> None:
         image_mode = self.model.settings.view == "image"
