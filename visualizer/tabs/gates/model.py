@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -58,6 +58,7 @@ from visualizer.compute.gates import (
     node_arithmetic,
 )
 from visualizer.numbers import format_limit, parse_number
+from visualizer.tabs.gates import asking
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -71,6 +72,10 @@ from visualizer.tabs.settings import (
     setting,
 )
 from visualizer.tabs.topic_model import TopicModel
+
+if TYPE_CHECKING:
+    from visualizer.exercises import Exercise
+    from visualizer.practice import Question
 
 #: Largest weight or bias a user may type: sums of three such terms stay finite.
 WEIGHT_LIMIT = 1e300
@@ -314,6 +319,8 @@ class GatesModel(TopicModel):
     def notify(self, what: str) -> None:
         if what in ("settings", "frame"):
             self._cache.clear()
+        if what == "frame":  # another network: every value is asked afresh
+            self.practice.clear_answers()
         super().notify(what)
 
     def _say(self, text: str) -> None:
@@ -462,6 +469,8 @@ class GatesModel(TopicModel):
             self.settings, preset=name, edited=False, layers=as_rows(layers), target=target,
             run=None,
         )  # fmt: skip
+        if self.practice.code:  # a preset is not the generated exercise any more
+            self.practice.set_code("")
         self._apply(settings, frame=0, fresh_focus=True)
         self._say(note)
 
@@ -548,6 +557,47 @@ class GatesModel(TopicModel):
         if not 0 <= page < len(PAGES):
             raise ValueError(f"There is no side page {page}.")
         self._set_focus(replace(self.focus, page=int(page)), "page")
+
+    # ----- practice mode -------------------------------------------------------------------
+    def practice_questions(self) -> list[Question]:
+        """Hidden neurons and the output for the current inputs, then the truth table's
+        output column (see :mod:`visualizer.tabs.gates.asking`)."""
+        return asking.questions(self)
+
+    def answer(self, text: str) -> None:
+        """Judge the answer; once a neuron of the current row is known, its worked line shows."""
+        asked = self.current_question()
+        super().answer(text)
+        self._show_answered(asked)
+
+    def reveal_answer(self) -> None:
+        asked = self.current_question()
+        super().reveal_answer()
+        self._show_answered(asked)
+
+    def _show_answered(self, asked: Question | None) -> None:
+        if asked is None or self.practice.outcome(asked.key) is None:
+            return
+        if asking.key_row(asked.key) != asking.row_name(self.current_row):
+            return
+        neuron = asking.neuron_of(asked.key, len(self.layers()))
+        if neuron is not None:
+            self.select_node(*neuron)
+
+    def load_exercise(self, exercise: Exercise) -> None:
+        """Show a generated "output" or "truth_table" exercise: its net, inputs and neurons."""
+        opened = asking.exercise_settings(self, exercise)
+        settings = replace(
+            self.settings, edited=True, layers=as_rows(opened["layers"]),
+            activation=opened["activation"], run=None,
+        )  # fmt: skip
+        focus = self.focus
+        self.focus = replace(focus, inputs=opened["inputs"])
+        try:
+            self._apply(settings, frame=0, fresh_focus=True)
+        except ValueError:
+            self.focus = focus
+            raise
 
     # ----- lesson files --------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

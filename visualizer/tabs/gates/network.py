@@ -128,10 +128,11 @@ class GateNetworkView(pg.PlotWidget):
         self._size = (0.0, 0.0)
         self.view_box.sigResized.connect(self._on_view_resized)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "selection"):
+        if what in ("settings", "frame", "inputs", "selection", "practice"):
             self.redraw()
 
     def _on_view_resized(self, _view_box: object = None) -> None:

@@ -13,6 +13,7 @@ from visualizer.tabs.gates.texts import (
     problem_lines,
     roles_sentence,
     selected_worked_line,
+    verdict_summary,
     verdict_tone,
 )
 from visualizer.widgets.fonts import scaled_font
@@ -20,8 +21,8 @@ from visualizer.widgets.plot_style import ERROR_COLOR, OK_COLOR
 
 #: Verdict colours on a light background and (lighter) on the dark theme's.
 _TONES = {
-    False: {"ok": OK_COLOR, "bad": ERROR_COLOR, "warn": "#8a5a00"},
-    True: {"ok": "#81c784", "bad": "#ff8a80", "warn": "#ffcc80"},
+    False: {"ok": OK_COLOR, "bad": ERROR_COLOR, "warn": "#8a5a00", "ask": "#333333"},
+    True: {"ok": "#81c784", "bad": "#ff8a80", "warn": "#ffcc80", "ask": "#dddddd"},
 }
 
 
@@ -38,10 +39,11 @@ class WorkedLine(QLabel):
             " padding: 3px 6px; }"
         )
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "selection"):
+        if what in ("settings", "frame", "inputs", "selection", "practice"):
             self.redraw()
 
     def set_presentation(self, on: bool) -> None:
@@ -61,6 +63,7 @@ class DiagnosisView(QTextEdit):
         self._dark: bool | None = None  # None: judge by this widget's own palette
         self.setReadOnly(True)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def set_dark(self, dark: bool) -> None:
@@ -69,7 +72,7 @@ class DiagnosisView(QTextEdit):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame"):
+        if what in ("settings", "frame", "inputs", "practice"):
             self.redraw()
 
     def redraw(self) -> None:
@@ -80,7 +83,7 @@ class DiagnosisView(QTextEdit):
             dark = self.palette().base().color().lightness() < 128
         colour = _TONES[dark][verdict_tone(model)]
         esc = html.escape
-        summary = esc(model.diagnosis().summary)
+        summary = esc(verdict_summary(model))
         parts = [f"<p style='color:{colour}; font-weight:bold'>{summary}</p>"]
         parts += [f"<p style='margin:2px 0'>{esc(line)}</p>" for line in problem_lines(model)]
         if roles := roles_sentence(model):

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
+from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.model import REGION_HI, REGION_LO, GatesModel
 from visualizer.tabs.gates.network import cached_brush, cached_pen
 from visualizer.widgets.fonts import scaled_font
@@ -24,6 +25,9 @@ from visualizer.widgets.plot_style import (
     line_width,
     marker_size,
 )
+
+#: Most data units shown beyond the square on each side (room for the corner labels).
+MAX_MARGIN = 0.6
 
 # Output colours: below 0.5 white to light grey, from 0.5 light to strong blue, so the
 # region read as 1 stands out and a sigmoid output still shades continuously.
@@ -79,10 +83,11 @@ class RegionsView(pg.PlotWidget):
         # An aspect-locked view keeps its old range on resize; show the whole square again.
         self.getViewBox().sigResized.connect(self._fit_range)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame"):
+        if what in ("settings", "frame", "practice"):
             self.redraw()
         elif what == "inputs":
             self._draw_current_corner()
@@ -117,29 +122,58 @@ class RegionsView(pg.PlotWidget):
             self._place_legend(right=size.width() > 1.6 * size.height())
         super().resizeEvent(event)
 
-    def _label_room(self) -> float:
-        """Pixels a corner needs beyond its point: the ring around it and its label."""
-        label = max((t.boundingRect().height() for _a, _b, t in self.corner_texts), default=0)
-        return self._marker() * 1.9 / 2 + 2 + label
+    def _corner_font(self, scale: float = 1.0):
+        size = (1.0 if self._presentation else 0.9) * scale
+        return scaled_font(QApplication.font(), size, bold=True)
+
+    @staticmethod
+    def _margin(side: float, room: float) -> float:
+        """Data units to add beyond the square so a corner has ``room`` pixels outwards.
+
+        The view shows 1.5 + 2 m units on ``side`` pixels and a corner sits 0.25 units in
+        from the square's edge, so m solves (0.25 + m) · side / (1.5 + 2 m) = room.
+        """
+        span = REGION_HI - REGION_LO
+        inner = -REGION_LO
+        return max(0.0, (span * room - inner * side) / max(side - 2 * room, 1.0))
 
     def _fit_range(self, *_args: object) -> None:
-        """Show the square and room for the corner labels above the top and below the bottom.
+        """Show the square and room for the corner labels, which never overlap.
 
-        With p pixels of label room and H pixels of height, the margin m (in data units)
-        beyond the square's 0.25 solves (0.25 + m) * H / (1.5 + 2 m) = p.
+        Labels sit above the top corners and below the bottom ones when two of them fit
+        between neighbouring corners; in a small plot they move beside the corners,
+        outwards, so they cannot meet.
         """
         view = self.getViewBox()
-        height = max(float(min(view.height(), view.width())), 60.0)
-        room = self._label_room()
-        span = REGION_HI - REGION_LO
-        inner = -REGION_LO  # the square's margin around the corners 0 and 1
-        margin = max(0.0, (span * room - inner * height) / max(height - 2 * room, 1.0))
+        side = max(float(min(view.height(), view.width())), 60.0)
+        ring = self._marker() * 1.9 / 2 + 2
+        # A small plot writes the labels smaller rather than shrinking the square away.
+        for scale in (1.0, 0.85, 0.7):
+            font = self._corner_font(scale)
+            for _a, _b, text in self.corner_texts:
+                text.setFont(font)
+            sizes = [t.boundingRect() for _a, _b, t in self.corner_texts]
+            width = max((r.width() for r in sizes), default=0.0)
+            height = max((r.height() for r in sizes), default=0.0)
+            margin = self._margin(side, ring + height)
+            ppu = side / (REGION_HI - REGION_LO + 2 * margin)
+            self._labels_beside = width + 4 > ppu
+            if self._labels_beside:
+                margin = self._margin(side, ring + width)
+            if margin <= MAX_MARGIN:
+                break
+        margin = min(margin, MAX_MARGIN)
+        ppu = side / (REGION_HI - REGION_LO + 2 * margin)
         lo, hi = REGION_LO - margin, REGION_HI + margin
         self.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)
-        ppu = height / (hi - lo)
-        offset = (self._marker() * 1.9 / 2 + 2) / ppu
+        offset = ring / ppu
         for a, b, text in self.corner_texts:
-            text.setPos(a, b + offset if b > 0.5 else b - offset)
+            if self._labels_beside:
+                text.setAnchor((1.0 if a < 0.5 else 0.0, 0.5))
+                text.setPos(a - offset if a < 0.5 else a + offset, b)
+            else:
+                text.setAnchor((0.5, 1.0 if b > 0.5 else 0.0))
+                text.setPos(a, b + offset if b > 0.5 else b - offset)
 
     def set_presentation(self, on: bool) -> None:
         """Thicker lines, bigger markers and labels (redraws)."""
@@ -149,11 +183,13 @@ class RegionsView(pg.PlotWidget):
     def redraw(self) -> None:
         """Draw the model's regions, lines and corners as they are now."""
         model = self._model
-        font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9)
+        font = scaled_font(QApplication.font(), 0.95 if self._presentation else 0.85)
         self._legend_size = f"{font.pointSizeF():.1f}pt"
         self.legend.setLabelTextSize(self._legend_size)
         coords, grid = model.region_grid()
         step = coords[1] - coords[0]
+        if asking.any_output_hidden(model):  # practice: the shading would tell the outputs
+            grid = np.zeros_like(grid)
         self.image_item.setImage(grid, levels=(0.0, 1.0), lut=_REGION_LUT, autoLevels=False)
         sigmoid = model.activation == "sigmoid"
         self.setTitle("Decision regions", size=f"{font.pointSizeF():.1f}pt")
@@ -214,16 +250,19 @@ class RegionsView(pg.PlotWidget):
             pos=TRUTH_INPUTS[target == 0], size=size, symbol="o",
             brush=cached_brush("w"), pen=cached_pen("k", 2.5),
         )  # fmt: skip
-        missed = TRUTH_INPUTS[[not r.ok for r in diagnosis.rows]]
+        hidden = [asking.is_row_hidden(self._model, r) for r in range(4)]
+        missed = TRUTH_INPUTS[
+            [not r.ok and not h for r, h in zip(diagnosis.rows, hidden, strict=True)]
+        ]
         self.corner_missed.setData(
             pos=missed.reshape(-1, 2), size=size * 1.6, symbol="x",
             brush=cached_brush(ERROR_COLOR), pen=cached_pen(ERROR_COLOR, 1),
         )  # fmt: skip
-        font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9, bold=True)
         for k, (a, b, text) in enumerate(self.corner_texts):
-            text.setFont(font)
-            text.setText(f"{int(a)}{int(b)} → {int(bits[k])}")
-            text.setColor(ERROR_COLOR if not diagnosis.rows[k].ok else (20, 20, 20))
+            out = asking.HIDDEN if hidden[k] else str(int(bits[k]))
+            text.setText(f"{int(a)}{int(b)} → {out}")
+            wrong = not diagnosis.rows[k].ok and not hidden[k]
+            text.setColor(ERROR_COLOR if wrong else (20, 20, 20))
 
     def _draw_current_corner(self) -> None:
         self.current_corner.setData(
@@ -269,7 +308,7 @@ class RegionsView(pg.PlotWidget):
 
     def corner_labels_apart(self) -> bool:
         """True when the four corner labels are inside the data area and do not overlap."""
-        area = self.getViewBox().sceneBoundingRect()
+        area = self.getViewBox().sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
         boxes = [text.sceneBoundingRect() for _a, _b, text in self.corner_texts]
         inside = all(area.contains(box) for box in boxes)
         apart = all(

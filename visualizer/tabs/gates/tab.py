@@ -55,6 +55,9 @@ class GatesTab(TopicTab):
         column = QVBoxLayout(self.picture_column)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.picture, 1)
+        # Practice asks right under the picture, next to the neuron it asks about.
+        self.practice_bar = self.build_practice_bar()
+        column.addWidget(self.practice_bar)
         column.addWidget(self.worked_label)
 
         # The side panel: truth table and verdict, then the Edit weights / Train pages.
@@ -103,6 +106,8 @@ class GatesTab(TopicTab):
             self._show_page()
         if what == "settings":
             self._show_transport()
+        if what == "inputs":  # other inputs: practice asks about that row
+            self._show_practice()
         self.stateChanged.emit()
 
     def _show_page(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.compute.gates import TRUTH_INPUTS
+from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import truth_headers, truth_rows
 
@@ -41,10 +42,11 @@ class TruthTableView(QTableWidget):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cellClicked.connect(self._on_cell_clicked)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs"):
+        if what in ("settings", "frame", "inputs", "practice"):
             self.redraw()
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
@@ -67,6 +69,9 @@ class TruthTableView(QTableWidget):
         for r, cells in enumerate(rows):
             d = diagnosis.rows[r]
             bg = _MISS_BG if not d.ok else _FRAGILE_BG if d.fragile else _OK_BG
+            tip = d.reason
+            if asking.is_row_hidden(model, r):  # practice: the colour would tell the answer
+                bg, tip = _OK_BG, "Work this row out first."
             font = bold if r == model.current_row else plain
             for c, text in enumerate(cells):
                 item = self.item(r, c)
@@ -82,8 +87,8 @@ class TruthTableView(QTableWidget):
                     item.setBackground(QBrush(bg))
                 if item.font() != font:
                     item.setFont(font)
-                if item.toolTip() != d.reason:
-                    item.setToolTip(d.reason)
+                if item.toolTip() != tip:
+                    item.setToolTip(tip)
         header = self.horizontalHeader()
         # Columns as wide as their numbers; a narrow side panel scrolls the table as a whole.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

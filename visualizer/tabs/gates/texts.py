@@ -23,6 +23,7 @@ from visualizer.compute.gates import (
     node_arithmetic,
     worked_line,
 )
+from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.model import GatesModel
 
 
@@ -78,6 +79,10 @@ def network_picture(model: GatesModel) -> NetworkPicture:
         for j, name in enumerate(ev.names[li]):
             z = float(ev.sums[li][row, j])
             a = float(ev.outputs[li][row, j])
+            if asking.is_value_hidden(model, li, j, row):  # practice: the student works it out
+                info = f"b = {format_number(b[j], 4)}\nz = {asking.HIDDEN}"
+                nodes.append(NodeView(("n", li, j), name, asking.HIDDEN, 0.0, info))
+                continue
             zero = " (0 margin!)" if ev.zero_margin[li][row, j] else ""
             info = f"b = {format_number(b[j], 4)}\nz = {format_number(z, 4)}{zero}"
             nodes.append(NodeView(("n", li, j), name, short_activation(a, 2), a, info))
@@ -106,8 +111,12 @@ def edited_text(model: GatesModel) -> str:
 
 
 def selected_worked_line(model: GatesModel) -> str:
-    """The selected neuron's arithmetic for the current inputs, on one line."""
-    return worked_line(model.arithmetic(*model.focus.selected_node))
+    """The selected neuron's arithmetic for the current inputs, on one line (in practice,
+    only its formula while its value is still to be worked out)."""
+    layer, node = model.focus.selected_node
+    if asking.is_value_hidden(model, layer, node, model.current_row):
+        return asking.hidden_worked_line(model, layer, node)
+    return worked_line(model.arithmetic(layer, node))
 
 
 # ----- the truth table ----------------------------------------------------------------------
@@ -141,6 +150,9 @@ def truth_rows(model: GatesModel) -> list[list[str]]:
         cells = [str(int(TRUTH_INPUTS[r, 0])), str(int(TRUTH_INPUTS[r, 1]))]
         for li, (W, _b) in enumerate(layers):
             for j in range(W.shape[1]):
+                if asking.is_value_hidden(model, li, j, r):  # practice: z and output to find
+                    cells += [asking.HIDDEN, asking.HIDDEN]
+                    continue
                 cells.append(format_number(ev.sums[li][r, j], 3))
                 a = float(ev.outputs[li][r, j])
                 if sigmoid:
@@ -152,7 +164,7 @@ def truth_rows(model: GatesModel) -> list[list[str]]:
                     cells.append(format_number(a))
         d = diagnosis.rows[r]
         cells.append(str(d.expected))
-        cells.append(verdict(d.ok, d.fragile))
+        cells.append(asking.HIDDEN if asking.is_row_hidden(model, r) else verdict(d.ok, d.fragile))
         rows.append(cells)
     return rows
 
@@ -167,9 +179,10 @@ def table_csv(model: GatesModel) -> str:
 
 # ----- the verdict in words -----------------------------------------------------------------
 def roles_sentence(model: GatesModel) -> str:
-    """What each hidden neuron computes on its own ("" without a hidden layer)."""
+    """What each hidden neuron computes on its own ("" without a hidden layer, or while
+    practice hides outputs: the roles would tell them)."""
     roles = model.hidden_roles()
-    if not roles:
+    if not roles or asking.any_output_hidden(model):
         return ""
     acts = ", ".join(f"{name} acts as {gate}" for name, gate in roles.items())
     return f"Hidden neurons on their own: {acts}; Out combines them."
@@ -178,18 +191,31 @@ def roles_sentence(model: GatesModel) -> str:
 def preset_note(model: GatesModel) -> str:
     """What the sheet's network really does, while it is shown as the sheet wrote it."""
     s = model.settings
-    if s.preset in SHEET_NETWORKS and not s.edited and model.run is None:
+    hidden = asking.any_output_hidden(model)
+    if s.preset in SHEET_NETWORKS and not s.edited and model.run is None and not hidden:
         return SHEET_NETWORKS[s.preset].note
     return ""
 
 
 def problem_lines(model: GatesModel) -> list[str]:
-    """The reasons of the missed and fragile rows."""
+    """The reasons of the missed and fragile rows (none while practice hides outputs)."""
+    if asking.any_output_hidden(model):
+        return []
     return [r.reason for r in model.diagnosis().rows if not r.ok or r.fragile]
 
 
+def verdict_summary(model: GatesModel) -> str:
+    """The verdict's first sentence (in practice, a request to work the outputs out first)."""
+    if asking.any_output_hidden(model):
+        return asking.hidden_summary()
+    return model.diagnosis().summary
+
+
 def verdict_tone(model: GatesModel) -> str:
-    """ "ok" (right and robust), "warn" (right but fragile) or "bad" (wrong rows)."""
+    """ "ok" (right and robust), "warn" (right but fragile), "bad" (wrong rows) or "ask"
+    (practice: the outputs are still to be worked out)."""
+    if asking.any_output_hidden(model):
+        return "ask"
     diagnosis = model.diagnosis()
     if not diagnosis.ok:
         return "bad"
@@ -203,6 +229,8 @@ def train_status(model: GatesModel) -> str:
     if run is None:
         return "Pick a network and press Train: the loss curve, network and regions update."
     f = model.frame
+    if asking.any_output_hidden(model):
+        return f"Epoch {int(run.epochs[f])} of {int(run.epochs[-1])}: work the outputs out first."
     outs = " ".join(format_number(v, 2) for v in run.outputs[f])
     bits = run.bits_at(f)
     ok = np.array_equal(bits, GATE_TARGETS[run.target])

@@ -86,6 +86,7 @@ class TrainPage(QWidget):
             field.valueChanged.connect(self._on_setting_changed)
         self.architecture_box.currentIndexChanged.connect(self._on_setting_changed)
         model.subscribe(self._on_model_changed)
+        model.practice.subscribe(self._on_practice_changed)
         self._show_settings()
         self._show_run()
 
@@ -114,6 +115,9 @@ class TrainPage(QWidget):
         elif what == "train":
             self._show_settings()
             self.train_status.setText(train_status(self._model))
+
+    def _on_practice_changed(self, _what: str) -> None:
+        self.train_status.setText(train_status(self._model))
 
     def _show_settings(self) -> None:
         train = self._model.settings.train
