@@ -611,6 +611,19 @@ class ConvModel(TopicModel):
         if grid is None or not self._inside(grid, r, c):
             self._focus = ("conv", 0, 0)
 
+    # ----- code export ---------------------------------------------------------------------
+    def python_code(self) -> str:
+        """A standalone numpy script recomputing the output and pooled grids shown."""
+        from visualizer.tabs.conv import code_export
+
+        return code_export.python_code(self)
+
+    def torch_code(self) -> str:
+        """The same with ``torch.nn.functional.conv2d`` and the pooling functions."""
+        from visualizer.tabs.conv import code_export
+
+        return code_export.torch_code(self)
+
     # ----- practice ------------------------------------------------------------------------
     def practice_questions(self) -> list[Question]:
         """The output size, then the clicked output cell and the others, then pooled cells."""

@@ -61,10 +61,12 @@ class SidePanel(QScrollArea):
         side = QWidget()
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 4, 0)
-        column.addWidget(self._build_input_group())
-        column.addWidget(self._build_kernel_group())
-        column.addWidget(self._build_pool_group())
-        column.addWidget(self._build_solver_group())
+        self.input_group = self._build_input_group()
+        self.kernel_group = self._build_kernel_group()
+        self.pool_group = self._build_pool_group()
+        self.solver_group = self._build_solver_group()
+        for group in (self.input_group, self.kernel_group, self.pool_group, self.solver_group):
+            column.addWidget(group)
         column.addStretch(1)
         for box in side.findChildren(QComboBox):
             compact(box, 6)

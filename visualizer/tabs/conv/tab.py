@@ -108,7 +108,10 @@ class ConvTab(TopicTab):
         self.panel.show_settings()
         self.stack.setCurrentIndex(1 if image_mode else 0)
         assert self.play_controls is not None
-        self.play_controls.setVisible(not image_mode)
+        # A control a locked lesson hid stays hidden whatever the mode.
+        self.play_controls.setVisible(
+            not image_mode and not self.play_controls.property("lockedHidden")
+        )
         if image_mode:
             self.image_view.show_image()
         else:
@@ -183,7 +186,24 @@ class ConvTab(TopicTab):
         return image.picture, image.filtered, image.pooled
 
     def main_view(self) -> QWidget:
+        """The widget holding all the grids (or, in image mode, the pictures)."""
         return self.stack
+
+    def lockable_controls(self) -> dict[str, QWidget]:
+        """What a locked lesson may hide or disable, by stable name."""
+        bar, panel = self.top_bar, self.panel
+        return {
+            "preset": bar.preset_box,
+            "view": bar.view_box,
+            "mode": bar.mode_box,
+            "padding": bar.padding_box,
+            "stride": bar.stride_box,
+            "input": panel.input_group,
+            "kernel": panel.kernel_group,
+            "pooling": panel.pool_group,
+            "solver": panel.solver_group,
+            "play": self.play_controls,
+        }
 
     def table_csv(self) -> str:
         return export.table_csv(self.model)
