@@ -88,6 +88,9 @@ def test_a_tab_built_after_the_lesson_is_locked_too(qtbot, monkeypatch, tmp_path
         return {"table": controls[self.key]}
 
     monkeypatch.setattr(TopicTab, "lockable_controls", lockable)
+    from visualizer.tabs.conv.tab import ConvTab  # (a tab with controls of its own)
+
+    monkeypatch.setattr(ConvTab, "lockable_controls", lockable)
     window = create_window(initial_tab="descent")
     qtbot.addWidget(window)
     path = tmp_path / "locked.json"
