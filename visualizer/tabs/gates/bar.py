@@ -22,6 +22,16 @@ from visualizer.tabs.gates.texts import (
 )
 
 
+def _labelled(text: str, *widgets: QWidget) -> QWidget:
+    control = QWidget()
+    row = QHBoxLayout(control)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel(text))
+    for widget in widgets:
+        row.addWidget(widget)
+    return control
+
+
 class GatesBar(QWidget):
     """Preset, activation and target selectors bound to the model both ways."""
 
@@ -67,16 +77,13 @@ class GatesBar(QWidget):
         outer.addLayout(layout)
         self._outer = outer
         self._own_line = False
-        layout.addWidget(QLabel("Preset:"))
-        layout.addWidget(self.preset_box)
-        layout.addWidget(self.edited_label)
-        layout.addSpacing(6)
-        layout.addWidget(QLabel("Activation:"))
-        layout.addWidget(self.activation_box)
-        layout.addSpacing(6)
-        layout.addWidget(QLabel("Target:"))
-        layout.addWidget(self.target_box)
-        layout.addSpacing(6)
+        # Each selector with its label in one widget, so a locked lesson hides both.
+        self.preset_control = _labelled("Preset:", self.preset_box, self.edited_label)
+        self.activation_control = _labelled("Activation:", self.activation_box)
+        self.target_control = _labelled("Target:", self.target_box)
+        for control in (self.preset_control, self.activation_control, self.target_control):
+            layout.addWidget(control)
+            layout.addSpacing(6)
         layout.addWidget(self.convention_label, 1)
         layout.addStretch(0)
 

@@ -26,8 +26,13 @@ class EditPage(QWidget):
     def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(4, 4, 4, 4)
+        # Everything in one widget, so a locked lesson can hide or lock the weights.
+        self.editor = QWidget()
+        page.addWidget(self.editor)
+        layout = QVBoxLayout(self.editor)
+        layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.param_label = QLabel()
         self.param_label.setMinimumWidth(150)

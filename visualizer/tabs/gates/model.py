@@ -58,7 +58,7 @@ from visualizer.compute.gates import (
     node_arithmetic,
 )
 from visualizer.numbers import format_limit, parse_number
-from visualizer.tabs.gates import asking
+from visualizer.tabs.gates import asking, code_export
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -557,6 +557,15 @@ class GatesModel(TopicModel):
         if not 0 <= page < len(PAGES):
             raise ValueError(f"There is no side page {page}.")
         self._set_focus(replace(self.focus, page=int(page)), "page")
+
+    # ----- code export ---------------------------------------------------------------------
+    def python_code(self) -> str:
+        """A standalone numpy script that recomputes the truth table shown."""
+        return code_export.python_code(self)
+
+    def torch_code(self) -> str:
+        """An empty string: the gates topic has no PyTorch version."""
+        return code_export.torch_code(self)
 
     # ----- practice mode -------------------------------------------------------------------
     def practice_questions(self) -> list[Question]:

@@ -115,8 +115,9 @@ class GatesTab(TopicTab):
             self.side_tabs.setCurrentIndex(self.model.focus.page)
 
     def _show_transport(self) -> None:
-        # Only a training run has frames to play.
-        self.train_page.play_controls.setVisible(self.model.run is not None)
+        # Only a training run has frames to play (and a locked lesson may hide them anyway).
+        controls = self.train_page.play_controls
+        controls.setVisible(self.model.run is not None and not controls.property("lockedHidden"))
 
     def _style_inputs(self) -> tuple:
         """What the views' sizes, fonts and colours depend on."""
@@ -160,6 +161,24 @@ class GatesTab(TopicTab):
     # ----- the TopicTab contract -----------------------------------------------------------
     def main_view(self) -> QWidget:
         return self.picture
+
+    def lockable_controls(self) -> dict[str, QWidget]:
+        """What a locked lesson may hide or disable, by stable name."""
+        return {
+            "preset": self.bar.preset_control,
+            "activation": self.bar.activation_control,
+            "target": self.bar.target_control,
+            "convention": self.bar.convention_label,
+            "truth_table": self.truth_table,
+            "verdict": self.diagnosis_text,
+            "worked_line": self.worked_label,
+            "regions": self.regions,
+            "weights": self.edit_page.editor,
+            "train": self.train_page.train_controls,
+            "loss_curve": self.train_page.loss_plot,
+            "side_pages": self.side_tabs,
+            "transport": self.train_page.play_controls,
+        }
 
     def toggle_play(self) -> None:
         if self.model.run is None:
