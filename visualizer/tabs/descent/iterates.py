@@ -83,6 +83,8 @@ def iterate_columns(traj: Trajectory, f_name: str = "f") -> IterateColumns:
     """The iterate table of ``traj`` (``f_name`` names the curve in the headers: "GeLU")."""
     n = traj.steps + 1
     fx = traj.fx if traj.fx is not None else np.full(n, np.nan)
+    if traj.x.ndim > 1:
+        return _surface_columns(traj, fx, f_name)
     headers = ["t", "x_t", f"{f_name}(x_t)", f"{f_name}'(x_t)"]
     values = [np.arange(n, dtype=float), traj.x, fx, traj.grad]
     name = velocity_name(traj.method)
@@ -92,5 +94,22 @@ def iterate_columns(traj: Trajectory, f_name: str = "f") -> IterateColumns:
     if traj.method in SECOND_MOMENT_METHODS:
         headers.append("s_t")
         values.append(traj.second_moment)
+    rows = n if traj.diverged_at is None else traj.diverged_at + 1
+    return IterateColumns(headers, values, rows, traj.diverged_at)
+
+
+def _surface_columns(traj: Trajectory, fx: NDArray[np.float64], f_name: str) -> IterateColumns:
+    """A run on a surface: both coordinates of every vector, as x_t, y_t, ∂f/∂x, ∂f/∂y..."""
+    n = traj.steps + 1
+    headers = ["t", "x_t", "y_t", f"{f_name}(x_t)", "∂f/∂x", "∂f/∂y"]
+    values = [np.arange(n, dtype=float), traj.x[:, 0], traj.x[:, 1], fx]
+    values += [traj.grad[:, 0], traj.grad[:, 1]]
+    name = velocity_name(traj.method)
+    if name is not None:
+        headers += [f"{name}x_t", f"{name}y_t"]
+        values += [traj.velocity[:, 0], traj.velocity[:, 1]]
+    if traj.method in SECOND_MOMENT_METHODS:
+        headers += ["sx_t", "sy_t"]
+        values += [traj.second_moment[:, 0], traj.second_moment[:, 1]]
     rows = n if traj.diverged_at is None else traj.diverged_at + 1
     return IterateColumns(headers, values, rows, traj.diverged_at)

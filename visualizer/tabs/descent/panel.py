@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute import (
     BETA2_METHODS,
-    DESCENT_PRESETS,
     METHOD_LABELS,
     METHOD_RULES,
     METHODS,
     MOMENTUM_METHODS,
     OBJECTIVES,
 )
+from visualizer.compute.surfaces import SURFACES
 from visualizer.tabs.descent.items import (
     GRADIENT_COLOR,
     PIN_COLORS,
@@ -41,7 +41,13 @@ from visualizer.tabs.descent.items import (
     set_text_color,
 )
 from visualizer.tabs.descent.iterates import velocity_name
-from visualizer.tabs.descent.model import FIELD_RANGES, DescentModel, PinnedRun, run_label
+from visualizer.tabs.descent.model import (
+    FIELD_RANGES,
+    PRESETS,
+    DescentModel,
+    PinnedRun,
+    run_label,
+)
 from visualizer.widgets.number_field import NumberField
 
 CUSTOM_LABEL = "Custom settings"
@@ -57,7 +63,7 @@ class SettingsPanel(QGroupBox):
         super().__init__("Settings")
         self.model = model
         self.preset_box = QComboBox()
-        for name, preset in DESCENT_PRESETS.items():
+        for name, preset in PRESETS.items():
             self.preset_box.addItem(preset.label, name)
             self.preset_box.setItemData(
                 self.preset_box.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
@@ -70,6 +76,13 @@ class SettingsPanel(QGroupBox):
             self.objective_box.addItem(obj.label, key)
             self.objective_box.setItemData(
                 self.objective_box.count() - 1, obj.formula, Qt.ItemDataRole.ToolTipRole
+            )
+        self.objective_box.insertSeparator(self.objective_box.count())
+        for key, surface in SURFACES.items():
+            label = "Ravine: ½(x'² + κ·y'²)" if key == "quadratic" else surface.label
+            self.objective_box.addItem(f"2-D  {label}", key)
+            self.objective_box.setItemData(
+                self.objective_box.count() - 1, surface.description, Qt.ItemDataRole.ToolTipRole
             )
         self.objective_box.currentIndexChanged.connect(self._on_objective_box_changed)
         self.method_box = QComboBox()
@@ -89,6 +102,11 @@ class SettingsPanel(QGroupBox):
             "beta2", "β₂: decay of the squared-gradient average (Adam, RMSProp)"
         )
         self.x0_field = self._field("x0", "Starting point x0 (or click / drag on the curve)")
+        self.y0_field = self._field("y0", "The start's y (click or drag the start on the surface)")
+        self.kappa_field = self._field(
+            "kappa", "Condition number κ of the ravine: how much steeper across than along (1–1000)"
+        )
+        self.angle_field = self._field("angle", "Angle of the ravine's long axis, in radians")
         self.steps_field = self._field("steps", "Number of updates (0 to 10,000)", integer=True)
         form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
@@ -102,7 +120,11 @@ class SettingsPanel(QGroupBox):
         form.addRow(self.beta_label, self.beta_field)
         form.addRow(self.beta2_label, self.beta2_field)
         form.addRow("x0", self.x0_field)
+        form.addRow("y0", self.y0_field)
+        form.addRow("κ", self.kappa_field)
+        form.addRow("angle", self.angle_field)
         form.addRow("Steps", self.steps_field)
+        self.form = form
         model.subscribe(self._on_model_changed)
         self.show_settings()
 
@@ -146,6 +168,9 @@ class SettingsPanel(QGroupBox):
             (self.beta_field, s.beta),
             (self.beta2_field, s.beta2),
             (self.x0_field, s.x0),
+            (self.y0_field, s.y0),
+            (self.kappa_field, s.kappa),
+            (self.angle_field, s.angle),
             (self.steps_field, s.steps),
         ):
             field.setValue(value)  # (a NumberField only signals what a person typed)
@@ -154,7 +179,11 @@ class SettingsPanel(QGroupBox):
         for widget in (self.beta2_field, self.beta2_label):
             widget.setEnabled(s.method in BETA2_METHODS and not _locked(widget))
         self.method_box.setToolTip(f"Update rule:\n{METHOD_RULES.get(s.method, '')}")
-        self.objective_box.setToolTip(OBJECTIVES[s.objective].formula)
+        self.form.setRowVisible(self.y0_field, s.on_surface)
+        for field in (self.kappa_field, self.angle_field):
+            self.form.setRowVisible(field, s.objective == "quadratic")
+        formula = self.model.surface.formula if s.on_surface else OBJECTIVES[s.objective].formula
+        self.objective_box.setToolTip(formula)
 
     def preview_x0(self, x0: float) -> None:
         """Show x0 while a long run's handle is dragged (the run follows on release)."""
@@ -170,7 +199,11 @@ class SettingsPanel(QGroupBox):
     def _on_objective_box_changed(self, _index: int) -> None:
         key = self.objective_box.currentData()
         if key and key != self.model.settings.objective:
-            self._change(objective=key)
+            try:
+                self.model.set_objective(key)
+            except ValueError as exc:
+                self.statusMessage.emit(str(exc))
+                self.show_settings()
 
     def _on_method_box_changed(self, _index: int) -> None:
         method = self.method_box.currentData()
@@ -194,7 +227,7 @@ class CompactBar(QWidget):
         super().__init__()
         self.model = model
         self.preset_box = QComboBox()
-        for name, preset in DESCENT_PRESETS.items():
+        for name, preset in PRESETS.items():
             self.preset_box.addItem(preset.label, name)
         self.preset_box.addItem(CUSTOM_LABEL, "")
         self.preset_box.setSizeAdjustPolicy(

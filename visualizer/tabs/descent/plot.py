@@ -110,6 +110,10 @@ class CurvePlot(pg.PlotWidget):
 
     # ----- the model -----------------------------------------------------------------------
     def _on_model_changed(self, what: str) -> None:
+        if self.model.on_surface:
+            # the surface plot shows this run; the curve is redrawn when a curve is back
+            self._drawn_objective = ""
+            return
         if what == "settings":
             objective = self.model.settings.objective
             self.render_run(reset_view=objective != self._drawn_objective)
@@ -328,11 +332,15 @@ class CurvePlot(pg.PlotWidget):
         self.render_frame()
 
     def _on_view_range_changed(self, *_args) -> None:
+        if self.model.on_surface:
+            return
         self._render_curve()
         self._on_view_resized()
         self.place_legend()
 
     def _on_view_resized(self, *_args) -> None:
+        if self.model.on_surface:
+            return
         # Which iterate numbers fit depends on their size on screen: choose again.
         self.trail.place_labels(self.view_box)
         self.trail.show_upto(self.model.shown_step())
@@ -412,6 +420,8 @@ class CurvePlot(pg.PlotWidget):
         for _sample, label in self.legend.items:
             label.setText(label.text, size=legend_size)  # setAttr alone does not re-render
         self.x0_handle.setPen(pg.mkPen(CURRENT_COLOR, width=2))
+        if self.model.on_surface:
+            return
         self.trail.place_labels(self.view_box)
         self.render_frame()
         self.place_legend()

@@ -89,7 +89,8 @@ class WorkedStep(QGroupBox):
         self.text_view.setFrameShape(QFrame.Shape.NoFrame)
         self.text_view.viewport().setAutoFillBackground(False)
         # Long lines are broken at their "=" signs (see fold_line), never mid-number.
-        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # (what still does not fit, a vector expression on a narrow screen, wraps at a space)
+        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text_view.setToolTip("The update that produced the current x, numbers put in")
         self._lines: list[str] = []
         self._columns = 0

@@ -88,7 +88,7 @@ class StepPlot(pg.PlotWidget):
             ok = drawable(t_axis, fx)
             self.run_item.setData(t_axis[ok], fx[ok])
         f = float(traj.fx[shown]) if traj.fx is not None else 0.0
-        visible = bool(drawable(np.array([float(traj.x[shown])]), np.array([f]))[0])
+        visible = bool(drawable(np.array([float(shown)]), np.array([f]))[0])
         self.marker.setVisible(visible)
         if visible:
             self.marker.setPos(float(shown), f)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from visualizer.compute import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
@@ -21,6 +21,7 @@ from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, S
 from visualizer.tabs.descent.plot import CurvePlot
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
+from visualizer.tabs.descent.surface_plot import SurfacePlot
 from visualizer.tabs.descent.table import IterateTable
 from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.picture_layout import PictureLayout
@@ -77,6 +78,10 @@ class DescentTab(TopicTab):
         super().__init__(model if model is not None else DescentModel(), parent)
         model = self.model
         self.curve = CurvePlot(model)
+        self.surface = SurfacePlot(model)
+        self.plots = QStackedWidget()
+        self.plots.addWidget(self.curve)
+        self.plots.addWidget(self.surface)
         self.toolbar = CurveToolbar(model)
         self.steps_plot = StepPlot(model)
         self.play = PlayControls(model.frame_count(), fps=2.0)
@@ -88,8 +93,8 @@ class DescentTab(TopicTab):
         self.compact = CompactBar(model)
         self.practice_bar = self.build_practice_bar()
         self._lay_out()
-        self.toolbar.zoom_run_button.clicked.connect(self.curve.zoom_to_run)
-        self.toolbar.whole_curve_button.clicked.connect(self.curve.show_whole_curve)
+        self.toolbar.zoom_run_button.clicked.connect(self.zoom_to_run)
+        self.toolbar.whole_curve_button.clicked.connect(self.show_whole_curve)
         self.curve.x0Previewed.connect(self.settings_panel.preview_x0)
         for view in (
             self.step_status,
@@ -109,6 +114,7 @@ class DescentTab(TopicTab):
                 self.settings_panel.beta_field: self.compact.beta_field,
             },
         )
+        self._show_plot()
         self.finish_build()
 
     def _lay_out(self) -> None:
@@ -123,14 +129,14 @@ class DescentTab(TopicTab):
         bottom.setChildrenCollapsible(False)
         bottom.setSizes([2000, 3000])  # (proportions, kept as the window resizes)
         picture = self.picture = QSplitter(Qt.Orientation.Vertical)
-        picture.addWidget(self.curve)
+        picture.addWidget(self.plots)
         picture.addWidget(bottom)
         picture.setStretchFactor(0, 3)
         picture.setStretchFactor(1, 2)
         picture.setChildrenCollapsible(False)
         picture.setSizes([3000, 2000])
         self.steps_plot.setMinimumHeight(110)
-        self.curve.setMinimumHeight(200)
+        self.plots.setMinimumHeight(200)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -166,11 +172,17 @@ class DescentTab(TopicTab):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.picture_layout)
 
+    def _show_plot(self) -> None:
+        """The curve plot for a 1-D run, the surface plot for a 2-D one."""
+        self.plots.setCurrentWidget(self.surface if self.model.on_surface else self.curve)
+
     def _on_side_toggled(self, shown: bool) -> None:
         # The preset and the parameters a lesson is about stay at hand while the panel is away.
         self.compact.setVisible(not shown)
 
     def _on_model_changed(self, what: str) -> None:
+        if what == "settings":
+            self._show_plot()
         if what in ("preset", "restored"):
             self.play.pause()
         if what != "frame":
@@ -182,6 +194,7 @@ class DescentTab(TopicTab):
         font = QFont(self.font())
         font.setPointSizeF(point_size(font))  # (a pixel-sized font gets its points too)
         self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
+        self.surface.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.steps_plot.apply_styles(width, size)
         self.step_status.apply_styles(font)
         # The worked lines are long: in presentation they grow less than the rest (never
@@ -215,10 +228,16 @@ class DescentTab(TopicTab):
         self.model.restore_state(state)
 
     def zoom_to_run(self) -> None:
-        self.curve.zoom_to_run()
+        if self.model.on_surface:
+            self.surface.zoom_to_run()
+        else:
+            self.curve.zoom_to_run()
 
     def show_whole_curve(self) -> None:
-        self.curve.show_whole_curve()
+        if self.model.on_surface:
+            self.surface.show_whole_surface()
+        else:
+            self.curve.show_whole_curve()
 
     def set_show_derivative(self, on: bool) -> None:
         self.model.set_show_derivative(on)
@@ -281,8 +300,10 @@ class DescentTab(TopicTab):
     def status_text(self) -> str:
         return self.step_status.text()
 
-    def current_point(self) -> tuple[float, float]:
-        """Where the current-point marker is drawn on the curve."""
+    def current_point(self) -> tuple[float, float] | None:
+        """Where the current-point marker is drawn (on the curve, or on the surface)."""
+        if self.model.on_surface:
+            return self.surface.current_point()
         return self.curve.current_point()
 
     def arrow_lengths(self) -> tuple[float | None, float | None]:
