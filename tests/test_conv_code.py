@@ -96,7 +96,8 @@ def test_lockable_controls_hide_and_disable_and_unlock(qtbot, tmp_path):
     tab = window.current_tab()
     controls = tab.lockable_controls()
     assert set(controls) == {
-        "preset", "view", "mode", "padding", "stride", "input", "kernel", "pooling", "solver",
+        "preset", "view", "mode", "padding", "stride", "dilation", "input", "kernel", "pooling",
+        "solver",
         "play",
     }  # fmt: skip
     lock = LessonLock(hide={"conv": ("solver", "play")}, disable={"conv": ("padding", "mode")})

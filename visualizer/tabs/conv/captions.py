@@ -66,8 +66,10 @@ class Captions:
                 f"<b>Output rows:</b> {html.escape(formula.rows)} &nbsp; "
                 f"<b>columns:</b> {html.escape(formula.cols)}"
             )
+        if formula.info:
+            text += "<br>" + html.escape(" ".join(formula.info))
         if formula.notes:
-            text += "<br>" + _error(" ".join(formula.notes))
+            text += "<br>" + _error(html.escape(" ".join(formula.notes)))
         if formula.exercise_answer:
             text += f"<br><b>Exercise 4b:</b> {html.escape(formula.exercise_answer)}"
         self.formula_label.setText(text)

@@ -55,6 +55,7 @@ class CellFocus:
     warnings: tuple[str, ...] = ()  # where the exercise sheet's printed numbers slip
     hint: str = ""  # said when no cell is explained
     input_window: Window | None = None  # on the padded input
+    taps: tuple[tuple[int, int], ...] = ()  # with dilation: the input cells under the kernel
     output_window: Window | None = None
     pooled_window: Window | None = None  # on the pooled grid and its as-a-convolution twin
     strong_mark: tuple[int, int] | None = None  # the focused max-pool window's arg-max
@@ -107,7 +108,7 @@ def conv_terms(settings: ConvSettings, result: ConvResult, row: int, col: int) -
     """The products behind output cell (row, col) of these settings."""
     return conv.conv_terms(
         result.input, result.kernel, row, col, settings.padding, settings.stride,
-        flip=settings.mode == "convolution",
+        flip=settings.mode == "convolution", dilation=settings.dilation,
     )  # fmt: skip
 
 
@@ -135,6 +136,7 @@ def cell_focus(model: ConvModel) -> CellFocus:
             formula=formula,
             warnings=(note,) if note else (),
             input_window=terms.window,
+            taps=tuple(terms.cells()) if s.dilation > 1 else (),
             output_window=(r, r + 1, c, c + 1),
         )
     if focus is not None and focus[0] == "pool" and res.pooled is not None:
@@ -208,6 +210,7 @@ class SizeFormula:
     notes: tuple[str, ...] = ()  # the floor, or a stride larger than the kernel
     exercise_answer: str = ""  # exercise 4b: the solver's answer, repeated large
     hidden: bool = False  # practice asks for the size: only the formula without numbers
+    info: tuple[str, ...] = ()  # what dilation does (not a warning)
 
     @property
     def same(self) -> bool:
@@ -232,7 +235,15 @@ def size_formula(model: ConvModel) -> SizeFormula:
             "are never reached (hatched)."
         )
     f_r, f_c = res.kernel.shape
-    if s.stride > min(f_r, f_c):
+    d = s.dilation
+    info = []
+    if d > 1:
+        span_r, span_c = d * (f_r - 1) + 1, d * (f_c - 1) + 1
+        info.append(
+            f"Dilation {d}: the kernel's taps sit {d} cells apart, so the {f_r}x{f_c} kernel "
+            f"spans {span_r}x{span_c} cells of the input (its taps are marked)."
+        )
+    if s.stride > d * (min(f_r, f_c) - 1) + 1:
         notes.append(
             f"The stride {s.stride} is larger than the kernel, so the windows skip cells "
             "between them (hatched)."
@@ -244,8 +255,9 @@ def size_formula(model: ConvModel) -> SizeFormula:
         # Exercise 4b is about the solver: its answer is repeated large, under the grids.
         answer = solver_answer(s)[1]
     return SizeFormula(
-        rows=res.formula_rows, cols=res.formula_cols, notes=tuple(notes), exercise_answer=answer
-    )
+        rows=res.formula_rows, cols=res.formula_cols, notes=tuple(notes),
+        exercise_answer=answer, info=tuple(info),
+    )  # fmt: skip
 
 
 def solver_answer(settings: ConvSettings) -> tuple[bool, str]:
@@ -254,7 +266,7 @@ def solver_answer(settings: ConvSettings) -> tuple[bool, str]:
         conv.explain_solve_padding if settings.solve_for == "padding" else conv.explain_solve_stride
     )
     try:
-        _, works, text = explain(*settings.solver)
+        _, works, text = explain(*settings.solver, dilation=settings.dilation)
     except ValueError as exc:
         return False, str(exc)
     return bool(works), text

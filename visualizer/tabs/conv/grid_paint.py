@@ -53,6 +53,7 @@ class GridLook:
     highlight: Window | None = None
     second_highlight: Window | None = None
     marks: list[tuple[int, int]] = field(default_factory=list)
+    taps: list[tuple[int, int]] = field(default_factory=list)  # dilated kernel's cells
     strong_mark: tuple[int, int] | None = None
     shaded_rows: list[int] = field(default_factory=list)
     shaded_cols: list[int] = field(default_factory=list)
@@ -359,6 +360,13 @@ def _paint_overlays(painter: QPainter, look: GridLook, rect: QRectF, cell: float
         painter.setPen(QPen(color, width))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(box.adjusted(1, 1, -1, -1))
+    if look.taps:
+        painter.setPen(QPen(QColor(HIGHLIGHT_COLOR).darker(130), max(2.0, cell * 0.08)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = max(2.0, cell * 0.1)
+        for r, c in look.taps:
+            box = QRectF(rect.left() + c * cell, rect.top() + r * cell, cell, cell)
+            painter.drawRect(box.adjusted(inset, inset, -inset, -inset))
     for r, c in look.marks:
         strong = (r, c) == look.strong_mark
         painter.setPen(QPen(QColor("black"), 3 if strong else 1.5))

@@ -153,6 +153,16 @@ class GridWidget(QWidget):
             self._look.strong_mark = strong
             self.update()
 
+    def set_taps(self, cells: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> None:
+        """Outline the cells a dilated kernel's taps lie on (inside the highlighted window)."""
+        cells = list(cells)
+        if cells != self._look.taps:
+            self._look.taps = cells
+            self.update()
+
+    def taps(self) -> list[tuple[int, int]]:
+        return list(self._look.taps)
+
     def set_shaded(self, rows: list[int], cols: list[int]) -> None:
         """Hatch whole rows and columns (the ones no window reaches)."""
         if list(rows) != self._look.shaded_rows or list(cols) != self._look.shaded_cols:

@@ -292,6 +292,7 @@ class GridsView(QScrollArea):
         self.input_grid.set_marks(marks_on_input, strong if marks_on_input else None)
         self.output_grid.set_marks(marks_on_output, strong if marks_on_output else None)
         self.input_grid.set_highlight(focus.input_window)
+        self.input_grid.set_taps(focus.taps)
         self.output_grid.set_highlight(focus.output_window)
         self.pool_grid.set_highlight(focus.pooled_window)
         self.as_conv_grid.set_highlight(focus.pooled_window)

@@ -51,6 +51,7 @@ MAX_PADDING = 16
 MAX_STRIDE = 16
 MAX_POOL = 8
 MAX_SOLVER = 999
+MAX_DILATION = 4
 SHEET_KERNEL = "Sheet's kernel (exercise 4)"
 CUSTOM_KERNEL = "Custom (typed)"
 KERNEL_CHOICES: tuple[str, ...] = (*conv.KERNEL_PRESETS, CUSTOM_KERNEL)
@@ -76,6 +77,7 @@ PRESET_4D = "Exercise 4d: average pooling as a convolution"
 PRESET_FLOOR = "Floor in the size formula: 5x5 input, stride 2"
 PRESET_MAX = "Max pooling of F' (arg-max marked)"
 PRESET_IMAGE = "Image mode: Sobel x edges on the sample picture"
+PRESET_DILATION = "Dilation 2: a 3x3 kernel spread over 5x5 cells"
 PRESETS: tuple[str, ...] = (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -85,6 +87,7 @@ PRESETS: tuple[str, ...] = (
     PRESET_FLOOR,
     PRESET_MAX,
     PRESET_IMAGE,
+    PRESET_DILATION,
 )
 
 Grid = tuple[tuple[float, ...], ...]
@@ -116,6 +119,8 @@ class ConvSettings(Settings):
     kernel_preset: str = setting(SHEET_KERNEL, read_choice(KERNEL_CHOICES), label="kernel preset")
     padding: int = setting(1, read_int(0, MAX_PADDING))
     stride: int = setting(1, read_int(1, MAX_STRIDE))
+    #: The kernel's taps sit this many cells apart (1: next to each other).
+    dilation: int = setting(1, read_int(1, MAX_DILATION))
     mode: str = setting("correlation", read_choice(MODES))
     pool_mode: str = setting("avg", read_choice(POOL_MODES), label="pool mode")
     pool_size: int = setting(2, read_int(1, MAX_POOL), label="pool size")
@@ -131,6 +136,17 @@ class ConvSettings(Settings):
     picture_path: str | None = setting(
         None, read_optional(read_text(4096)), label="picture path"
     )  # None: the shipped sample picture
+
+    #: Settings added after the first lesson format: saved only when they differ from their
+    #: default, so a lesson of the sheet's presets keeps exactly the keys it always had.
+    EXTENSION_DEFAULTS: ClassVar[dict[str, Any]] = {"dilation": 1}
+
+    def to_state(self) -> dict[str, Any]:
+        state = super().to_state()
+        for name, default in self.EXTENSION_DEFAULTS.items():
+            if state.get(name) == default:
+                del state[name]
+        return state
 
     def validate(self) -> None:
         n, f, other, out = self.solver
@@ -197,14 +213,15 @@ def compute_result(settings: ConvSettings) -> ConvResult:
     mask[s.padding : s.padding + n_r, s.padding : s.padding + n_c] = False
     values: dict[str, Any] = {}
     f_r, f_c = kernel.shape
+    p, st, d = s.padding, s.stride, s.dilation
     try:
-        values["output"] = OPERATIONS[s.mode](x, kernel, s.padding, s.stride)
-        values["rows_reached"] = conv.coverage(n_r, f_r, s.padding, s.stride)
-        values["cols_reached"] = conv.coverage(n_c, f_c, s.padding, s.stride)
-        values["trailing_rows"] = conv.unreached_trailing(n_r, f_r, s.padding, s.stride)
-        values["trailing_cols"] = conv.unreached_trailing(n_c, f_c, s.padding, s.stride)
-        values["formula_rows"] = conv.output_size_steps(n_r, f_r, s.padding, s.stride)
-        values["formula_cols"] = conv.output_size_steps(n_c, f_c, s.padding, s.stride)
+        values["output"] = OPERATIONS[s.mode](x, kernel, p, st, d)
+        values["rows_reached"] = conv.coverage(n_r, f_r, p, st, d)
+        values["cols_reached"] = conv.coverage(n_c, f_c, p, st, d)
+        values["trailing_rows"] = conv.unreached_trailing(n_r, f_r, p, st, d)
+        values["trailing_cols"] = conv.unreached_trailing(n_c, f_c, p, st, d)
+        values["formula_rows"] = conv.output_size_steps(n_r, f_r, p, st, d)
+        values["formula_cols"] = conv.output_size_steps(n_c, f_c, p, st, d)
     except ValueError as exc:
         values = {"error": str(exc)}
     source = x if s.pool_source == "input" else values.get("output")
@@ -257,6 +274,9 @@ def preset_settings(name: str) -> tuple[ConvSettings, Focus]:
     elif name == PRESET_MAX:
         s = replace(s, pool_mode="max")
         focus = ("pool", 0, 0)
+    elif name == PRESET_DILATION:
+        grid = (np.arange(49.0).reshape(7, 7) * 3) % 10  # small whole numbers, no pattern
+        s = replace(s, input=as_grid(grid), padding=0, dilation=2)
     elif name == PRESET_IMAGE:
         sobel = "Sobel x (vertical edges)"
         kernel = as_grid(conv.KERNEL_PRESETS[sobel])
@@ -527,7 +547,7 @@ class ConvModel(TopicModel):
             s = self._settings
             terms = conv.conv_terms(
                 image.picture, self._result.kernel, row, col, s.padding, s.stride,
-                flip=s.mode == "convolution",
+                flip=s.mode == "convolution", dilation=s.dilation,
             )  # fmt: skip
             r0, r1, c0, c1 = terms.window
             text = (
@@ -562,7 +582,9 @@ class ConvModel(TopicModel):
             return ImageResult(None, note=note)
         filtered = pooled = None
         try:
-            filtered = OPERATIONS[settings.mode](picture, kernel, settings.padding, settings.stride)
+            filtered = OPERATIONS[settings.mode](
+                picture, kernel, settings.padding, settings.stride, settings.dilation
+            )
             pooled = conv.pool2d(
                 filtered, settings.pool_size, settings.pool_stride, settings.pool_mode
             )

@@ -171,7 +171,7 @@ def exercise_settings(exercise: Exercise) -> tuple[dict[str, Any], tuple[str, in
     if exercise.topic != TOPIC or exercise.kind not in SHOWN_KINDS:
         raise ValueError(f"The convolution tab cannot show {exercise.kind} exercises.")
     data = exercise.data
-    grids: dict[str, Any] = {"view": "grids", "mode": "correlation"}
+    grids: dict[str, Any] = {"view": "grids", "mode": "correlation", "dilation": 1}
     if exercise.kind == "output_size":
         n, f = data["n"], data["f"]
         kernel = [[1.0 if (u + v) % 2 == 0 else 0.0 for v in range(f)] for u in range(f)]

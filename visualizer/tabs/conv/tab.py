@@ -198,6 +198,7 @@ class ConvTab(TopicTab):
             "mode": bar.mode_box,
             "padding": bar.padding_box,
             "stride": bar.stride_box,
+            "dilation": bar.dilation_box,
             "input": panel.input_group,
             "kernel": panel.kernel_group,
             "pooling": panel.pool_group,

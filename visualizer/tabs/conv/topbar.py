@@ -10,7 +10,14 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from visualizer.tabs.conv import explain
-from visualizer.tabs.conv.model import MAX_PADDING, MAX_STRIDE, MODES, VIEWS, ConvModel
+from visualizer.tabs.conv.model import (
+    MAX_DILATION,
+    MAX_PADDING,
+    MAX_STRIDE,
+    MODES,
+    VIEWS,
+    ConvModel,
+)
 
 VIEW_LABELS = {"grids": "Number grids", "image": "Image mode"}
 MODE_LABELS = {
@@ -83,7 +90,7 @@ class TopBar(QWidget):
             "flips it first"
         )
         layout.addWidget(self.mode_box, 2)
-        compact(self.preset_box, 8)
+        compact(self.preset_box, 6)
         compact(self.view_box, 4)
         compact(self.mode_box, 5)
         layout.addSpacing(6)
@@ -93,6 +100,11 @@ class TopBar(QWidget):
         layout.addWidget(QLabel("Stride"))
         self.stride_box = spin_box(1, MAX_STRIDE, 1, "How many cells the window moves per step")
         layout.addWidget(self.stride_box)
+        layout.addWidget(QLabel("Dilation"))
+        self.dilation_box = spin_box(
+            1, MAX_DILATION, 1, "How many cells apart the kernel's taps sit (1: side by side)"
+        )
+        layout.addWidget(self.dilation_box)
 
         self.preset_box.activated.connect(self._on_preset_box_activated)
         self.view_box.currentIndexChanged.connect(
@@ -103,6 +115,7 @@ class TopBar(QWidget):
         )
         self.padding_box.valueChanged.connect(lambda value: model.change(padding=value))
         self.stride_box.valueChanged.connect(lambda value: model.change(stride=value))
+        self.dilation_box.valueChanged.connect(lambda value: model.change(dilation=value))
 
     def _on_preset_box_activated(self, index: int) -> None:
         self.presetChosen.emit(self.preset_box.itemText(index))
@@ -116,3 +129,4 @@ class TopBar(QWidget):
         select_data(self.mode_box, s.mode)
         show_value(self.padding_box, s.padding)
         show_value(self.stride_box, s.stride)
+        show_value(self.dilation_box, s.dilation)
