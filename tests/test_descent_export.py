@@ -8,13 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from visualizer.app import create_window
 from visualizer.compute import METHODS
 from visualizer.lesson_io import read_lesson
 from visualizer.lesson_lock import LessonLock
-from visualizer.tabs.descent.model import DescentModel
+from visualizer.tabs.descent.model import PRESETS, DescentModel
 from visualizer.tabs.descent.tab import DescentTab
 
 LESSONS = sorted(Path(__file__).resolve().parents[1].glob("resources/lessons/*.json"))
@@ -119,3 +120,44 @@ def test_a_locked_lesson_hides_and_disables_and_the_compact_bar_follows(qtbot):
     assert tab.compact.lr_field.isEnabled()
     window.apply_lesson(lesson)
     assert tab.iterates.isHidden() and not tab.compact.lr_field.isEnabled()
+
+
+# ----- surfaces and races ---------------------------------------------------------------------
+SURFACE_PRESETS = [name for name, p in PRESETS.items() if p.settings.on_surface]
+
+
+@pytest.mark.parametrize("preset", SURFACE_PRESETS)
+def test_surface_scripts_give_pairs(tmp_path, preset):
+    model = DescentModel()
+    model.load_preset(preset)
+    result = run_script(model.python_code(), tmp_path)
+    traj = model.trajectory
+    shown = traj.x[: traj.last_valid + 1]
+    assert len(result["x"]) == len(shown)
+    for got, want in zip(result["x"], shown, strict=True):
+        assert got == pytest.approx(list(want), abs=1e-9, rel=1e-9)
+    compile(model.torch_code(), "surface_torch.py", "exec")
+
+
+@pytest.mark.parametrize("objective", ["gelu_sum", "quadratic"])
+@pytest.mark.parametrize("method", ["momentum", "adam", "adagrad", "nesterov"])
+def test_surface_scripts_every_method(tmp_path, objective, method):
+    model = DescentModel()
+    model.set_objective(objective)
+    model.update(method=method, lr=0.2, steps=15, beta=0.7, kappa=5.0, angle=-0.3)
+    result = run_script(model.python_code(), tmp_path)
+    np.testing.assert_allclose(result["x"], model.trajectory.x, rtol=1e-9, atol=1e-9)
+
+
+def test_race_csv_holds_every_runner(tmp_path):
+    model = DescentModel()
+    model.load_preset("rosenbrock race")
+    rows = model.table_csv().strip().splitlines()
+    header = rows[0].split(",")
+    assert header[0] == "t" and len(header) == 1 + 3 * 5
+    assert len(rows) == 1 + 501
+    cells = rows[200].split(",")
+    for k, (_racer, traj) in enumerate(model.runners()):
+        assert float(cells[1 + 3 * k]) == traj.x[199, 0]
+        assert float(cells[2 + 3 * k]) == traj.x[199, 1]
+        assert float(cells[3 + 3 * k]) == traj.fx[199]

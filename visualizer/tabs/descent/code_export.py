@@ -71,6 +71,104 @@ def df(x):
 ''',
 }
 
+_NUMPY_SURFACES: dict[str, str] = {
+    "quadratic": '''c, s_ = math.cos(angle), math.sin(angle)
+
+
+def f(p):
+    """The ravine: (x'^2 + kappa y'^2) / 2 in axes turned by angle."""
+    xr = c * p[..., 0] + s_ * p[..., 1]
+    yr = -s_ * p[..., 0] + c * p[..., 1]
+    return 0.5 * (xr * xr + kappa * yr * yr)
+
+
+def grad(p):
+    """(df/dx, df/dy): R^T diag(1, kappa) R p."""
+    xr = c * p[0] + s_ * p[1]
+    ky = kappa * (-s_ * p[0] + c * p[1])
+    return np.array([c * xr - s_ * ky, s_ * xr + c * ky])
+''',
+    "rosenbrock": '''def f(p):
+    """Rosenbrock: (1 - x)^2 + 100 (y - x^2)^2."""
+    x, y = p[..., 0], p[..., 1]
+    return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+
+
+def grad(p):
+    """(-2 (1 - x) - 400 x (y - x^2), 200 (y - x^2))."""
+    x, y = p
+    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+''',
+    "saddle": '''def f(p):
+    """A saddle: x^2 - y^2."""
+    return p[..., 0] ** 2 - p[..., 1] ** 2
+
+
+def grad(p):
+    """(2x, -2y)."""
+    return np.array([2 * p[0], -2 * p[1]])
+''',
+    "himmelblau": '''def f(p):
+    """Himmelblau: (x^2 + y - 11)^2 + (x + y^2 - 7)^2."""
+    x, y = p[..., 0], p[..., 1]
+    return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+
+def grad(p):
+    """(4x (x^2 + y - 11) + 2 (x + y^2 - 7), 2 (x^2 + y - 11) + 4y (x + y^2 - 7))."""
+    x, y = p
+    u, w = x * x + y - 11, x + y * y - 7
+    return np.array([4 * x * u + 2 * w, 2 * u + 4 * y * w])
+''',
+    "gelu_sum": _NUMPY_SIGMOID
+    + '''
+
+def gelu(x):
+    return x * sigmoid(1.702 * x)
+
+
+def gelu_grad(x):
+    s = sigmoid(1.702 * x)
+    return s * (1.0 + 1.702 * x * (1.0 - s))
+
+
+def f(p):
+    """GeLU(x) + GeLU(y), the sheet's GeLU in each coordinate."""
+    return gelu(p[..., 0]) + gelu(p[..., 1])
+
+
+def grad(p):
+    """(GeLU'(x), GeLU'(y))."""
+    return np.array([gelu_grad(p[0]), gelu_grad(p[1])])
+''',
+}
+
+_TORCH_SURFACES: dict[str, str] = {
+    "quadratic": '''def f(p):
+    """The ravine: (x'^2 + kappa y'^2) / 2 in axes turned by angle."""
+    c, s_ = math.cos(angle), math.sin(angle)
+    xr = c * p[0] + s_ * p[1]
+    yr = -s_ * p[0] + c * p[1]
+    return 0.5 * (xr * xr + kappa * yr * yr)
+''',
+    "rosenbrock": '''def f(p):
+    """Rosenbrock: (1 - x)^2 + 100 (y - x^2)^2."""
+    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+''',
+    "saddle": '''def f(p):
+    """A saddle: x^2 - y^2."""
+    return p[0] ** 2 - p[1] ** 2
+''',
+    "himmelblau": '''def f(p):
+    """Himmelblau: (x^2 + y - 11)^2 + (x + y^2 - 7)^2."""
+    return (p[0] ** 2 + p[1] - 11) ** 2 + (p[0] + p[1] ** 2 - 7) ** 2
+''',
+    "gelu_sum": '''def f(p):
+    """GeLU(x) + GeLU(y), the sheet's GeLU x * sigmoid(1.702 x) in each coordinate."""
+    return (p * torch.sigmoid(1.702 * p)).sum()
+''',
+}
+
 _TORCH_CURVES: dict[str, str] = {
     "gelu": '''def f(x):
     """The sheet's GeLU: x * sigmoid(1.702 x)."""
@@ -140,12 +238,18 @@ def _settings_block(settings: DescentSettings) -> str:
         f"x0 = {settings.x0!r}",
         f"steps = {settings.steps}",
     ]
+    if settings.on_surface:
+        lines[-2] = f"start = ({settings.x0!r}, {settings.y0!r})"
+        if settings.objective == "quadratic":
+            lines += [f"kappa = {settings.kappa!r}", f"angle = {settings.angle!r}"]
     return "\n".join(lines) + "\n"
 
 
 def python_code(model: DescentModel) -> str:
     """A numpy-only script recomputing the run the tab shows (see the module docstring)."""
     settings = model.settings
+    if settings.on_surface:
+        return _surface_python_code(model)
     curve = _NUMPY_CURVES[settings.objective]
     update = _NUMPY_UPDATES[settings.method]
     return (
@@ -182,10 +286,54 @@ print(json.dumps({"x": [float(x_t) for x_t in xs]}))
     )
 
 
+def _surface_python_code(model: DescentModel) -> str:
+    settings = model.settings
+    update = _NUMPY_UPDATES[settings.method]
+    return (
+        _header(settings, f"on the surface {model.surface.label}", "needs numpy only")
+        + "\nimport json\nimport math\n\nimport numpy as np\n\n"
+        + _settings_block(settings)
+        + "\n# ----- the surface "
+        + "-" * 57
+        + "\n"
+        + _NUMPY_SURFACES[settings.objective]
+        + """
+
+# ----- the descent: the same arithmetic as the worked steps, on (x, y) pairs ------------
+x = np.array(start, dtype=float)
+v = np.zeros(2)  # the velocity (Adam's m); stays 0 for methods without one
+s = np.zeros(2)  # the running sum or average of g^2, element by element
+xs = [x]
+with np.errstate(all="ignore"):  # a diverging run overflows quietly; we stop below
+    for t in range(steps):
+        g = grad(x)
+"""
+        + update
+        + """
+        if not np.all(np.isfinite(x)):
+            print(f"diverged at step {t + 1}: x is too large to represent")
+            break
+        xs.append(x)
+
+print(f"{'t':>5}  {'x_t':>22}  {'y_t':>22}  {'f(x_t)':>22}")
+for t, p in enumerate(xs):
+    print(f"{t:>5}  {p[0]:>22.15g}  {p[1]:>22.15g}  {float(f(p)):>22.15g}")
+print(json.dumps({"x": [[float(p[0]), float(p[1])] for p in xs]}))
+"""
+    )
+
+
 def torch_code(model: DescentModel) -> str:
     """The same run with torch.optim and autograd (compiled in tests: torch is optional)."""
     settings = model.settings
-    curve = _TORCH_CURVES[settings.objective]
+    if settings.on_surface:
+        curve = _TORCH_SURFACES[settings.objective]
+        start, what = "start", f"on the surface {model.surface.label}, with PyTorch"
+        record = "x.tolist()"
+    else:
+        curve = _TORCH_CURVES[settings.objective]
+        start, what = "x0", f"on {model.objective.label}, with PyTorch"
+        record = "x.item()"
     if settings.method == "momentum":
         # The sheet's EMA momentum is not a torch optimizer (SGD's dampening skips it on the
         # first step): autograd gives g, the update is written out.
@@ -200,7 +348,7 @@ def torch_code(model: DescentModel) -> str:
         make = _TORCH_OPTIMIZERS[settings.method]
         step = "    optimizer.step()\n    optimizer.zero_grad()\n"
     return (
-        _header(settings, f"on {model.objective.label}, with PyTorch", "needs torch")
+        _header(settings, what, "needs torch")
         + "\nimport json\nimport math\n\nimport torch\n\n"
         + _settings_block(settings)
         + "\n# ----- the curve (autograd finds its derivative) "
@@ -209,19 +357,19 @@ def torch_code(model: DescentModel) -> str:
         + curve
         + f"""
 
-x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+x = torch.tensor({start}, dtype=torch.float64, requires_grad=True)
 v = torch.zeros_like(x)
 optimizer = {make}
-xs = [x.item()]
+xs = [{record}]
 for t in range(steps):
     f(x).backward()
-{step}    if not math.isfinite(x.item()):
+{step}    if not torch.isfinite(x).all():
         print(f"diverged at step {{t + 1}}")
         break
-    xs.append(x.item())
+    xs.append({record})
 
 for t, x_t in enumerate(xs):
-    print(f"{{t:>5}}  {{x_t:>22.15g}}")
+    print(t, x_t)
 print(json.dumps({{"x": xs}}))
 """
     )

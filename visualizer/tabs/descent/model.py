@@ -73,6 +73,25 @@ ASKED_VELOCITY = frozenset({"momentum", "heavy_ball", "nesterov"})
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+def race_csv(runners: list[tuple[RacerSettings, Trajectory]]) -> str:
+    """Every runner's x_t, y_t and f(x_t) per step, full precision (empty past divergence)."""
+    headers = ["t"]
+    for k, (racer, _traj) in enumerate(runners):
+        name = f"{k + 1}:{racer.method}(lr={racer.lr:g})"
+        headers += [f"{name} x_t", f"{name} y_t", f"{name} f(x_t)"]
+    lines = [",".join(headers)]
+    steps = max(traj.steps for _r, traj in runners)
+    for t in range(steps + 1):
+        cells = [str(t)]
+        for _racer, traj in runners:
+            ok = t <= traj.last_valid
+            fx = float(traj.fx[t]) if ok and traj.fx is not None else math.nan
+            for value in (*map(float, traj.x[t]), fx) if ok else (math.nan,) * 3:
+                cells.append(repr(value) if math.isfinite(value) else "")
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
 def _far_step(traj: Trajectory, t: int) -> int:
     """The first step at which a run is no longer finite, or the step shown."""
     return traj.diverged_at if traj.diverged_at is not None else t
@@ -719,7 +738,10 @@ class DescentModel(TopicModel):
         return torch_code(self)
 
     def table_csv(self) -> str:
-        return self.iterates().csv()
+        """The iterate table as CSV; in a race, every runner's iterates side by side."""
+        if not self._settings.racers:
+            return self.iterates().csv()
+        return race_csv(self.runners())
 
     def worked_solution_markdown(self) -> str:
         """Every step of the current run worked out, with the rule and the settings."""
