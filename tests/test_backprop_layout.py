@@ -26,16 +26,16 @@ LESSONS = sorted(
 
 @pytest.fixture(scope="module")
 def window(qapp):
-    app = qapp
+    # One window for the module: building one per test would double the time.
     win = create_window(initial_tab="backprop")
     win.show_tab("backprop")
     win.show()
-    app.processEvents()
+    qapp.processEvents()
     yield win
     win.set_presentation(False, full_screen=False)
     win.close()
     win.deleteLater()
-    app.processEvents()
+    qapp.processEvents()
 
 
 def settle(window, size, presentation):

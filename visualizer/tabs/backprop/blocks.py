@@ -65,6 +65,9 @@ MUTED_TEXT_COLOR = QColor("#555555")
 SELECTION_COLOR = QColor("#000000")
 GROUP_COLOR = QColor("#fff3c4")  # behind the factors already multiplied
 NONFINITE_COLOR = QColor("#9e9e9e")
+PLACEHOLDER_COLOR = QColor("#eeeeee")
+#: What hovering a hidden value says in practice mode.
+HIDDEN_TEXT = "Hidden in practice mode: work it out and type it in the answer box."
 
 
 def cell_text(value: float) -> str:
@@ -100,6 +103,11 @@ class Block:
     col_bar: str | None = None
     faded: bool = False
     emphasized: bool = False
+    #: Practice mode asks for this block's shape: a "?" box stands in for it (its size would
+    #: tell the shape) and hovering says nothing.
+    placeholder: bool = False
+    #: Practice mode asks for these values: white cells with "?" and no colours.
+    values_hidden: bool = False
 
     @property
     def shape_label(self) -> str:
@@ -227,6 +235,8 @@ class BlockStrip(QWidget):
 
     def cell_at(self, pos: QPointF) -> tuple[str, int, int] | None:
         for placed in self._placed:
+            if placed.block.placeholder:
+                continue
             # A 1×32 vector at 3 px per cell is a thin line: accept the mouse a little off it.
             grid = placed.grid
             pad_y = max(0.0, (_MIN_HIT_PX - grid.height()) / 2)
@@ -240,6 +250,9 @@ class BlockStrip(QWidget):
         return None
 
     def explain(self, key: str, row: int, col: int) -> str:
+        block = next((b for b in self.blocks() if b.key == key), None)
+        if block is not None and (block.placeholder or block.values_hidden):
+            return HIDDEN_TEXT
         return self._explain(key, row, col) if self._explain else ""
 
     def sizeHint(self) -> QSize:
@@ -597,8 +610,26 @@ class BlockStrip(QWidget):
             painter.setPen(QColor(color) if color else TEXT_COLOR)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
+    def _paint_placeholder(self, painter: QPainter, placed: _Placed) -> None:
+        """A dashed "?" box where practice hides a block's shape."""
+        grid = placed.grid
+        painter.fillRect(grid, PLACEHOLDER_COLOR)
+        pen = QPen(QColor("#777777"), 1.5, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(grid)
+        font = self._title_font()
+        font.setPointSizeF(max(7.0, min(grid.height() * 0.45, 40.0) * 0.75))
+        painter.setFont(font)
+        painter.setPen(MUTED_TEXT_COLOR)
+        painter.drawText(grid, Qt.AlignmentFlag.AlignCenter, "?")
+
     def _paint_block(self, painter: QPainter, placed: _Placed) -> None:
         block, grid, unit = placed.block, placed.grid, self._unit
+        if block.placeholder:
+            self._paint_placeholder(painter, placed)
+            self._paint_labels(painter, placed)
+            return
         values = np.asarray(block.values, dtype=float)
         rows, cols = values.shape
         finite = np.isfinite(values)
@@ -606,7 +637,10 @@ class BlockStrip(QWidget):
         painter.setOpacity(0.35 if block.faded else 1.0)
         # One image per block, scaled without smoothing: a 64×64 Jacobian is one draw call.
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(grid, self._image(block))
+        if block.values_hidden:
+            painter.fillRect(grid, CANVAS_COLOR)  # no colours: they would tell the signs
+        else:
+            painter.drawImage(grid, self._image(block))
         # Cell borders only when cells are big enough for them not to swamp the colours.
         if unit >= 6:
             painter.setPen(QPen(QColor("#bdbdbd"), 1))
@@ -627,9 +661,11 @@ class BlockStrip(QWidget):
                 for c in range(cols):
                     v = values[r, c]
                     strong = finite[r, c] and scale > 0 and abs(v) / scale > 0.8
-                    painter.setPen(QColor("#ffffff") if strong else TEXT_COLOR)
+                    hidden = block.values_hidden
+                    painter.setPen(QColor("#ffffff") if strong and not hidden else TEXT_COLOR)
                     rect = QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit)
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, cell_text(v))
+                    text = "?" if hidden else cell_text(v)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         # Inner-dimension bars: rows on the left edge, columns under the bottom edge.
         if block.row_bar:
             painter.fillRect(
@@ -648,7 +684,11 @@ class BlockStrip(QWidget):
                 painter.setPen(pen)
                 painter.drawRect(QRectF(grid.left() + c * unit, grid.top() + r * unit, unit, unit))
         painter.setOpacity(1.0)
-        # Title above, shape below (with coloured dimension letters).
+        self._paint_labels(painter, placed)
+
+    def _paint_labels(self, painter: QPainter, placed: _Placed) -> None:
+        """Title above, shape below (with coloured dimension letters)."""
+        block = placed.block
         painter.setFont(self._title_font())
         painter.setPen(MUTED_TEXT_COLOR if block.faded else TEXT_COLOR)
         painter.drawText(

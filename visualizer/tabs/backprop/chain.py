@@ -28,6 +28,7 @@ class ChainView(QGroupBox):
     def __init__(self, model: BackpropModel, parent: QWidget | None = None) -> None:
         super().__init__("Backward: dE/dx as a product of factors", parent)
         self._model = model
+        self._drawn_in_practice = False
         self.strip = BlockStrip()
         self.strip.set_explainer(model.explain_backward)
         self.variant_combo = QComboBox()
@@ -67,7 +68,8 @@ class ChainView(QGroupBox):
 
         self.variant_combo.currentIndexChanged.connect(self._on_variant_combo_changed)
         unsubscribe = model.subscribe(self._on_model_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
+        self.destroyed.connect(lambda *_: (unsubscribe(), unsubscribe_practice()))
         self._on_model_changed("settings")
 
     # ----- layout ----------------------------------------------------------------------------
@@ -117,6 +119,13 @@ class ChainView(QGroupBox):
         return self.verdict_label.palette().color(QPalette.ColorRole.WindowText).name()
 
     # ----- model -> view ---------------------------------------------------------------------
+    def _on_practice_changed(self, _what: str) -> None:
+        # Practice hides shapes and values until they are answered (nothing to redraw while
+        # it is off and was off).
+        if self._model.practice.on or self._drawn_in_practice:
+            self._drawn_in_practice = self._model.practice.on
+            self._on_model_changed("frame")
+
     def _on_model_changed(self, what: str) -> None:
         if what not in ("settings", "frame", "letters"):
             return

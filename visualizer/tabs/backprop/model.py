@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from visualizer.compute.backprop import (
     CHAIN_VARIANTS,
@@ -44,6 +44,7 @@ from visualizer.compute.backprop import (
     symbolic_shapes,
     worked_dx_element,
 )
+from visualizer.tabs.backprop import practice as asking
 from visualizer.tabs.backprop import texts
 from visualizer.tabs.settings import (
     Reader,
@@ -54,6 +55,10 @@ from visualizer.tabs.settings import (
     setting,
 )
 from visualizer.tabs.topic_model import TopicModel
+
+if TYPE_CHECKING:
+    from visualizer.exercises import Exercise
+    from visualizer.practice import Question
 
 #: The tensors whose values can be typed in.
 EDITABLE = ("x", "W1", "b1", "W2", "b2")
@@ -66,6 +71,9 @@ MAX_SEED = 2**31 - 1
 PAGES = ("Shapes", "o − y", "dE/dW, dE/db", "Grad check", "dE/dx_j sum")
 #: The last frame of the correct chain: five factors, four multiplications.
 MAX_FRAME = 4
+
+#: Cells whose hover text writes out numbers of dE/df2 (hidden while practice asks for them).
+_TELLS_DE_DF2 = frozenset({"dE_dW2", "dE_db2", "dE_df2", "dE_da"})
 
 Cell = tuple[str, int, int]
 TypedValue = tuple[str, int, int, float]
@@ -216,6 +224,37 @@ PRESETS: dict[str, tuple[BackpropSettings, int]] = {
 }
 
 
+def _exercise_view(
+    exercise: Exercise,
+) -> tuple[BackpropSettings, str | None, tuple[int, int] | None]:
+    """(settings that show a generated exercise, the tensor it asks about, the entry of
+    dE/dW2 it asks for); ValueError for an exercise the tab cannot show."""
+    d = exercise.data
+    if exercise.topic != "backprop":
+        raise ValueError(f"The backprop tab cannot show {exercise.topic} exercises.")
+    if exercise.kind == "shape":
+        if d["B"] != 1:
+            raise ValueError("The backprop tab shows one example (B = 1), not a batch.")
+        return BackpropSettings(N=d["N"], M=d["M"], K=d["K"]), d["tensor"], None
+    if exercise.kind not in ("dE_df2", "dE_dW2"):
+        raise ValueError(f"The backprop tab cannot show {exercise.kind} exercises.")
+    hidden, o = d.get("a", [0.5]), d["o"]
+    # With x = 0 and W1 = 0, f1 = b1, and b1 = ln(a/(1 − a)) gives σ(f1) = a; with W2 = 0,
+    # f2 = b2, and b2 = ln o gives softmax(f2) = o / Σo = o.
+    typed = [("x", 0, 0, 0.0)]
+    typed += [("W1", 0, m, 0.0) for m in range(len(hidden))]
+    typed += [("b1", 0, m, math.log(v / (1 - v))) for m, v in enumerate(hidden)]
+    typed += [("W2", m, k, 0.0) for m in range(len(hidden)) for k in range(len(o))]
+    typed += [("b2", 0, k, math.log(v)) for k, v in enumerate(o)]
+    settings = BackpropSettings(
+        N=1, M=len(hidden), K=len(o), true_class=d["true_class"], typed=tuple(sorted(typed)),
+        page=1 if exercise.kind == "dE_df2" else 2,
+    )  # fmt: skip
+    if exercise.kind == "dE_df2":
+        return settings, asking.VALUES_NAME, None
+    return settings, None, (d["row"], d["column"])
+
+
 class BackpropModel(TopicModel):
     """Exercise 3's network: settings -> result (computed once) -> the chain step shown.
 
@@ -232,6 +271,12 @@ class BackpropModel(TopicModel):
         self._result = compute_result(self._settings)
         self._preset = next(iter(PRESETS))
         self._selected: Cell | None = None
+        #: What a loaded exercise asks first (a tensor's name, or an entry of dE/dW2).
+        self._exercise_first: str | None = None
+        self._exercise_entry: tuple[int, int] | None = None
+        self._questions: list[Question] | None = None
+        self._focus_code = ""
+        self.practice.subscribe(self._on_practice_changed)
         self.load_preset(self._preset)
 
     # ----- reading ---------------------------------------------------------------------------
@@ -290,6 +335,9 @@ class BackpropModel(TopicModel):
         same_network = _network(settings) == _network(self._settings)
         result = compute_result(settings, reuse=self._result if same_network else None)
         self._settings, self._result = settings, result
+        self._questions = None
+        if not same_network:  # an exercise's question is about the network it loaded
+            self._exercise_first = self._exercise_entry = None
         if preset is not None:
             self._preset = preset
         self._frame = self._frame if frame is None else frame
@@ -388,28 +436,107 @@ class BackpropModel(TopicModel):
     # ----- words -----------------------------------------------------------------------------
     def explain_forward(self, key: str, i: int, j: int) -> str:
         """Hover text of a forward tensor's or a parameter gradient's cell."""
+        if key in _TELLS_DE_DF2 and self.values_hidden("dE/df2"):
+            return texts.HIDDEN_IN_PRACTICE
+        if key == "dE_dW2" and self.values_hidden("dE/dW2"):
+            return texts.HIDDEN_IN_PRACTICE
         return texts.explain_forward(self._result, key, i, j)
 
     def explain_backward(self, key: str, i: int, j: int) -> str:
         """Hover text of a factor (``F0`` ...) or of the running product (``P``) of the chain."""
+        if key == "P" and self._frame > 0 and self.values_hidden("dE/df2"):
+            return texts.HIDDEN_IN_PRACTICE  # every product after the first uses dE/df2
         return texts.explain_backward(self._result, self._frame, key, i, j)
 
     def explain_shortcut(self, key: str, i: int, j: int) -> str:
         """Hover text of the full product (``full``) or of o − y (``short``)."""
+        if self.values_hidden("dE/df2"):
+            return texts.HIDDEN_IN_PRACTICE
         return texts.explain_shortcut(self._result, key, i, j)
 
     def chain_verdict(self) -> tuple[bool, str]:
-        """(right, sentence) about the chain as a whole."""
-        return texts.chain_verdict(self._result.chain, self._settings.variant)
+        """(right, sentence) about the chain as a whole (dE/dx's shape as "?" while asked)."""
+        right, sentence = texts.chain_verdict(self._result.chain, self._settings.variant)
+        if self.shape_hidden("dE/dx"):
+            sentence = texts.hide_shapes(sentence)
+        return right, sentence
 
     def chain_step_lines(self) -> list[tuple[str, str]]:
-        return texts.chain_step_lines(self._result.chain, self._frame)
+        """One line per multiplication (shapes that practice asks for written "?")."""
+        return texts.chain_step_lines(self._result.chain, self._frame, self.shape_hidden)
 
     def table_csv(self) -> str:
         return texts.table_csv(self._result)
 
     def worked_solution_markdown(self) -> str:
         return texts.worked_solution_markdown(self._settings, self._result)
+
+    # ----- practice --------------------------------------------------------------------------
+    def practice_questions(self) -> list[Question]:
+        """Shapes of the forward tensors, of the chain's factors and of dE/dx, then the
+        values of dE/df2 (a loaded exercise's own question first)."""
+        if self._questions is None:
+            asked = asking.questions(self._result, self._exercise_first)
+            if self._exercise_entry is not None:
+                asked.insert(0, asking.entry_question(self._result, *self._exercise_entry))
+            self._questions = asked
+        return self._questions
+
+    def _open_question(self, key: str) -> bool:
+        practice = self.practice
+        return (
+            practice.on
+            and practice.is_hidden(key)
+            and any(q.key == key for q in self.practice_questions())
+        )
+
+    def shape_hidden(self, name: str) -> bool:
+        """True while practice asks for the shape of ``name`` (x, W1, do/df2, dE/dx...), or
+        of the tensor a gradient is shaped like (dE/dW1 like W1, dE/df2 like f2): showing
+        the gradient would tell the answer."""
+        if self._open_question(asking.shape_key(name)):
+            return True
+        return name.startswith("dE/d") and self._open_question(asking.shape_key(name[4:]))
+
+    def values_hidden(self, name: str) -> bool:
+        """True while practice asks for the values of ``name`` (dE/df2; dE/dW2 for an
+        entry of it asked by an exercise)."""
+        if name == "dE/dW2" and self._exercise_entry is not None:
+            row, col = self._exercise_entry
+            return self._open_question(asking.values_key(f"dE/dW2[{row + 1},{col + 1}]"))
+        return self._open_question(asking.values_key(name))
+
+    def load_exercise(self, exercise: Exercise) -> None:
+        """Show a generated backprop exercise: its sizes (a shape), or a network whose
+        softmax output is the exercise's o (dE/df2, an entry of dE/dW2); its question is
+        asked first."""
+        settings, first, entry = _exercise_view(exercise)
+        self._apply(settings, MAX_FRAME, keep_selection=False)
+        self._set_focus(first, entry)
+        self.notify("settings")
+
+    def _set_focus(self, first: str | None, entry: tuple[int, int] | None) -> None:
+        self._exercise_first, self._exercise_entry = first, entry
+        self._focus_code = self.practice.code
+        self._questions = None
+
+    def _on_practice_changed(self, _what: str) -> None:
+        # A lesson restores the exercise code after the network: ask that exercise's
+        # question first again when the network on screen is the exercise's.
+        code = self.practice.code
+        if code == self._focus_code:
+            return
+        self._focus_code = code
+        if not code.startswith(f"{self.key}-"):
+            return
+        from visualizer.exercises import from_code
+
+        try:
+            settings, first, entry = _exercise_view(from_code(code))
+        except ValueError:
+            return
+        if _network(settings) == _network(self._settings):
+            self._set_focus(first, entry)
 
     # ----- presets and lessons ---------------------------------------------------------------
     def presets(self) -> list[str]:
@@ -419,6 +546,7 @@ class BackpropModel(TopicModel):
         if name not in PRESETS:
             raise KeyError(name)
         settings, frame = PRESETS[name]
+        self._exercise_first = self._exercise_entry = None
         self._apply(settings, frame, preset=name, keep_selection=False)
 
     def state(self) -> dict[str, Any]:
@@ -438,4 +566,5 @@ class BackpropModel(TopicModel):
         settings = BackpropSettings.from_state(values)
         # A preset name this version does not know (from another version) leaves the name be.
         known = preset if isinstance(preset, str) and preset in PRESETS else None
+        self._exercise_first = self._exercise_entry = None
         self._apply(settings, frame, preset=known, keep_selection=False)

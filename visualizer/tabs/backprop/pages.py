@@ -44,6 +44,7 @@ class BackpropPages(QTabWidget):
     def __init__(self, model: BackpropModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
+        self._drawn_in_practice = False
         self.shapes_table = _table(["tensor", "letters", "shape", "what it is"])
         self.addTab(self.shapes_table, PAGES[0])
 
@@ -94,7 +95,8 @@ class BackpropPages(QTabWidget):
         self.currentChanged.connect(self._on_current_changed)
         self.element_spin.valueChanged.connect(self._on_element_spin_changed)
         unsubscribe = model.subscribe(self._on_model_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
+        self.destroyed.connect(lambda *_: (unsubscribe(), unsubscribe_practice()))
         self._on_model_changed("settings")
 
     # ----- read methods ----------------------------------------------------------------------
@@ -107,6 +109,17 @@ class BackpropPages(QTabWidget):
         return self.worked_label.text()
 
     # ----- model -> view ---------------------------------------------------------------------
+    def _on_practice_changed(self, _what: str) -> None:
+        # Practice hides shapes and the values of dE/df2 until they are answered.
+        if not (self._model.practice.on or self._drawn_in_practice):
+            return
+        self._drawn_in_practice = self._model.practice.on
+        self._show_shapes()
+        self._show_shortcut()
+        self.show_checks(self._model.result.checks)
+        self.params_strip.set_items(params_items(self._model))
+        self.shortcut_strip.set_items(shortcut_items(self._model))
+
     def _on_model_changed(self, what: str) -> None:
         if what == "settings":
             self._show_shapes()
@@ -129,15 +142,20 @@ class BackpropPages(QTabWidget):
         rows = self._model.result.shape_rows
         self.shapes_table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            for c, text in enumerate((row.name, row.symbolic, row.numeric, row.meaning)):
+            hidden = self._model.shape_hidden(row.name.split(" =")[0])
+            symbolic, numeric = ("?", "?") if hidden else (row.symbolic, row.numeric)
+            for c, text in enumerate((row.name, symbolic, numeric, row.meaning)):
                 self.shapes_table.setItem(r, c, QTableWidgetItem(text))
 
     def _show_shortcut(self) -> None:
         shortcut = self._model.result.shortcut
         rows = texts.shortcut_rows(shortcut)
+        hidden = self._model.values_hidden("dE/df2")
         self.shortcut_table.setRowCount(len(rows))
         for k, cells in enumerate(rows):
             same = cells[1] == cells[2]
+            if hidden:
+                cells = (cells[0], "?", "?", cells[3])
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 3:
@@ -149,7 +167,10 @@ class BackpropPages(QTabWidget):
         """Fill the gradient-check table; a failing gradient's verdict is white on red."""
         self.check_table.setRowCount(len(checks))
         for r, check in enumerate(checks):
-            for c, text in enumerate(texts.check_cells(check)):
+            cells = texts.check_cells(check)
+            if self._model.shape_hidden(cells[0]):
+                cells[1] = "?"
+            for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 4:
                     item.setForeground(QColor(OK_COLOR if check.passed else "#ffffff"))

@@ -8,6 +8,7 @@ clicks, double-clicks and hovers through its strip's signals.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -64,9 +65,27 @@ def shape_parts(
     return numeric
 
 
+#: The size of the "?" box that stands in for a block whose shape practice asks for.
+PLACEHOLDER_SHAPE = (2, 2)
+
+
+def practice_view(model: BackpropModel, block: Block, name: str) -> Block:
+    """``block`` as practice mode shows it: a "?" box while its shape is asked (its size
+    would tell), "?" cells while its values are asked, else unchanged."""
+    if model.shape_hidden(name):
+        return replace(
+            block, values=np.zeros(PLACEHOLDER_SHAPE), shape_parts=[("?×?", None)],
+            placeholder=True, row_bar=None, col_bar=None, editable=False,
+        )  # fmt: skip
+    if model.values_hidden(name):
+        return replace(block, values_hidden=True)
+    return block
+
+
 def _block(model: BackpropModel, key: str, title: str, values: np.ndarray, **kw: Any) -> Block:
     parts = shape_parts(model.settings.letters, SYMBOLIC.get(key, ("", "")), values.shape)
-    return Block(key, title, values, parts, editable=key in EDITABLE, **kw)
+    block = Block(key, title, values, parts, editable=key in EDITABLE, **kw)
+    return practice_view(model, block, key.replace("_", "/", 1))
 
 
 def forward_items(model: BackpropModel) -> list[Block | str]:
@@ -86,11 +105,14 @@ def forward_items(model: BackpropModel) -> list[Block | str]:
 def params_items(model: BackpropModel) -> list[Block | str]:
     """The four parameter gradients."""
     g = model.result.grads
+    db2 = _block(model, "dE_db2", "dE/db2 = o − y", g["dE_db2"])
+    if model.values_hidden("dE/df2") and not db2.placeholder:
+        db2 = replace(db2, values_hidden=True)  # dE/db2 is o − y itself
     return [
         _block(model, "dE_dW1", "dE/dW1 = xᵀ·dE/df1", g["dE_dW1"]),
         _block(model, "dE_db1", "dE/db1 = dE/df1", g["dE_db1"]),
         _block(model, "dE_dW2", "dE/dW2 = aᵀ·(o − y)", g["dE_dW2"]),
-        _block(model, "dE_db2", "dE/db2 = o − y", g["dE_db2"]),
+        db2,
     ]
 
 
@@ -98,10 +120,15 @@ def shortcut_items(model: BackpropModel) -> list[Block | str]:
     """dE/do · do/df2 vs o − y."""
     full, short, _ = model.result.shortcut
     letters = model.settings.letters
-    return [
+    blocks = [
         Block("full", "dE/do · do/df2", full, shape_parts(letters, ("1", "K"), full.shape)),
-        "vs",
         Block("short", "o − y", short, shape_parts(letters, ("1", "K"), short.shape)),
+    ]
+    # Both are dE/df2: hidden like it (its values, or its shape while f2's is asked).
+    return [
+        practice_view(model, blocks[0], "dE/df2"),
+        "vs",
+        practice_view(model, blocks[1], "dE/df2"),
     ]
 
 
@@ -123,16 +150,24 @@ def chain_items(model: BackpropModel) -> tuple[list[Block | str], tuple[str, str
             items.append("·" if step_before is None or step_before.inner_match else "≠")
         parts = shape_parts(letters, factor.symbolic, factor.matrix.shape, row_color, col_color)
         title = FACTOR_TITLES.get(factor.name, factor.name)
-        items.append(
-            Block(f"F{i}", title, factor.matrix, parts, row_bar=row_color,
-                  col_bar=col_color, faded=i > frame, emphasized=i == frame and i > 0)
-        )  # fmt: skip
+        block = Block(
+            f"F{i}",
+            title,
+            factor.matrix,
+            parts,
+            row_bar=row_color,
+            col_bar=col_color,
+            faded=i > frame,
+            emphasized=i == frame and i > 0,
+        )
+        items.append(practice_view(model, block, factor.name))  # fmt: skip
     if frame < len(chain.partials):
         partial = chain.partials[frame]
         items.append("=")
         sym = ("1", chain.factors[frame].symbolic[1]) if frame > 0 else ("1", "K")
         parts = shape_parts(letters, sym, partial.shape)
-        items.append(Block("P", chain.partial_names[frame], partial, parts))
+        name = chain.partial_names[frame]
+        items.append(practice_view(model, Block("P", name, partial, parts), name))
     else:
         items.append("= ✗")
     return items, ("F0", f"F{min(frame, n - 1)}")
@@ -147,6 +182,7 @@ class ForwardView(QGroupBox):
     def __init__(self, model: BackpropModel, parent: QWidget | None = None) -> None:
         super().__init__(self.TITLE, parent)
         self._model = model
+        self._drawn_in_practice = False
         self.strip = BlockStrip()
         self.strip.set_explainer(model.explain_forward)
         # A label, not the group's title: a title never wraps and would set the minimum width.
@@ -158,8 +194,16 @@ class ForwardView(QGroupBox):
         layout.addWidget(self.formula_label)
         layout.addWidget(self.strip, 1)
         unsubscribe = model.subscribe(self._on_model_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
+        self.destroyed.connect(lambda *_: (unsubscribe(), unsubscribe_practice()))
         self._on_model_changed("settings")
+
+    def _on_practice_changed(self, _what: str) -> None:
+        # Practice hides shapes and values until they are answered (nothing to redraw while
+        # it is off and was off).
+        if self._model.practice.on or self._drawn_in_practice:
+            self._drawn_in_practice = self._model.practice.on
+            self._on_model_changed("settings")
 
     def _on_model_changed(self, what: str) -> None:
         if what in ("settings", "letters"):

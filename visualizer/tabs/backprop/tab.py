@@ -72,6 +72,9 @@ class BackpropTab(TopicTab):
         layout.setSpacing(4)
         layout.addWidget(self.controls)
         layout.addWidget(self.inspector)
+        # The practice bar sits right above the picture whose shapes and values it asks for.
+        self.practice_bar = self.build_practice_bar()
+        layout.addWidget(self.practice_bar)
         layout.addWidget(self.picture_layout, 1)
 
         for strip in self.strips():

@@ -8,6 +8,8 @@ maths come from ``visualizer.compute.backprop``, this module only arranges them.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +34,9 @@ FACTOR_KEYS = {
     "da/df1": "J_a_f1",
     "df1/dx": "J_f1_x",
 }
+
+#: What a hover over a value that practice mode hides says.
+HIDDEN_IN_PRACTICE = "Hidden in practice mode: work it out and type it in the answer box."
 
 #: How many dE/df1 entries the worked page writes out before "… and n more".
 WORKED_DELTAS_SHOWN = 8
@@ -87,22 +92,40 @@ def explain_shortcut(result: BackpropResult, key: str, i: int, j: int) -> str:
 
 
 # ----- the chain ------------------------------------------------------------------------------
-def chain_step_lines(chain: ChainProduct, frame: int) -> list[tuple[str, str]]:
-    """One line per multiplication, each with ``"current"``, ``"done"`` or ``"later"``."""
+def chain_step_lines(
+    chain: ChainProduct, frame: int, hidden: Callable[[str], bool] | None = None
+) -> list[tuple[str, str]]:
+    """One line per multiplication, each with ``"current"``, ``"done"`` or ``"later"``.
+
+    ``hidden(name)`` says which shapes practice mode asks for: they are written ``?``.
+    """
+
+    def named(name: str, shape: tuple[int, ...]) -> str:
+        return (
+            f"{name} [?]"
+            if hidden is not None and hidden(name)
+            else f"{name} [{shape_text(shape)}]"
+        )
+
     lines = []
     for k, step in enumerate(chain.steps, start=1):
-        left = f"{chain.partial_names[k - 1]} [{shape_text(step.left_shape)}]"
-        right = f"{chain.factors[k].name} [{shape_text(step.right_shape)}]"
+        left = named(chain.partial_names[k - 1], step.left_shape)
+        right = named(chain.factors[k].name, step.right_shape)
         if step.inner_match:
-            product = f"{chain.partial_names[k]} [{shape_text(step.result_shape or ())}]"
+            product = named(chain.partial_names[k], step.result_shape or ())
             text = f"{k}. {left} · {right} = {product}"
         else:
             text = f"{k}. {left} · {right}: inner dimensions differ"
         lines.append((text, "current" if k == frame else "later" if k > frame else "done"))
     if frame == 0:
-        start = f"Start: dE/do [{shape_text(chain.factors[0].matrix.shape)}]"
+        start = "Start: " + named(chain.factors[0].name, chain.factors[0].matrix.shape)
         lines.insert(0, (start, "current"))
     return lines
+
+
+def hide_shapes(text: str) -> str:
+    """``text`` with every numeric shape ``[1×4]`` written ``[?]`` (practice mode)."""
+    return re.sub(r"\[\d+×\d+\]", "[?]", text)
 
 
 def chain_verdict(chain: ChainProduct, variant: str) -> tuple[bool, str]:
