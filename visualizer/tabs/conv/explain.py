@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.compute import conv
+from visualizer.tabs.conv.backward import BACKWARD_KINDS, GradientFocus, gradient_focus
 from visualizer.tabs.conv.model import (
     PRESET_4B,
     SHEET_INPUT,
@@ -29,6 +30,10 @@ MODE_WORDS: dict[str, str] = {"correlation": "cross-correlation", "convolution":
 POOL_WORDS: dict[str, str] = {"avg": "average", "max": "max"}
 
 HOVER_HINT = "Hover or click an output cell to see its window and its sum of products."
+BACKWARD_HINT = (
+    "Hover a cell of dL/dX or dL/dW to see which output cells sent it gradient, through "
+    "which weights; type into the upstream gradient to change it."
+)
 IMAGE_HINT = "Hover the filtered picture to see one pixel's sum of products."
 IMAGE_DESCRIPTION = (
     "Each pixel of the filtered picture is one sum of products of the kernel with the gray "
@@ -59,6 +64,8 @@ class CellFocus:
     output_window: Window | None = None
     pooled_window: Window | None = None  # on the pooled grid and its as-a-convolution twin
     strong_mark: tuple[int, int] | None = None  # the focused max-pool window's arg-max
+    backward_kind: str = ""  # "dx", "dw", "dy" or "dp" for a gradient cell
+    backward: GradientFocus | None = None  # where that gradient comes from
 
     @property
     def text(self) -> str:
@@ -122,6 +129,16 @@ def cell_focus(model: ConvModel) -> CellFocus:
     """What the explanation line says and outlines now (hovered, animated or pinned cell)."""
     s, res = model.settings, model.result
     focus = model.current_focus()
+    if focus is not None and focus[0] in BACKWARD_KINDS and model.backward is not None:
+        kind, r, c = focus
+        grad = gradient_focus(s, res, model.backward, kind, r, c)
+        if grad is not None:
+            return CellFocus(
+                heading=grad.heading, formula=grad.formula, notes=grad.notes,
+                backward_kind=kind, backward=grad,
+            )  # fmt: skip
+    if focus is not None and focus[0] in BACKWARD_KINDS:
+        focus = None
     if focus is not None and focus[0] == "conv" and res.output is not None:
         _, r, c = focus
         terms = conv_terms(s, res, r, c)
@@ -175,6 +192,8 @@ def cell_focus(model: ConvModel) -> CellFocus:
             pooled_window=(r, r + 1, c, c + 1),
             strong_mark=strong,
         )
+    if s.view == "backward":
+        return CellFocus(hint=BACKWARD_HINT if res.output is not None else "")
     return CellFocus(hint=HOVER_HINT if res.output is not None else "")
 
 

@@ -28,6 +28,7 @@ class GridBox:
     cols: int
     caption_lines: int = 0  # lines under the grid (a caption, a refusal)
     min_width: float = 0.0  # room its title needs to fit on two lines
+    title_lines: int = 2  # a short title takes one line
 
     @property
     def labels(self) -> bool:
@@ -40,6 +41,7 @@ class Metrics:
 
     line: float
     title: float  # room for the title (two lines of the bold font and a half-line gap)
+    title_line: float = 0.0  # one line of the title font (0: half of ``title``)
 
     def box_size(self, box: GridBox, cell: float) -> tuple[float, float]:
         """Width and height of a grid widget showing ``box`` with cells of ``cell`` pixels.
@@ -51,7 +53,10 @@ class Metrics:
         head = self.line * 1.1 if box.labels else 0.0
         bottom = self.line * 1.4 * box.caption_lines + 6.0
         width = max(left + box.cols * cell + 6.0, box.min_width)
-        return width, self.title + head + box.rows * cell + bottom
+        title = self.title
+        if box.title_lines == 1:
+            title -= self.title_line or self.title / 2
+        return width, title + head + box.rows * cell + bottom
 
 
 Block = tuple[GridBox, ...]

@@ -219,9 +219,11 @@ class GridWidget(QWidget):
         rows, cols = (4, 4) if look.message else look.values.shape
         # A title wrapped onto two lines needs a little over half its width.
         title = QFontMetrics(title_font(self.font())).horizontalAdvance(look.title)
+        short = len(look.title) <= 18  # e.g. "dL/dY (upstream)": one line
         return GridBox(
-            rows, cols, int(bool(look.caption)) + int(bool(look.error)), title * 0.6 + 12
-        )
+            rows, cols, int(bool(look.caption)) + int(bool(look.error)),
+            (title + 12) if short else title * 0.6 + 12, 1 if short else 2,
+        )  # fmt: skip
 
     def part_rects(self) -> dict[str, QRectF]:
         """Where the title, the cells and the caption lines are painted (widget pixels)."""

@@ -100,6 +100,19 @@ class GridsView(QScrollArea):
         self.pool_grid = GridWidget("Pooled")
         self.pool_grid.setToolTip("Hover a pooled cell to see its window")
         self.as_conv_grid = GridWidget("As a convolution")
+        # The backward view: one gradient under each grid of the forward pass.
+        self.dx_grid = GridWidget("dL/dX")
+        self.dx_grid.setToolTip(
+            "Hover a cell: which output cells sent it gradient, through which weights"
+        )
+        self.dw_grid = GridWidget("dL/dW")
+        self.dw_grid.setToolTip(
+            "Hover a weight: the sum of output gradients times the inputs it met"
+        )
+        self.dy_grid = GridWidget("dL/dY", editable=True)
+        self.dy_grid.setToolTip("The upstream gradient: click a cell and type a number")
+        self.dp_grid = GridWidget("dL/dP", editable=True)
+        self.dp_grid.setToolTip("The upstream gradient at the pool: click a cell and type a number")
         for grid in self.all_grids():
             grid.setParent(self.canvas)
             grid.setMinimumSize(0, 0)
@@ -113,6 +126,12 @@ class GridsView(QScrollArea):
         for grid in (self.pool_grid, self.as_conv_grid):
             grid.cellHovered.connect(lambda r, c: model.hover("pool", r, c))
             grid.cellClicked.connect(lambda r, c: model.pin("pool", r, c))
+        for kind, grid in zip(("dx", "dw", "dy", "dp"), self.backward_grids(), strict=True):
+            grid.cellHovered.connect(lambda r, c, k=kind: model.hover(k, r, c))
+            grid.cellClicked.connect(lambda r, c, k=kind: model.pin(k, r, c))
+        for grid in (self.dy_grid, self.dp_grid):
+            grid.cellEdited.connect(self._on_upstream_cell_edited)
+            grid.editRefused.connect(self.message)
 
     # ----- layout ---------------------------------------------------------------------------
     def all_grids(self) -> list[GridWidget]:
@@ -123,7 +142,11 @@ class GridsView(QScrollArea):
             self.output_grid,
             self.pool_grid,
             self.as_conv_grid,
+            *self.backward_grids(),
         ]
+
+    def backward_grids(self) -> list[GridWidget]:
+        return [self.dx_grid, self.dw_grid, self.dy_grid, self.dp_grid]
 
     def blocks(self) -> list[list[GridWidget]]:
         """The grids shown, as columns in reading order (a column shares one place)."""
@@ -132,16 +155,26 @@ class GridsView(QScrollArea):
             [self.kernel_grid, self.flipped_grid],
             [self.output_grid],
             [self.pool_grid, self.as_conv_grid],
+            *([grid] for grid in self.backward_grids()),
         ]
         shown = [[g for g in column if not g.isHidden()] for column in columns]
         return [column for column in shown if column]
+
+    def _breaks(self, blocks: list[list[GridWidget]]) -> frozenset[int]:
+        # The backward pass starts its own row, under the forward pass.
+        backward = set(map(id, self.backward_grids()))
+        for index, block in enumerate(blocks):
+            if id(block[0]) in backward:
+                return frozenset({index})
+        return frozenset()
 
     def relayout(self) -> None:
         """Place every grid at the common cell size that fits the visible area."""
         blocks = self.blocks()
         font = self.font()
         line = QFontMetrics(font).height()
-        metrics = Metrics(line=line, title=QFontMetrics(title_font(font)).height() * 2 + line * 0.5)
+        bold = QFontMetrics(title_font(font)).height()
+        metrics = Metrics(line=line, title=bold * 2 + line * 0.5, title_line=bold)
         boxes = [tuple(grid.layout_box() for grid in block) for block in blocks]
         readable = max(
             (readable_cell_size(grid.look(), font) for block in blocks for grid in block),
@@ -150,7 +183,7 @@ class GridsView(QScrollArea):
         viewport = self.viewport().size()
         arrangement = arrange(
             boxes, viewport.width(), viewport.height(), metrics,
-            max_cell=max_cell_size(font), min_cell=readable,
+            max_cell=max_cell_size(font), min_cell=readable, breaks=self._breaks(blocks),
         )  # fmt: skip
         self.arrangement = arrangement
         self.canvas.resize(arrangement.width, arrangement.height)
@@ -183,6 +216,10 @@ class GridsView(QScrollArea):
         p = self._model.settings.padding  # the grid shows the padded input
         self._model.set_input_cell(row - p, col - p, value)
         self.message.emit(f"Input row {row - p + 1}, column {col - p + 1} = {value:g}")
+
+    def _on_upstream_cell_edited(self, row: int, col: int, value: float) -> None:
+        self._model.set_upstream_cell(row, col, value)
+        self.message.emit(f"Upstream gradient row {row + 1}, column {col + 1} = {value:g}")
 
     def paste_input(self, text: str) -> bool:
         """Rows of numbers become the input; a refusal is shown under the input grid."""
@@ -220,7 +257,45 @@ class GridsView(QScrollArea):
             self.flipped_grid.set_caption("rows and columns reversed")
         self._show_output()
         self._show_pool()
+        self._show_backward()
         self.relayout()
+
+    def _show_backward(self) -> None:
+        """The gradients under the forward grids (backward view only)."""
+        model = self._model
+        back = model.backward
+        # The pool takes part in the backward pass only when the gradient is typed there.
+        pool_shown = back is None or back.grad_pooled is not None
+        self.pool_grid.setVisible(pool_shown)
+        self.as_conv_grid.setVisible(pool_shown and model.settings.pool_as_conv)
+        for grid in self.backward_grids():
+            grid.setVisible(back is not None)
+        if back is None:
+            return
+        at_pool = back.grad_pooled is not None
+        self.dp_grid.setVisible(at_pool)
+        if back.error:
+            for grid in (self.dx_grid, self.dw_grid, self.dy_grid):
+                grid.set_title(grid.title().split(" ")[0])
+                grid.set_message(back.error)
+            return
+        assert back.grad_input is not None and back.grad_kernel is not None
+        assert back.grad_output is not None
+        fixed_y = np.full(back.grad_output.shape, at_pool)  # typed at the pool: computed here
+        self.dy_grid.set_grid(back.grad_output, fixed=fixed_y)
+        self.dy_grid.set_title("dL/dY (from dL/dP)" if at_pool else "dL/dY (upstream)")
+        self.dy_grid.set_caption(back.note)
+        self.dx_grid.set_grid(back.grad_input)
+        self.dx_grid.set_title("dL/dX")
+        self.dw_grid.set_grid(back.grad_kernel)
+        self.dw_grid.set_title("dL/dW")
+        if at_pool:
+            assert back.grad_pooled is not None
+            s = model.settings
+            self.dp_grid.set_grid(back.grad_pooled)
+            self.dp_grid.set_title(
+                f"dL/dP (upstream of the {explain.pool_words(s.pool_mode)} pool)"
+            )
 
     def _show_output(self) -> None:
         model = self._model
@@ -285,6 +360,12 @@ class GridsView(QScrollArea):
 
     def show_focus(self, focus: explain.CellFocus) -> None:
         """Outline the explained cell's windows and circle max pooling's arg-max cells."""
+        if focus.backward is not None:
+            self._show_gradient_focus(focus)
+            return
+        for grid in (self.kernel_grid, *self.backward_grids()):
+            grid.set_marks([])
+            grid.set_highlight(None)
         marks_on_input, marks_on_output = explain.argmax_marks(
             self._model.settings, self._model.result
         )
@@ -296,3 +377,28 @@ class GridsView(QScrollArea):
         self.output_grid.set_highlight(focus.output_window)
         self.pool_grid.set_highlight(focus.pooled_window)
         self.as_conv_grid.set_highlight(focus.pooled_window)
+
+    def _show_gradient_focus(self, focus: explain.CellFocus) -> None:
+        """A gradient cell is explained: circle the cells its terms come from."""
+        grad = focus.backward
+        assert grad is not None
+        kind = focus.backward_kind
+        self.input_grid.set_highlight(None)
+        self.input_grid.set_taps([])
+        self.output_grid.set_highlight(None)
+        self.pool_grid.set_highlight(None)
+        self.as_conv_grid.set_highlight(None)
+        self.input_grid.set_marks(list(grad.on_input))
+        self.output_grid.set_marks(list(grad.on_output))
+        self.kernel_grid.set_marks(list(grad.on_kernel))
+        self.dy_grid.set_marks(list(grad.on_dy))
+        self.dp_grid.set_marks(list(grad.on_dp))
+        self.dx_grid.set_marks([])
+        self.dw_grid.set_marks([])
+        focus_model = self._model.current_focus()
+        for name, grid in zip(("dx", "dw", "dy", "dp"), self.backward_grids(), strict=True):
+            if name == kind and focus_model is not None:
+                _, r, c = focus_model
+                grid.set_highlight((r, r + 1, c, c + 1))
+            else:
+                grid.set_highlight(None)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from visualizer.compute import conv
+from visualizer.tabs.conv.backward import BackwardResult, compute_backward
 from visualizer.tabs.conv.grid_text import parse_grid_text
 from visualizer.tabs.settings import (
     Settings,
@@ -64,10 +65,11 @@ OPERATIONS: dict[str, Callable[..., np.ndarray]] = {
 }
 MODES: tuple[str, ...] = tuple(mode for mode in conv.CONV_MODES if mode in OPERATIONS)
 POOL_MODES: tuple[str, ...] = tuple(conv.POOL_MODES)
-VIEWS: tuple[str, ...] = ("grids", "image")
+VIEWS: tuple[str, ...] = ("grids", "backward", "image")
+UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")
 POOL_SOURCES: tuple[str, ...] = ("output", "input")
 SOLVE_FOR: tuple[str, ...] = ("padding", "stride")
-FOCUS_KINDS: tuple[str, ...] = ("conv", "pool")
+FOCUS_KINDS: tuple[str, ...] = ("conv", "pool", "dx", "dw", "dy", "dp")
 
 PRESET_4A = "Exercise 4a: cross-correlation, padding 1"
 PRESET_4A_TRUE = "Exercise 4a: true convolution (flipped kernel)"
@@ -136,10 +138,22 @@ class ConvSettings(Settings):
     picture_path: str | None = setting(
         None, read_optional(read_text(4096)), label="picture path"
     )  # None: the shipped sample picture
+    #: The backward view's upstream gradient as typed (None: all ones), on the output or on
+    #: the pooled grid (then routed back through the pooling first).
+    upstream: tuple[tuple[float, ...], ...] | None = setting(
+        None, read_optional(read_grid(1, MAX_INPUT_SIDE)), label="upstream gradient"
+    )
+    upstream_at: str = setting(
+        "output", read_choice(UPSTREAM_PLACES), label="upstream gradient place"
+    )
 
     #: Settings added after the first lesson format: saved only when they differ from their
     #: default, so a lesson of the sheet's presets keeps exactly the keys it always had.
-    EXTENSION_DEFAULTS: ClassVar[dict[str, Any]] = {"dilation": 1}
+    EXTENSION_DEFAULTS: ClassVar[dict[str, Any]] = {
+        "dilation": 1,
+        "upstream": None,
+        "upstream_at": "output",
+    }
 
     def to_state(self) -> dict[str, Any]:
         state = super().to_state()
@@ -337,6 +351,7 @@ class ConvModel(TopicModel):
         self._settings, self._focus = preset_settings(PRESET_4A)
         self._preset = PRESET_4A
         self._result = compute_result(self._settings)
+        self._backward: BackwardResult | None = None
         self._image: ImageResult | None = None
         self._hover: Focus | None = None
         self._pixel: PixelFocus | None = None
@@ -351,6 +366,47 @@ class ConvModel(TopicModel):
     @property
     def result(self) -> ConvResult:
         return self._result
+
+    @property
+    def backward(self) -> BackwardResult | None:
+        """The backward view's gradients (``None`` outside the backward view)."""
+        return self._backward
+
+    @staticmethod
+    def _backward_result(settings: ConvSettings, result: ConvResult) -> BackwardResult | None:
+        return compute_backward(settings, result) if settings.view == "backward" else None
+
+    def backward_grid(self, kind: str) -> np.ndarray | None:
+        """The gradient grid of a backward hover kind ("dx", "dw", "dy", "dp")."""
+        back = self._backward
+        if back is None:
+            return None
+        return {
+            "dx": back.grad_input,
+            "dw": back.grad_kernel,
+            "dy": back.grad_output,
+            "dp": back.grad_pooled,
+        }.get(kind)
+
+    def set_upstream_cell(self, row: int, col: int, value: float) -> None:
+        """Type ``value`` into cell (row, col) of the upstream gradient (dL/dY or dL/dP)."""
+        back = self._backward
+        if back is None or back.upstream is None:
+            raise ValueError("The upstream gradient is typed in the backward view.")
+        grid = _with_cell(as_grid(back.upstream), row, col, value, "upstream gradient")
+        self.change(upstream=grid)
+
+    def upstream_ones(self) -> None:
+        """The upstream gradient back to all ones (the gradient of the plain sum of the grid)."""
+        self.change(upstream=None)
+
+    def randomize_upstream(self, rng: np.random.Generator | None = None) -> None:
+        """Random whole numbers -3 to 3 in the upstream gradient (same shape)."""
+        back = self._backward
+        if back is None or back.upstream is None:
+            return
+        rng = rng if rng is not None else np.random.default_rng()
+        self.change(upstream=rng.integers(-3, 4, size=back.upstream.shape).astype(float))
 
     @property
     def image(self) -> ImageResult | None:
@@ -421,6 +477,7 @@ class ConvModel(TopicModel):
         image = self._image_result(settings, result.kernel) if settings.view == "image" else None
         at_end = self.animation_complete()
         self._settings, self._result, self._image = settings, result, image
+        self._backward = self._backward_result(settings, result)
         self._questions = None
         last = self.frame_count() - 1
         self._frame = last if at_end else min(self._frame, last)
@@ -600,7 +657,11 @@ class ConvModel(TopicModel):
         if kind == "pool" and res.pooled is None:
             return
         cell: Focus | None = (kind, row, col) if row >= 0 else None
-        if cell is not None and kind == "conv":
+        if cell is not None and kind in ("dx", "dw", "dy", "dp"):
+            grid = self.backward_grid(kind)
+            if grid is None or not self._inside(grid, row, col):
+                cell = None
+        elif cell is not None and kind == "conv":
             out = res.output
             if out is None or not self._inside(out, row, col) or self.output_hidden()[row, col]:
                 cell = None
@@ -615,7 +676,7 @@ class ConvModel(TopicModel):
     def pin(self, kind: str, row: int, col: int) -> None:
         """Pin output (``"conv"``) or pooled (``"pool"``) cell (row, col): it is explained
         whenever nothing is hovered, and saved in the lesson."""
-        grid = self._result.output if kind == "conv" else self._result.pooled
+        grid = self._focus_grid(kind)
         if grid is None or not self._inside(grid, row, col):
             return
         self._focus = (kind, row, col)
@@ -629,9 +690,16 @@ class ConvModel(TopicModel):
     def _drop_missing_focus(self) -> None:
         # A pinned cell that the new settings no longer have falls back to the first cell.
         kind, r, c = self._focus
-        grid = self._result.output if kind == "conv" else self._result.pooled
+        grid = self._focus_grid(kind)
         if grid is None or not self._inside(grid, r, c):
             self._focus = ("conv", 0, 0)
+
+    def _focus_grid(self, kind: str) -> np.ndarray | None:
+        if kind == "conv":
+            return self._result.output
+        if kind == "pool":
+            return self._result.pooled
+        return self.backward_grid(kind)
 
     # ----- code export ---------------------------------------------------------------------
     def python_code(self) -> str:
@@ -722,7 +790,10 @@ class ConvModel(TopicModel):
             or focus[0] not in FOCUS_KINDS
             or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in focus[1:])
         ):
-            raise ValueError("The saved focused cell must be ['conv' or 'pool', row, column].")
+            raise ValueError(
+                "The saved focused cell must be [kind ('conv', 'pool', 'dx', 'dw', 'dy' or "
+                "'dp'), row, column]."
+            )
         if isinstance(frame, bool) or not isinstance(frame, int) or frame < -1:
             raise ValueError("The saved animation step must be a whole number (-1 for the end).")
         name = name if isinstance(name, str) and name in PRESETS else self._preset
@@ -733,6 +804,7 @@ class ConvModel(TopicModel):
         result = compute_result(settings)
         image = self._image_result(settings, result.kernel) if settings.view == "image" else None
         self._settings, self._result, self._image = settings, result, image
+        self._backward = self._backward_result(settings, result)
         self._questions = None
         last = self.frame_count() - 1
         self._frame = last if frame < 0 else min(frame, last)

@@ -65,7 +65,14 @@ class SidePanel(QScrollArea):
         self.kernel_group = self._build_kernel_group()
         self.pool_group = self._build_pool_group()
         self.solver_group = self._build_solver_group()
-        for group in (self.input_group, self.kernel_group, self.pool_group, self.solver_group):
+        self.backward_group = self._build_backward_group()
+        for group in (
+            self.input_group,
+            self.kernel_group,
+            self.pool_group,
+            self.backward_group,
+            self.solver_group,
+        ):
             column.addWidget(group)
         column.addStretch(1)
         for box in side.findChildren(QComboBox):
@@ -143,6 +150,26 @@ class SidePanel(QScrollArea):
         form.addRow(self.pool_as_conv_box)
         return group
 
+    def _build_backward_group(self) -> QGroupBox:
+        group = QGroupBox("Backward pass")
+        grid = QGridLayout(group)
+        self.upstream_at_box = QComboBox()
+        self.upstream_at_box.addItem("dL/dY (the output)", "output")
+        self.upstream_at_box.addItem("dL/dP (the pooled grid)", "pooled")
+        self.upstream_at_box.setToolTip(
+            "Where the upstream gradient is typed; at the pool it is routed back through the "
+            "pooling first"
+        )
+        grid.addWidget(QLabel("Upstream"), 0, 0)
+        grid.addWidget(self.upstream_at_box, 0, 1, 1, 2)
+        self.upstream_ones_button = QPushButton("All ones")
+        self.upstream_ones_button.setToolTip("dL/dY = 1 everywhere: the gradient of their sum")
+        self.upstream_random_button = QPushButton("Random")
+        self.upstream_random_button.setToolTip("Random whole numbers -3 to 3")
+        grid.addWidget(self.upstream_ones_button, 1, 0, 1, 2)
+        grid.addWidget(self.upstream_random_button, 1, 2)
+        return group
+
     def _build_solver_group(self) -> QGroupBox:
         group = QGroupBox("Solve the size formula")
         column = QVBoxLayout(group)
@@ -215,6 +242,11 @@ class SidePanel(QScrollArea):
         self.solver_other_box.valueChanged.connect(lambda value: model.set_solver(other=value))
         self.solver_out_box.valueChanged.connect(lambda value: model.set_solver(out=value))
         self.solver_use_button.clicked.connect(model.solver_from_grids)
+        self.upstream_at_box.currentIndexChanged.connect(
+            lambda _i: model.change(upstream_at=self.upstream_at_box.currentData(), upstream=None)
+        )
+        self.upstream_ones_button.clicked.connect(model.upstream_ones)
+        self.upstream_random_button.clicked.connect(lambda: model.randomize_upstream())
 
     # ----- showing the model ---------------------------------------------------------------
     def show_settings(self) -> None:
@@ -244,6 +276,14 @@ class SidePanel(QScrollArea):
         select_data(self.pool_mode_box, s.pool_mode)
         select_data(self.pool_source_box, s.pool_source)
         select_data(self.solve_for_box, s.solve_for)
+        select_data(self.upstream_at_box, s.upstream_at)
+        backward = s.view == "backward"
+        for widget in (
+            self.upstream_at_box,
+            self.upstream_ones_button,
+            self.upstream_random_button,
+        ):
+            widget.setEnabled(backward)
         with QSignalBlocker(self.kernel_preset_box):
             self.kernel_preset_box.setCurrentText(
                 s.kernel_preset if s.kernel_preset in KERNEL_CHOICES else CUSTOM_KERNEL

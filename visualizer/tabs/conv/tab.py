@@ -87,7 +87,7 @@ class ConvTab(TopicTab):
             self._show_everything()
             self.stateChanged.emit()
         elif what == "frame":
-            if self.model.settings.view == "grids":
+            if self.model.settings.view != "image":
                 self.grids.show_grids()
             self._show_focus()
         elif what in ("focus", "hover"):
@@ -203,6 +203,7 @@ class ConvTab(TopicTab):
             "kernel": panel.kernel_group,
             "pooling": panel.pool_group,
             "solver": panel.solver_group,
+            "backward": panel.backward_group,
             "play": self.play_controls,
         }
 

@@ -19,7 +19,7 @@ from visualizer.tabs.conv.model import (
     ConvModel,
 )
 
-VIEW_LABELS = {"grids": "Number grids", "image": "Image mode"}
+VIEW_LABELS = {"grids": "Number grids", "backward": "Backward pass", "image": "Image mode"}
 MODE_LABELS = {
     "correlation": "Cross-correlation (CNNs)",
     "convolution": "True convolution (flipped)",
