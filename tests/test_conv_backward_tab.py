@@ -134,6 +134,7 @@ def test_pooling_backward_routes_the_gradient(tab, pool_mode):
             else:
                 expected[2 * i : 2 * i + 2, 2 * j : 2 * j + 2] += g / 4
     np.testing.assert_allclose(back.grad_output, expected)
+    assert not tab.grids.dy_grid.is_editable(0, 0) and tab.grids.dp_grid.is_editable(0, 0)
     tab.hover_cell("dy", 0, 0)
     text = tab.focus_text()
     assert text.endswith("= 1" if pool_mode == "max" else "1/4 = 0.25")

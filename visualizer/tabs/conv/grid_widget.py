@@ -170,6 +170,15 @@ class GridWidget(QWidget):
             self._look.shaded_cols = list(cols)
             self.update()
 
+    def set_editable(self, editable: bool) -> None:
+        """Whether cells can be typed into (e.g. a gradient that is computed, not typed)."""
+        if editable != self._look.editable:
+            self._look.editable = editable
+            self._look.selected = None
+            self._hide_editor()
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.NoFocus)
+            self.update()
+
     def set_error(self, text: str) -> None:
         if text != self._look.error:
             self._look.error = text

@@ -281,8 +281,8 @@ class GridsView(QScrollArea):
             return
         assert back.grad_input is not None and back.grad_kernel is not None
         assert back.grad_output is not None
-        fixed_y = np.full(back.grad_output.shape, at_pool)  # typed at the pool: computed here
-        self.dy_grid.set_grid(back.grad_output, fixed=fixed_y)
+        self.dy_grid.set_editable(not at_pool)  # typed at the pool: computed here
+        self.dy_grid.set_grid(back.grad_output)
         self.dy_grid.set_title("dL/dY (from dL/dP)" if at_pool else "dL/dY (upstream)")
         self.dy_grid.set_caption(back.note)
         self.dx_grid.set_grid(back.grad_input)
