@@ -293,6 +293,8 @@ class SurfacePlot(pg.PlotWidget):
         for level in np.linspace(lo, hi, CONTOUR_LEVELS + 2)[1:-1]:
             curve = pg.IsocurveItem(data=values, level=float(level), pen=pen)
             curve.setParentItem(self.image)
+            # the contours never change during a run: repaint them from a cached pixmap
+            curve.setCacheMode(_CACHED)
             self.contours.append(curve)
         minima = surface.minima
         self.minima_item.setData(minima[:, 0], minima[:, 1]) if len(minima) else (
