@@ -53,9 +53,13 @@ class ChainView(QGroupBox):
         layout.setContentsMargins(6, 4, 6, 4)
         # One row for the switch and the transport bar when it fits (the strip gets the
         # height), two rows otherwise (see resizeEvent).
+        self.what_if_box = QWidget()
+        what_if = QHBoxLayout(self.what_if_box)
+        what_if.setContentsMargins(0, 0, 0, 0)
+        what_if.addWidget(QLabel("What if"))
+        what_if.addWidget(self.variant_combo, 1)
         self._top = QHBoxLayout()
-        self._top.addWidget(QLabel("What if"))
-        self._top.addWidget(self.variant_combo, 1)
+        self._top.addWidget(self.what_if_box, 1)
         self._top.addWidget(self.play_controls, 2)
         self._second = QHBoxLayout()
         self._two_rows = False

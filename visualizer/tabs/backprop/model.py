@@ -44,8 +44,8 @@ from visualizer.compute.backprop import (
     symbolic_shapes,
     worked_dx_element,
 )
+from visualizer.tabs.backprop import code_export, texts
 from visualizer.tabs.backprop import practice as asking
-from visualizer.tabs.backprop import texts
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -467,6 +467,26 @@ class BackpropModel(TopicModel):
 
     def table_csv(self) -> str:
         return texts.table_csv(self._result)
+
+    # ----- code ------------------------------------------------------------------------------
+    def export_network(self) -> dict[str, Any]:
+        """The network as the exported code writes it: x, y, the weights and biases (each
+        bias a 1×M row, as shown), activation, loss, reduction, and what the tab shows for
+        E and dE/dx."""
+        p, g = self._result.problem, self._result.grads
+        return {
+            "x": p.x, "y": p.y, "weights": [p.W1, p.W2], "biases": [p.b1, p.b2],
+            "activation": "sigmoid", "loss": "cross_entropy", "reduction": "mean",
+            "E": float(g["E"][0, 0]), "dE_dx": g["dE_dx"],
+        }  # fmt: skip
+
+    def python_code(self) -> str:
+        """A standalone numpy script recomputing what the tab shows (File > Export)."""
+        return code_export.python_code(self)
+
+    def torch_code(self) -> str:
+        """The same with PyTorch's autograd."""
+        return code_export.torch_code(self)
 
     def worked_solution_markdown(self) -> str:
         return texts.worked_solution_markdown(self._settings, self._result)

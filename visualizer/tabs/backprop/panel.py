@@ -28,6 +28,21 @@ from visualizer.widgets.number_field import NumberField
 VALUE_PLACEHOLDER = "double-click a cell of x, W1, b1, W2 or b2"
 
 
+def _labelled(*parts: str | QWidget | None) -> QWidget:
+    """Labels and controls in one row, as one widget (a label is a str, None a gap)."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if part is None:
+            row.addSpacing(4)
+        elif isinstance(part, str):
+            row.addWidget(QLabel(part))
+        else:
+            row.addWidget(part, 1 if isinstance(part, QComboBox | NumberField) else 0)
+    return box
+
+
 class ControlsBar(QWidget):
     """Preset, sizes, class, seed and the letters switch.
 
@@ -63,19 +78,18 @@ class ControlsBar(QWidget):
         self.letters_check = QCheckBox("N, M, K as letters")
         self.letters_check.setToolTip("Write every shape with the letters N, M, K and numbers")
 
+        # Each label travels with its control, so a locked lesson hides both at once.
+        self.preset_box = _labelled("Preset", self.preset_combo)
+        self.sizes_box = _labelled("N", self.n_spin, "M", self.m_spin, "K", self.k_spin)
+        self.class_box = _labelled("class", self.class_spin)
+        self.seed_box = _labelled("seed", self.seed_field, None, self.new_values_button)
         self._first = QHBoxLayout()
-        self._first.addWidget(QLabel("Preset"))
-        self._first.addWidget(self.preset_combo, 2)
-        for label, spin in (("N", self.n_spin), ("M", self.m_spin), ("K", self.k_spin)):
-            self._first.addWidget(QLabel(label))
-            self._first.addWidget(spin)
-        self._first.addWidget(QLabel("class"))
-        self._first.addWidget(self.class_spin)
+        self._first.addWidget(self.preset_box, 2)
+        self._first.addWidget(self.sizes_box)
+        self._first.addWidget(self.class_box)
         # Seed, "new values" and the letters switch move to a second row when one row would
         # not fit (presentation mode's bigger font on a small screen).
-        self._second_row: list[QWidget] = [
-            QLabel("seed"), self.seed_field, self.new_values_button, self.letters_check,
-        ]  # fmt: skip
+        self._second_row: list[QWidget] = [self.seed_box, self.letters_check]
         for widget in self._second_row:
             self._first.addWidget(widget)
         self._second = QHBoxLayout()
@@ -112,7 +126,8 @@ class ControlsBar(QWidget):
         """Presentation keeps the preset and the sizes; seed, "New values" and the letters
         switch collapse (they come back when presentation ends)."""
         for widget in self._second_row:
-            widget.setVisible(not on)
+            # What a locked lesson hid stays hidden when presentation ends.
+            widget.setVisible(not on and not widget.property("lockedHidden"))
         self.arrange()
 
     # ----- layout ----------------------------------------------------------------------------
@@ -232,8 +247,12 @@ class InspectorRow(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.inspector_label, 3)
-        layout.addWidget(self.value_label)
-        layout.addWidget(self.value_field, 1)
+        self.value_box = QWidget()  # the label travels with the field when a lesson hides it
+        value_row = QHBoxLayout(self.value_box)
+        value_row.setContentsMargins(0, 0, 0, 0)
+        value_row.addWidget(self.value_label)
+        value_row.addWidget(self.value_field, 1)
+        layout.addWidget(self.value_box, 1)
 
         self.value_field.valueChanged.connect(self._on_value_typed)
         unsubscribe = model.subscribe(self._on_model_changed)

@@ -190,6 +190,22 @@ class BackpropTab(TopicTab):
         for strip in self.strips():
             strip.refresh()
 
+    def lockable_controls(self) -> dict[str, QWidget]:
+        """What a locked lesson may hide or disable, by stable name."""
+        c = self.controls
+        return {
+            "preset": c.preset_box,
+            "sizes": c.sizes_box,
+            "class": c.class_box,
+            "seed": c.seed_box,
+            "letters": c.letters_check,
+            "inspector": self.inspector.inspector_label,
+            "value": self.inspector.value_box,
+            "what_if": self.chain.what_if_box,
+            "play": self.chain.play_controls,
+            "steps": self.chain.steps_label,
+        }
+
     def main_view(self) -> QWidget:
         """The forward and backward chains (the scroll area that holds both strips)."""
         return self.picture
