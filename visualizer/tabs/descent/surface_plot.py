@@ -326,6 +326,8 @@ class SurfacePlot(pg.PlotWidget):
     # ----- per frame -----------------------------------------------------------------------
     def render_frame(self) -> None:
         model = self.model
+        if not model.on_surface or len(self.runners) != len(model.settings.racers) + 1:
+            return  # (a view change while a new race is being drawn: render_run follows)
         t = model.frame
         shown = model.shown_step()
         for k, runner in enumerate(self.runners):
