@@ -176,7 +176,7 @@ def test_presets_notify_lesson_and_open_on_the_whole_output(model):
 # ----- every setting ------------------------------------------------------------------------------
 @pytest.mark.parametrize("padding", [0, 1, 2])
 @pytest.mark.parametrize("stride", [1, 2, 3])
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", [m for m in MODES if m != "transposed"])  # sliding ones
 def test_padding_stride_and_mode(model, padding, stride, mode):
     model.change(padding=padding, stride=stride, mode=mode)
     k = np.array(conv.EXERCISE4_KERNEL)

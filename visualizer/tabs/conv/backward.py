@@ -55,6 +55,11 @@ def _effective_kernel(settings: ConvSettings, kernel: np.ndarray) -> np.ndarray:
 def compute_backward(settings: ConvSettings, result: ConvResult) -> BackwardResult:
     """The backward pass for ``settings`` (upstream gradient ``settings.upstream``)."""
     s, out = settings, result.output
+    if s.mode == "transposed":
+        return BackwardResult(
+            error="The backward pass is shown for the sliding convolutions: a transposed "
+            "convolution is itself the backward pass of one (see dL/dX there)."
+        )
     if out is None:
         return BackwardResult(error="There is no output, so no gradient flows: " + result.error)
     at_pool = s.upstream_at == "pooled"

@@ -40,7 +40,8 @@ KERNEL = {_literal(res.kernel)}
 PADDING = {s.padding}  # rings of zeros around the input
 STRIDE = {s.stride}  # how far the window moves per step
 DILATION = {getattr(s, "dilation", 1)}  # the kernel's taps are this many cells apart
-MODE = {s.mode!r}  # "correlation" (CNN layers) or "convolution" (kernel flipped)
+MODE = {s.mode!r}  # "correlation" (CNN layers), "convolution" (flipped) or "transposed"
+OUTPUT_PADDING = {s.output_padding}  # transposed only: extra rows and columns at the end
 POOL_MODE = {s.pool_mode!r}  # "avg" or "max"
 POOL_SIZE = {s.pool_size}
 POOL_STRIDE = {s.pool_stride}
@@ -74,6 +75,23 @@ def correlate(x, k, p, s, d):
     return out
 
 
+def conv_transpose(x, k, s, p, output_padding, d):
+    """Each input cell stamps the kernel, times its value, onto the output at stride s."""
+    rows = (x.shape[0] - 1) * s - 2 * p + d * (k.shape[0] - 1) + output_padding + 1
+    cols = (x.shape[1] - 1) * s - 2 * p + d * (k.shape[1] - 1) + output_padding + 1
+    if rows < 1 or cols < 1:
+        return None  # the padding crops the whole output away
+    out = np.zeros((rows, cols))
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            for u in range(k.shape[0]):
+                for v in range(k.shape[1]):
+                    r, c = i * s + u * d - p, j * s + v * d - p  # where this tap lands
+                    if 0 <= r < rows and 0 <= c < cols:
+                        out[r, c] += x[i, j] * k[u, v]
+    return out
+
+
 def pool(x, size, stride, mode):
     """Average or max of each size x size window, moving by stride (no padding)."""
     rows = (x.shape[0] - size) // stride + 1
@@ -101,7 +119,10 @@ x = np.array(INPUT, dtype=float)
 k = np.array(KERNEL, dtype=float)
 if MODE == "convolution":
     k = k[::-1, ::-1]  # true convolution flips the kernel in both axes first
-output = correlate(x, k, PADDING, STRIDE, DILATION)
+if MODE == "transposed":
+    output = conv_transpose(x, k, STRIDE, PADDING, OUTPUT_PADDING, DILATION)
+else:
+    output = correlate(x, k, PADDING, STRIDE, DILATION)
 source = x if POOL_SOURCE == "input" else output
 pooled = None if source is None else pool(source, POOL_SIZE, POOL_STRIDE, POOL_MODE)
 
@@ -132,7 +153,13 @@ k = torch.tensor(KERNEL, dtype=torch.float64)[None, None]  # (out ch., in ch., k
 if MODE == "convolution":
     k = torch.flip(k, dims=(2, 3))  # conv2d is a cross-correlation: flip for a true one
 try:
-    output = F.conv2d(x, k, padding=PADDING, stride=STRIDE, dilation=DILATION)
+    if MODE == "transposed":
+        output = F.conv_transpose2d(
+            x, k, stride=STRIDE, padding=PADDING, output_padding=OUTPUT_PADDING,
+            dilation=DILATION,
+        )
+    else:
+        output = F.conv2d(x, k, padding=PADDING, stride=STRIDE, dilation=DILATION)
 except RuntimeError:
     output = None  # the (dilated) kernel is larger than the padded input
 source = x if POOL_SOURCE == "input" else output

@@ -22,11 +22,16 @@ from visualizer.tabs.conv.model import (
     ConvSettings,
     ImageResult,
 )
+from visualizer.tabs.conv.transposed import TRANSPOSED_VIEW_WORDS, transposed_focus
 
 Window = tuple[int, int, int, int]  # rows r0..r1-1, columns c0..c1-1 (stop exclusive)
 
 #: Words for the operations and pooling modes (a mode without words shows its own name).
-MODE_WORDS: dict[str, str] = {"correlation": "cross-correlation", "convolution": "true convolution"}
+MODE_WORDS: dict[str, str] = {
+    "correlation": "cross-correlation",
+    "convolution": "true convolution",
+    "transposed": "transposed convolution",
+}
 POOL_WORDS: dict[str, str] = {"avg": "average", "max": "max"}
 
 HOVER_HINT = "Hover or click an output cell to see its window and its sum of products."
@@ -64,6 +69,8 @@ class CellFocus:
     output_window: Window | None = None
     pooled_window: Window | None = None  # on the pooled grid and its as-a-convolution twin
     strong_mark: tuple[int, int] | None = None  # the focused max-pool window's arg-max
+    input_marks: tuple[tuple[int, int], ...] = ()  # transposed scatter: the input cells used
+    kernel_marks: tuple[tuple[int, int], ...] = ()  # ... and the kernel taps
     backward_kind: str = ""  # "dx", "dw", "dy" or "dp" for a gradient cell
     backward: GradientFocus | None = None  # where that gradient comes from
 
@@ -139,6 +146,26 @@ def cell_focus(model: ConvModel) -> CellFocus:
             )  # fmt: skip
     if focus is not None and focus[0] in BACKWARD_KINDS:
         focus = None
+    if (
+        focus is not None
+        and focus[0] == "conv"
+        and res.output is not None
+        and s.mode == "transposed"
+    ):
+        _, r, c = focus
+        found = transposed_focus(s, res, r, c)
+        formula = found.formula
+        if model.is_hidden(f"out:{r},{c}"):
+            formula = formula.rsplit(" = ", 1)[0] + " = ?"
+        return CellFocus(
+            heading=f"Output row {r + 1}, column {c + 1}",
+            formula=formula,
+            input_window=found.input_window,
+            taps=found.taps,
+            output_window=(r, r + 1, c, c + 1),
+            input_marks=found.input_cells,
+            kernel_marks=found.kernel_cells,
+        )
     if focus is not None and focus[0] == "conv" and res.output is not None:
         _, r, c = focus
         terms = conv_terms(s, res, r, c)
@@ -256,6 +283,13 @@ def size_formula(model: ConvModel) -> SizeFormula:
     f_r, f_c = res.kernel.shape
     d = s.dilation
     info = []
+    if s.mode == "transposed":
+        info.append(
+            f"Transposed convolution ({s.transposed_view} view: "
+            f"{TRANSPOSED_VIEW_WORDS[s.transposed_view]}): out = (n - 1)*s - 2p + d(f - 1) "
+            "+ output padding + 1."
+        )
+        return SizeFormula(rows=res.formula_rows, cols=res.formula_cols, info=tuple(info))
     if d > 1:
         span_r, span_c = d * (f_r - 1) + 1, d * (f_c - 1) + 1
         info.append(

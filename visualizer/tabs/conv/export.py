@@ -11,6 +11,7 @@ from visualizer.compute import conv
 from visualizer.tabs.conv import explain
 from visualizer.tabs.conv.grid_text import cell_text
 from visualizer.tabs.conv.model import ConvModel
+from visualizer.tabs.conv.transposed import transposed_focus
 
 #: The worked solution writes out at most this many sums (a 64x64 output would be 4096).
 MAX_WRITTEN_CELLS = 64
@@ -50,20 +51,30 @@ def worked_solution_markdown(model: ConvModel) -> str:
     if s.mode == "convolution":
         md += ["Flipped kernel (what slides over the input):", ""]
         md += [*markdown_grid(res.kernel[::-1, ::-1]), ""]
-    md += [f"Operation: {kind}, padding p = {s.padding}, stride s = {s.stride}.", ""]
+    extra = f", dilation d = {s.dilation}" if s.dilation > 1 else ""
+    if s.mode == "transposed":
+        kind = f"transposed convolution ({s.transposed_view} view)"
+        extra += f", output padding {s.output_padding}"
+    md += [f"Operation: {kind}, padding p = {s.padding}, stride s = {s.stride}{extra}.", ""]
     if res.output is None:
         md += [f"No window fits: {res.error}", ""]
         return "\n".join(md)
     md += ["## Output size", ""]
     md += [f"- rows: {res.formula_rows}", f"- columns: {res.formula_cols}", ""]
-    if s.padding:
+    if res.equivalent is not None:
+        md += ["## Zeros inserted and padded (the equivalent convolution's input)", ""]
+        md += [*markdown_grid(res.padded), ""]
+    elif s.padding and s.mode != "transposed":
         md += ["## Zero-padded input", "", *markdown_grid(res.padded), ""]
     md += ["## Each output cell (sum of products)", ""]
     out = res.output
     for index in range(min(out.size, MAX_WRITTEN_CELLS)):
         r, c = divmod(index, out.shape[1])
-        terms = explain.conv_terms(s, res, r, c)
-        md.append(f"- ({r + 1}, {c + 1}): {conv.format_sum_of_products(terms)}")
+        if s.mode == "transposed":
+            text = transposed_focus(s, res, r, c).formula
+        else:
+            text = conv.format_sum_of_products(explain.conv_terms(s, res, r, c))
+        md.append(f"- ({r + 1}, {c + 1}): {text}")
     if out.size > MAX_WRITTEN_CELLS:
         md.append(f"- ... and {out.size - MAX_WRITTEN_CELLS} more cells")
     md += ["", "## Output", "", *markdown_grid(out), ""]
@@ -98,5 +109,17 @@ def worked_solution_markdown(model: ConvModel) -> str:
                 *markdown_grid(res.as_conv),
                 "",
             ]
+    back = model.backward
+    if back is not None and back.grad_input is not None and back.grad_kernel is not None:
+        assert back.grad_output is not None
+        md += ["## Backward pass", ""]
+        if back.grad_pooled is not None:
+            md += ["Upstream gradient dL/dP (at the pool):", "", *markdown_grid(back.grad_pooled)]
+            md += [""]
+        md += ["dL/dY:", "", *markdown_grid(back.grad_output), ""]
+        md += ["dL/dX (dL/dY scattered back through the kernel):", ""]
+        md += [*markdown_grid(back.grad_input), ""]
+        md += ["dL/dW (the padded input correlated with dL/dY):", ""]
+        md += [*markdown_grid(back.grad_kernel), ""]
     md += ["## Solving the size formula", "", explain.solver_answer(s)[1], ""]
     return "\n".join(md)

@@ -36,6 +36,48 @@ def practice_hidden(model: ConvModel, prefix: str, shape: tuple[int, ...]) -> np
     return hidden
 
 
+def input_offset(model: ConvModel) -> int:
+    """Rings of padding the input grid shows around the input (none for a transposed one)."""
+    return 0 if model.settings.mode == "transposed" else model.settings.padding
+
+
+def input_labels(model: ConvModel) -> tuple[list[str], list[str]]:
+    """Row and column numbers of the input's own cells on the grid shown ("" elsewhere)."""
+    res = model.result
+    n_r, n_c = res.input.shape
+    if res.equivalent is not None:
+        cells = res.equivalent.input_cells
+        rows, cols = res.padded.shape
+        row_labels, col_labels = [""] * rows, [""] * cols
+        for i in range(n_r):
+            if cells[i, 0, 0] >= 0:
+                row_labels[cells[i, 0, 0]] = str(i + 1)
+        for j in range(n_c):
+            if cells[0, j, 1] >= 0:
+                col_labels[cells[0, j, 1]] = str(j + 1)
+        return row_labels, col_labels
+    p = input_offset(model)
+    return (
+        [str(i - p + 1) if p <= i < p + n_r else "" for i in range(n_r + 2 * p)],
+        [str(j - p + 1) if p <= j < p + n_c else "" for j in range(n_c + 2 * p)],
+    )
+
+
+def input_title(model: ConvModel) -> str:
+    s, res = model.settings, model.result
+    n_r, n_c = res.input.shape
+    if res.equivalent is not None:
+        q_r, _ = res.equivalent.padding
+        return (
+            f"Input {n_r}x{n_c} with {s.stride - 1} zero(s) between cells, padded by "
+            f"d(f - 1) - p = {q_r} (grey)"
+        )
+    if s.mode == "transposed":
+        return f"Input {n_r}x{n_c} (each cell stamps the kernel)"
+    p = s.padding
+    return f"Input {n_r}x{n_c}" + (f", padded by {p} (grey zeros)" if p else "")
+
+
 class KernelEditing:
     """Binds an editable kernel grid to the model: typed cells, pasted rows, refusals."""
 
@@ -213,7 +255,7 @@ class GridsView(QScrollArea):
 
     # ----- controls -> model ---------------------------------------------------------------
     def _on_input_grid_cell_edited(self, row: int, col: int, value: float) -> None:
-        p = self._model.settings.padding  # the grid shows the padded input
+        p = input_offset(self._model)  # the grid shows the padded input
         self._model.set_input_cell(row - p, col - p, value)
         self.message.emit(f"Input row {row - p + 1}, column {col - p + 1} = {value:g}")
 
@@ -238,23 +280,24 @@ class GridsView(QScrollArea):
         """Values, titles, what the animation hides and the unreached rows and columns."""
         model = self._model
         s, res = model.settings, model.result
-        p = s.padding
-        n_r, n_c = res.input.shape
-        row_labels = [str(i - p + 1) if p <= i < p + n_r else "" for i in range(n_r + 2 * p)]
-        col_labels = [str(j - p + 1) if p <= j < p + n_c else "" for j in range(n_c + 2 * p)]
+        row_labels, col_labels = input_labels(model)
         self.input_grid.set_grid(
             res.padded, fixed=res.padding_mask, row_labels=row_labels, col_labels=col_labels
         )
-        self.input_grid.set_title(
-            f"Input {n_r}x{n_c}" + (f", padded by {p} (grey zeros)" if p else "")
-        )
+        self.input_grid.set_editable(res.equivalent is None)
+        self.input_grid.set_title(input_title(model))
         self.kernel_grid.set_grid(res.kernel)
         self.kernel_grid.set_title(kernel_title(model))
-        flipped = s.mode == "convolution"
+        flipped = s.mode == "convolution" or res.equivalent is not None
         self.flipped_grid.setVisible(flipped)
         if flipped:
             self.flipped_grid.set_grid(res.kernel[::-1, ::-1])
-            self.flipped_grid.set_caption("rows and columns reversed")
+            equivalent = res.equivalent is not None
+            # The equivalent view has the tallest column of grids: a one-line title there.
+            self.flipped_grid.set_caption("" if equivalent else "rows and columns reversed")
+            self.flipped_grid.set_title(
+                "Flipped kernel" if equivalent else "Flipped kernel (what slides)"
+            )
         self._show_output()
         self._show_pool()
         self._show_backward()
@@ -370,6 +413,9 @@ class GridsView(QScrollArea):
             self._model.settings, self._model.result
         )
         strong = focus.strong_mark
+        if focus.input_marks:
+            marks_on_input = list(focus.input_marks)
+        self.kernel_grid.set_marks(list(focus.kernel_marks))
         self.input_grid.set_marks(marks_on_input, strong if marks_on_input else None)
         self.output_grid.set_marks(marks_on_output, strong if marks_on_output else None)
         self.input_grid.set_highlight(focus.input_window)

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from visualizer.compute import conv
+from visualizer.compute.conv_transpose import TransposedEquivalent
 from visualizer.tabs.conv.backward import BackwardResult, compute_backward
 from visualizer.tabs.conv.grid_text import parse_grid_text
+from visualizer.tabs.conv.transposed import TRANSPOSED_VIEWS, transposed_values
 from visualizer.tabs.settings import (
     Settings,
     read_bool,
@@ -63,7 +65,12 @@ OPERATIONS: dict[str, Callable[..., np.ndarray]] = {
     "correlation": conv.correlate2d,
     "convolution": conv.convolve2d,
 }
-MODES: tuple[str, ...] = tuple(mode for mode in conv.CONV_MODES if mode in OPERATIONS)
+#: The operations the top bar offers: the two sliding ones, then the transposed convolution.
+MODES: tuple[str, ...] = (
+    *(mode for mode in conv.CONV_MODES if mode in OPERATIONS),
+    "transposed",
+)
+MAX_OUTPUT_PADDING = 3
 POOL_MODES: tuple[str, ...] = tuple(conv.POOL_MODES)
 VIEWS: tuple[str, ...] = ("grids", "backward", "image")
 UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")
@@ -80,6 +87,8 @@ PRESET_FLOOR = "Floor in the size formula: 5x5 input, stride 2"
 PRESET_MAX = "Max pooling of F' (arg-max marked)"
 PRESET_IMAGE = "Image mode: Sobel x edges on the sample picture"
 PRESET_DILATION = "Dilation 2: a 3x3 kernel spread over 5x5 cells"
+PRESET_TRANSPOSED = "Transposed convolution: a 2x2 input stamps the kernel at stride 2"
+PRESET_BACKWARD = "Backward pass: dL/dX and dL/dW of exercise 4a"
 PRESETS: tuple[str, ...] = (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -90,6 +99,8 @@ PRESETS: tuple[str, ...] = (
     PRESET_MAX,
     PRESET_IMAGE,
     PRESET_DILATION,
+    PRESET_TRANSPOSED,
+    PRESET_BACKWARD,
 )
 
 Grid = tuple[tuple[float, ...], ...]
@@ -124,6 +135,11 @@ class ConvSettings(Settings):
     #: The kernel's taps sit this many cells apart (1: next to each other).
     dilation: int = setting(1, read_int(1, MAX_DILATION))
     mode: str = setting("correlation", read_choice(MODES))
+    #: Transposed convolution: extra rows/columns at the end, and which view explains it.
+    output_padding: int = setting(0, read_int(0, MAX_OUTPUT_PADDING), label="output padding")
+    transposed_view: str = setting(
+        "scatter", read_choice(TRANSPOSED_VIEWS), label="transposed view"
+    )
     pool_mode: str = setting("avg", read_choice(POOL_MODES), label="pool mode")
     pool_size: int = setting(2, read_int(1, MAX_POOL), label="pool size")
     pool_stride: int = setting(2, read_int(1, MAX_POOL), label="pool stride")
@@ -153,6 +169,8 @@ class ConvSettings(Settings):
         "dilation": 1,
         "upstream": None,
         "upstream_at": "output",
+        "output_padding": 0,
+        "transposed_view": "scatter",
     }
 
     def to_state(self) -> dict[str, Any]:
@@ -193,6 +211,7 @@ class ConvResult:
     as_conv: np.ndarray | None = None  # average pooling computed as a convolution
     as_conv_kernel: np.ndarray | None = None
     as_conv_matches: bool = False  # the convolution gives the pooled grid (up to rounding)
+    equivalent: TransposedEquivalent | None = None  # transposed, equivalent view
 
 
 @dataclass(frozen=True)
@@ -229,13 +248,18 @@ def compute_result(settings: ConvSettings) -> ConvResult:
     f_r, f_c = kernel.shape
     p, st, d = s.padding, s.stride, s.dilation
     try:
-        values["output"] = OPERATIONS[s.mode](x, kernel, p, st, d)
-        values["rows_reached"] = conv.coverage(n_r, f_r, p, st, d)
-        values["cols_reached"] = conv.coverage(n_c, f_c, p, st, d)
-        values["trailing_rows"] = conv.unreached_trailing(n_r, f_r, p, st, d)
-        values["trailing_cols"] = conv.unreached_trailing(n_c, f_c, p, st, d)
-        values["formula_rows"] = conv.output_size_steps(n_r, f_r, p, st, d)
-        values["formula_cols"] = conv.output_size_steps(n_c, f_c, p, st, d)
+        if s.mode == "transposed":
+            found = transposed_values(s, x, kernel)
+            padded, mask = found.pop("padded"), found.pop("padding_mask")
+            values.update(found)
+        else:
+            values["output"] = OPERATIONS[s.mode](x, kernel, p, st, d)
+            values["rows_reached"] = conv.coverage(n_r, f_r, p, st, d)
+            values["cols_reached"] = conv.coverage(n_c, f_c, p, st, d)
+            values["trailing_rows"] = conv.unreached_trailing(n_r, f_r, p, st, d)
+            values["trailing_cols"] = conv.unreached_trailing(n_c, f_c, p, st, d)
+            values["formula_rows"] = conv.output_size_steps(n_r, f_r, p, st, d)
+            values["formula_cols"] = conv.output_size_steps(n_c, f_c, p, st, d)
     except ValueError as exc:
         values = {"error": str(exc)}
     source = x if s.pool_source == "input" else values.get("output")
@@ -291,6 +315,10 @@ def preset_settings(name: str) -> tuple[ConvSettings, Focus]:
     elif name == PRESET_DILATION:
         grid = (np.arange(49.0).reshape(7, 7) * 3) % 10  # small whole numbers, no pattern
         s = replace(s, input=as_grid(grid), padding=0, dilation=2)
+    elif name == PRESET_TRANSPOSED:
+        s = replace(s, input=((1.0, 2.0), (3.0, 4.0)), padding=0, stride=2, mode="transposed")
+    elif name == PRESET_BACKWARD:
+        s = replace(s, view="backward")
     elif name == PRESET_IMAGE:
         sobel = "Sobel x (vertical edges)"
         kernel = as_grid(conv.KERNEL_PRESETS[sobel])
@@ -639,9 +667,12 @@ class ConvModel(TopicModel):
             return ImageResult(None, note=note)
         filtered = pooled = None
         try:
-            filtered = OPERATIONS[settings.mode](
-                picture, kernel, settings.padding, settings.stride, settings.dilation
-            )
+            if settings.mode == "transposed":
+                filtered = transposed_values(settings, picture, kernel)["output"]
+            else:
+                filtered = OPERATIONS[settings.mode](
+                    picture, kernel, settings.padding, settings.stride, settings.dilation
+                )
             pooled = conv.pool2d(
                 filtered, settings.pool_size, settings.pool_stride, settings.pool_mode
             )

@@ -32,6 +32,7 @@ from visualizer.tabs.conv.model import (
     KERNEL_CHOICES,
     MAX_INPUT_SIDE,
     MAX_KERNEL_SIDE,
+    MAX_OUTPUT_PADDING,
     MAX_POOL,
     MAX_SOLVER,
     POOL_MODES,
@@ -66,9 +67,11 @@ class SidePanel(QScrollArea):
         self.pool_group = self._build_pool_group()
         self.solver_group = self._build_solver_group()
         self.backward_group = self._build_backward_group()
+        self.transposed_group = self._build_transposed_group()
         for group in (
             self.input_group,
             self.kernel_group,
+            self.transposed_group,
             self.pool_group,
             self.backward_group,
             self.solver_group,
@@ -148,6 +151,27 @@ class SidePanel(QScrollArea):
             "Average pooling = correlation with a k x k kernel of 1/k² at stride k"
         )
         form.addRow(self.pool_as_conv_box)
+        return group
+
+    def _build_transposed_group(self) -> QGroupBox:
+        group = QGroupBox("Transposed convolution")
+        grid = QGridLayout(group)
+        self.transposed_view_box = QComboBox()
+        self.transposed_view_box.addItem("Scatter: cells stamp the kernel", "scatter")
+        self.transposed_view_box.addItem("Equivalent: zeros inserted", "equivalent")
+        self.transposed_view_box.setToolTip(
+            "Two views of the same result: each input cell stamps the kernel onto the output, "
+            "or zeros between the input cells and an ordinary convolution with the flipped kernel"
+        )
+        grid.addWidget(QLabel("View"), 0, 0)
+        grid.addWidget(self.transposed_view_box, 0, 1, 1, 3)
+        self.output_padding_box = spin_box(
+            0, MAX_OUTPUT_PADDING, 0,
+            "Extra rows and columns at the end of the output (smaller than the stride or the "
+            "dilation)",
+        )  # fmt: skip
+        grid.addWidget(QLabel("Output padding"), 1, 0, 1, 2)
+        grid.addWidget(self.output_padding_box, 1, 2)
         return group
 
     def _build_backward_group(self) -> QGroupBox:
@@ -246,6 +270,12 @@ class SidePanel(QScrollArea):
             lambda _i: model.change(upstream_at=self.upstream_at_box.currentData(), upstream=None)
         )
         self.upstream_ones_button.clicked.connect(model.upstream_ones)
+        self.transposed_view_box.currentIndexChanged.connect(
+            lambda _i: model.change(transposed_view=self.transposed_view_box.currentData())
+        )
+        self.output_padding_box.valueChanged.connect(
+            lambda value: model.change(output_padding=value)
+        )
         self.upstream_random_button.clicked.connect(lambda: model.randomize_upstream())
 
     # ----- showing the model ---------------------------------------------------------------
@@ -277,6 +307,11 @@ class SidePanel(QScrollArea):
         select_data(self.pool_source_box, s.pool_source)
         select_data(self.solve_for_box, s.solve_for)
         select_data(self.upstream_at_box, s.upstream_at)
+        select_data(self.transposed_view_box, s.transposed_view)
+        show_value(self.output_padding_box, s.output_padding)
+        transposed = s.mode == "transposed"
+        self.transposed_view_box.setEnabled(transposed)
+        self.output_padding_box.setEnabled(transposed)
         backward = s.view == "backward"
         for widget in (
             self.upstream_at_box,

@@ -99,7 +99,11 @@ def _size_questions(model: ConvModel) -> list[Question]:
 def cell_solution(model: ConvModel, row: int, col: int) -> list[str]:
     """The worked step of output cell (row, col): its window and its sum of products."""
     from visualizer.tabs.conv import explain
+    from visualizer.tabs.conv.transposed import transposed_focus
 
+    if model.settings.mode == "transposed":
+        found = transposed_focus(model.settings, model.result, row, col)
+        return [f"Output ({row + 1}, {col + 1}) = {found.formula}"]
     terms = explain.conv_terms(model.settings, model.result, row, col)
     r0, r1, c0, c1 = terms.window
     where = "padded input" if model.settings.padding else "input"

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from visualizer.tabs.base import TopicTab
 from visualizer.tabs.conv import explain, export
 from visualizer.tabs.conv.captions import Captions
-from visualizer.tabs.conv.grids import GridsView
+from visualizer.tabs.conv.grids import GridsView, input_offset
 from visualizer.tabs.conv.image_view import ImageView
 from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.panel import SidePanel
@@ -158,7 +158,7 @@ class ConvTab(TopicTab):
 
     def set_input_cell(self, row: int, col: int, text: str) -> bool:
         """Type ``text`` into input cell (row, col) (0-based, unpadded), as a user would."""
-        p = self.model.settings.padding
+        p = input_offset(self.model)
         return self.grids.input_grid.set_cell_text(row + p, col + p, text)
 
     def set_kernel_cell(self, row: int, col: int, text: str) -> bool:
@@ -204,6 +204,7 @@ class ConvTab(TopicTab):
             "pooling": panel.pool_group,
             "solver": panel.solver_group,
             "backward": panel.backward_group,
+            "transposed": panel.transposed_group,
             "play": self.play_controls,
         }
 

@@ -23,6 +23,7 @@ VIEW_LABELS = {"grids": "Number grids", "backward": "Backward pass", "image": "I
 MODE_LABELS = {
     "correlation": "Cross-correlation (CNNs)",
     "convolution": "True convolution (flipped)",
+    "transposed": "Transposed convolution",
 }
 
 
