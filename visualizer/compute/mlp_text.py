@@ -69,8 +69,10 @@ def _terms(values: Array, max_terms: int = 6) -> str:
 
 
 def _scaled(result: MLPBackprop, inner: str) -> str:
-    """``(1/B)(inner)`` for the mean, ``inner`` for the sum."""
-    return f"(1/{result.batch})({inner})" if result.reduction == "mean" else inner
+    """``(1/B)(inner)`` for the mean, ``inner`` for the sum (and for one sample)."""
+    return (
+        f"(1/{result.batch})({inner})" if result.reduction == "mean" and result.batch > 1 else inner
+    )
 
 
 def _activation_text(result: MLPBackprop, f: float, f_name: str) -> str:
@@ -144,6 +146,8 @@ def explain_mlp_entry(result: MLPBackprop, name: str, i: int, j: int) -> str:
         per = {"cross_entropy": "−Σ_k y_k ln o_k", "mse": "½‖out − y‖²"}.get(
             result.loss_name, "Σ_k −y_k ln o_k − (1 − y_k) ln(1 − o_k)"
         )
+        if result.batch == 1:
+            return f"E = {per} = {number_text(result.loss, 6)}"
         return (
             f"E = {'(1/' + str(result.batch) + ') ' if result.reduction == 'mean' else ''}"
             f"Σ_b ℓ_b with ℓ_b = {per} of sample b; "
@@ -184,6 +188,13 @@ def _explain_gradient(result: MLPBackprop, name: str, i: int, j: int) -> str:
         s = products_text([(result.grad_pre[layer][i, k], W[j, k]) for k in range(W.shape[1])])
         return f" = Σ_k dE/df{nxt}[{i1},k] W{nxt}[{j1},k] = {s}"
     delta = result.grad_pre[layer - 1]
+    if kind == "W" and result.batch == 1:  # one sample: no sum over the batch
+        a_in = result.inputs[layer - 1]
+        prev = _input_name(layer, L)
+        return (
+            f" = {prev}[1,{i1}] dE/df{layer}[1,{j1}] = "
+            f"({number_text(a_in[0, i])})({number_text(delta[0, j])})"
+        )
     if kind == "W":
         a_in = result.inputs[layer - 1]
         prev = _input_name(layer, L)
@@ -192,6 +203,8 @@ def _explain_gradient(result: MLPBackprop, name: str, i: int, j: int) -> str:
             f" = Σ_b {prev}[b,{i1}] dE/df{layer}[b,{j1}] (the sum over the {result.batch} "
             f"samples) = {s}"
         )
+    if result.batch == 1:
+        return f" = dE/df{layer}[1,{j1}] = {number_text(float(delta[0, j]))}"
     return (
         f" = Σ_b dE/df{layer}[b,{j1}] (column {j1} summed over the batch) = {_terms(delta[:, j])}"
     )
