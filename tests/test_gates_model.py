@@ -20,7 +20,6 @@ import pytest
 from visualizer.compute.gates import GATE_PRESETS, SHEET_NETWORKS
 from visualizer.tabs.gates import texts
 from visualizer.tabs.gates.model import (
-    PRESETS,
     GatesFocus,
     GatesModel,
     GatesSettings,
@@ -115,13 +114,16 @@ def test_fresh_model_is_the_xor_preset_as_lessons_save_it(model):
 
 # ----- presets ------------------------------------------------------------------------------
 def test_presets_sheet_first_then_textbook_gates(model):
-    assert model.presets() == [*SHEET_NETWORKS, *GATE_PRESETS]
+    assert model.presets() == [
+        *SHEET_NETWORKS, *GATE_PRESETS, "Playground: XOR cloud", "Playground: circle",
+        "Playground: two Gaussians", "Playground: spiral",
+    ]  # fmt: skip
     assert model.presets()[:4] == ["Sheet 2a: AND", SHEET_OR, SHEET_XOR, SHEET_XNOR]
     with pytest.raises(KeyError):
         model.load_preset("NOT A GATE")
 
 
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", [*SHEET_NETWORKS, *GATE_PRESETS])
 def test_loading_a_preset_sets_its_network_and_target(model, heard, name):
     model.set_page(1)
     model.set_inputs(0, 1)

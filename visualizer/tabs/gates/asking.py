@@ -127,6 +127,39 @@ def neuron_of(key: str, n_layers: int) -> tuple[int, int] | None:
     return None
 
 
+class PracticeMixin:
+    """The practice half of ``GatesModel``: what it asks, and what an answer shows."""
+
+    def practice_questions(self) -> list[Question]:
+        """Hidden neurons and the output for the current inputs, then the truth table's
+        output column; nothing in the playground."""
+        model: GatesModel = self  # type: ignore[assignment]
+        if model.is_playground():
+            return []
+        return questions(model)
+
+    def answer(self, text: str) -> None:
+        """Judge the answer; once a neuron of the current row is known, its worked line shows."""
+        asked = self.current_question()  # type: ignore[attr-defined]
+        super().answer(text)  # type: ignore[misc]
+        self._show_answered(asked)
+
+    def reveal_answer(self) -> None:
+        asked = self.current_question()  # type: ignore[attr-defined]
+        super().reveal_answer()  # type: ignore[misc]
+        self._show_answered(asked)
+
+    def _show_answered(self, asked: Question | None) -> None:
+        model: GatesModel = self  # type: ignore[assignment]
+        if asked is None or model.practice.outcome(asked.key) is None:
+            return
+        if key_row(asked.key) != row_name(model.current_row):
+            return
+        neuron = neuron_of(asked.key, len(model.layers()))
+        if neuron is not None:
+            model.select_node(*neuron)
+
+
 # ----- what the views show while a value is hidden ---------------------------------------------
 HIDDEN = "?"
 

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute.gates import ACTIVATIONS, GATE_TARGETS
 from visualizer.tabs.gates.model import GatesModel
+from visualizer.tabs.gates.playground import PLAY_ACTIVATIONS
 from visualizer.tabs.gates.texts import (
     ACTIVATION_WORDS,
     choices,
     convention_text,
     edited_text,
 )
+from visualizer.widgets.number_field import NumberField
 
 
 def _labelled(text: str, *widgets: QWidget) -> QWidget:
@@ -48,6 +50,14 @@ class GatesBar(QWidget):
         self.target_box = QComboBox()
         self.target_box.addItems(list(GATE_TARGETS))
         self.target_box.setToolTip("The gate the truth table is checked against")
+        # The playground's two parameters a teacher changes while projecting.
+        self.play_activation_box = QComboBox()
+        for key in PLAY_ACTIVATIONS:
+            self.play_activation_box.addItem(key, key)
+        self.play_activation_box.setToolTip("The hidden neurons' activation (output: sigmoid)")
+        self.lr_field = NumberField(0.1, minimum=1e-6, maximum=1e6)
+        self.lr_field.setToolTip("Learning rate of gradient descent (retrains from epoch 0)")
+        self.lr_field.edit.setMaximumWidth(90)
         self.edited_label = QLabel("")
         self.edited_label.setToolTip("The weights shown are no longer the preset's")
         self.convention_label = QLabel()
@@ -81,7 +91,12 @@ class GatesBar(QWidget):
         self.preset_control = _labelled("Preset:", self.preset_box, self.edited_label)
         self.activation_control = _labelled("Activation:", self.activation_box)
         self.target_control = _labelled("Target:", self.target_box)
-        for control in (self.preset_control, self.activation_control, self.target_control):
+        self.play_activation_control = _labelled("Hidden:", self.play_activation_box)
+        self.lr_control = _labelled("Learning rate:", self.lr_field)
+        for control in (
+            self.preset_control, self.activation_control, self.target_control,
+            self.play_activation_control, self.lr_control,
+        ):  # fmt: skip
             layout.addWidget(control)
             layout.addSpacing(6)
         layout.addWidget(self.convention_label, 1)
@@ -91,6 +106,8 @@ class GatesBar(QWidget):
         self.preset_box.activated.connect(self._on_preset_activated)
         self.activation_box.currentIndexChanged.connect(self._on_activation_changed)
         self.target_box.currentIndexChanged.connect(self._on_target_changed)
+        self.play_activation_box.currentIndexChanged.connect(self._on_play_activation_changed)
+        self.lr_field.valueChanged.connect(self._on_lr_changed)
         model.subscribe(self._on_model_changed)
         self.redraw()
 
@@ -130,8 +147,23 @@ class GatesBar(QWidget):
     def _on_target_changed(self, _index: int) -> None:
         self._model.set_target(self.target_box.currentText())
 
+    def _on_play_activation_changed(self, _index: int) -> None:
+        self._change_playground(activation=self.play_activation_box.currentData())
+
+    def _on_lr_changed(self, value: float) -> None:
+        self._change_playground(lr=value)
+
+    def _change_playground(self, **changes: object) -> None:
+        if not self._model.is_playground():
+            return
+        try:
+            self._model.update_playground(**changes)
+        except ValueError as exc:
+            self._model.say(str(exc))
+            self.redraw()
+
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame"):
+        if what == "settings":  # the bar shows settings only: a frame changes nothing here
             self.redraw()
 
     def redraw(self) -> None:
@@ -143,5 +175,19 @@ class GatesBar(QWidget):
         with QSignalBlocker(self.target_box):
             self.target_box.setCurrentText(model.target)
         self.edited_label.setText(edited_text(model))
+        play = model.is_playground()
+        # The gate conventions belong to the four points; the playground has its own two.
+        for control in (self.activation_control, self.target_control):
+            control.setVisible(not play and not control.property("lockedHidden"))
+        for control in (self.play_activation_control, self.lr_control):
+            control.setVisible(play and not control.property("lockedHidden"))
+        self.convention_label.setVisible(not play and not self.convention_label.property(
+            "lockedHidden"))  # fmt: skip
+        if play:
+            with QSignalBlocker(self.play_activation_box):
+                self.play_activation_box.setCurrentIndex(
+                    self.play_activation_box.findData(model.playground.activation)
+                )
+            self.lr_field.setValue(model.playground.lr)
         self.convention_label.setText(convention_text(model))
         self._arrange(self.width())

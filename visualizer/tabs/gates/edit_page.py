@@ -94,6 +94,8 @@ class EditPage(QWidget):
 
     # ----- model -> controls ---------------------------------------------------------------
     def _on_model_changed(self, what: str) -> None:
+        if self._model.is_playground():  # hidden in the playground: nothing to redraw
+            return
         if what in ("settings", "frame", "selection"):
             self.redraw()
 

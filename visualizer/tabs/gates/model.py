@@ -25,6 +25,12 @@ Listeners hear one word (see :class:`~visualizer.tabs.topic_model.TopicModel`):
     the training settings changed (only the Train page's fields and status).
 ``"message"``
     a sentence for the status bar is in :attr:`GatesModel.message`.
+``"map"``
+    the playground's big map shows another neuron (or the output again).
+
+In the playground (``settings.playground`` set, see
+:mod:`visualizer.tabs.gates.playground_model`) the frames are training frames, trained when
+first shown.
 """
 
 from __future__ import annotations
@@ -59,6 +65,12 @@ from visualizer.compute.gates import (
 )
 from visualizer.numbers import format_limit, parse_number
 from visualizer.tabs.gates import asking, code_export
+from visualizer.tabs.gates.playground import (
+    PLAYGROUND_PRESETS,
+    PlaygroundRun,
+    PlaygroundSettings,
+)
+from visualizer.tabs.gates.playground_model import PlaygroundMixin
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -75,7 +87,6 @@ from visualizer.tabs.topic_model import TopicModel
 
 if TYPE_CHECKING:
     from visualizer.exercises import Exercise
-    from visualizer.practice import Question
 
 #: Largest weight or bias a user may type: sums of three such terms stay finite.
 WEIGHT_LIMIT = 1e300
@@ -87,8 +98,8 @@ MAX_HIDDEN = 4
 #: The square of (A, B) the decision-region plot shows, and its samples per side.
 REGION_LO, REGION_HI = -0.25, 1.25
 REGION_RESOLUTION = 121
-#: The presets, the sheet's four networks first.
-PRESETS: tuple[str, ...] = (*SHEET_NETWORKS, *GATE_PRESETS)
+#: The presets: the sheet's four networks first, then textbook gates, then the playgrounds.
+PRESETS: tuple[str, ...] = (*SHEET_NETWORKS, *GATE_PRESETS, *PLAYGROUND_PRESETS)
 #: Side pages, in the order the lesson saves their index.
 PAGES: tuple[str, ...] = ("Edit weights", "Train")
 
@@ -251,6 +262,10 @@ class GatesSettings(Settings):
     # setting() returns a dataclass field, which ruff cannot see for these annotations.
     train: TrainSettings = setting(TrainSettings(), _read_settings(TrainSettings))  # noqa: RUF009
     run: RunSettings | None = setting(None, read_optional(_read_run))  # noqa: RUF009
+    #: The classification playground (None: the four gate points, as on the sheet).
+    playground: PlaygroundSettings | None = setting(  # noqa: RUF009
+        None, read_optional(_read_settings(PlaygroundSettings))
+    )
 
 
 @dataclass(frozen=True)
@@ -288,10 +303,12 @@ class GatesFocus(Settings):
 
 
 _FOCUS_KEYS = tuple(f.name for f in fields(GatesFocus))
+#: Saved only in the playground, so the sheet's lessons keep exactly their keys.
+_PLAYGROUND_VIEW_KEYS = ("shown_map",)
 _REQUIRED = ("preset", "layers", "activation", "target", "inputs")
 
 
-class GatesModel(TopicModel):
+class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
     """Neurons as logic gates: a network, its convention and target, and a training run.
 
     Attributes
@@ -311,6 +328,8 @@ class GatesModel(TopicModel):
         self.settings = GatesSettings()
         self.focus = GatesFocus()
         self.run: GateTrainingRun | None = None
+        self.play: PlaygroundRun | None = None
+        self.shown_map: tuple[int, int] | None = None
         self.message = ""
         # What the network shown computes, filled on first use: a model whose tab is never
         # shown computes nothing; cleared whenever the network or its convention changes.
@@ -319,7 +338,7 @@ class GatesModel(TopicModel):
     def notify(self, what: str) -> None:
         if what in ("settings", "frame"):
             self._cache.clear()
-        if what == "frame":  # another network: every value is asked afresh
+        if what == "frame" and self.play is None:  # another network: asked afresh
             self.practice.clear_answers()
         super().notify(what)
 
@@ -327,9 +346,29 @@ class GatesModel(TopicModel):
         self.message = text
         self.notify("message")
 
+    def say(self, text: str) -> None:
+        """Put a sentence in the status bar (listeners hear ``"message"``)."""
+        self._say(text)
+
     # ----- the network shown and what it computes ------------------------------------------
     def frame_count(self) -> int:
+        if self.play is not None:
+            return self.play.last_frame + 1
         return self.run.n_frames if self.run is not None else 1
+
+    def set_frame(self, frame: int) -> None:
+        """Show frame ``frame``; in the playground, train up to it first (it may diverge)."""
+        if self.play is not None:
+            diverged = self.play.diverged_at
+            self.play.ensure(int(frame))
+            if diverged is None and self.play.diverged_at is not None:
+                super().set_frame(frame)
+                self._say(
+                    f"Training diverged at epoch {self.play.diverged_at}: the weights blew up. "
+                    "Try a smaller learning rate."
+                )
+                return
+        super().set_frame(frame)
 
     def _cached(self, name: str, compute: Any) -> Any:
         if name not in self._cache:
@@ -442,21 +481,48 @@ class GatesModel(TopicModel):
         # Read back through the readers, so settings built in code get the lesson's checks.
         settings = GatesSettings.from_state(settings.to_state())
         run = self.run if settings.run == self.settings.run else _train(settings.run)
+        play = self.play
+        if settings.playground != self.settings.playground or play is None:
+            play = PlaygroundRun(settings.playground) if settings.playground else None
         layers = run.layers_at(0) if run is not None else settings.layers
         focus = self.focus
         if fresh_focus or not focus.fits(layers):
             focus = GatesFocus.for_network(layers, focus.inputs, focus.page)
-        self.settings, self.run, self.focus = settings, run, focus
+        self.settings, self.run, self.focus, self.play = settings, run, focus, play
+        if play is None:
+            self.shown_map = None
         if frame is not None:
             self._frame = int(frame)
-        self._clamp_frame()
+        self._settle_frame()
         self.notify("settings")
+
+    def _settle_frame(self) -> None:
+        """Clamp the frame to the result; a playground frame is trained before it is shown."""
+        self._clamp_frame()
+        if self.play is not None:
+            self.play.ensure(self.frame)
+            self._clamp_frame()
 
     def presets(self) -> list[str]:
         return list(PRESETS)
 
     def load_preset(self, name: str) -> None:
-        """The sheet's network (and the gate it meant) or a textbook gate; ``KeyError``."""
+        """The sheet's network (and the gate it meant), a textbook gate or a playground;
+        ``KeyError`` for an unknown name."""
+        if name in PLAYGROUND_PRESETS:
+            playground = PLAYGROUND_PRESETS[name]
+            settings = replace(
+                self.settings, preset=name, edited=False, run=None, playground=playground
+            )
+            if self.practice.code:
+                self.practice.set_code("")
+            self.shown_map = None
+            self._apply(settings, frame=0)
+            self._say(
+                f"{name}: press Play to train a {playground.architecture_text()} "
+                f"{playground.activation} network; click the map to add points."
+            )
+            return
         if name in SHEET_NETWORKS:
             sheet = SHEET_NETWORKS[name]
             layers, target, note = sheet.layers, sheet.target, sheet.note
@@ -467,7 +533,7 @@ class GatesModel(TopicModel):
             raise KeyError(name)
         settings = replace(
             self.settings, preset=name, edited=False, layers=as_rows(layers), target=target,
-            run=None,
+            run=None, playground=None,
         )  # fmt: skip
         if self.practice.code:  # a preset is not the generated exercise any more
             self.practice.set_code("")
@@ -521,7 +587,9 @@ class GatesModel(TopicModel):
     def train(self) -> None:
         """Train the target gate from a random start (sigmoid neurons); the run opens on frame 0."""
         switched = self.activation != "sigmoid"
-        settings = replace(self.settings, activation="sigmoid", edited=False, run=self.next_run())
+        settings = replace(
+            self.settings, activation="sigmoid", edited=False, run=self.next_run(), playground=None
+        )
         self._apply(settings, frame=0, fresh_focus=True)
         if switched:
             self._say("Training uses sigmoid neurons, so the activation is now sigmoid.")
@@ -567,38 +635,13 @@ class GatesModel(TopicModel):
         """An empty string: the gates topic has no PyTorch version."""
         return code_export.torch_code(self)
 
-    # ----- practice mode -------------------------------------------------------------------
-    def practice_questions(self) -> list[Question]:
-        """Hidden neurons and the output for the current inputs, then the truth table's
-        output column (see :mod:`visualizer.tabs.gates.asking`)."""
-        return asking.questions(self)
-
-    def answer(self, text: str) -> None:
-        """Judge the answer; once a neuron of the current row is known, its worked line shows."""
-        asked = self.current_question()
-        super().answer(text)
-        self._show_answered(asked)
-
-    def reveal_answer(self) -> None:
-        asked = self.current_question()
-        super().reveal_answer()
-        self._show_answered(asked)
-
-    def _show_answered(self, asked: Question | None) -> None:
-        if asked is None or self.practice.outcome(asked.key) is None:
-            return
-        if asking.key_row(asked.key) != asking.row_name(self.current_row):
-            return
-        neuron = asking.neuron_of(asked.key, len(self.layers()))
-        if neuron is not None:
-            self.select_node(*neuron)
-
+    # ----- practice mode (the questions: asking.PracticeMixin) -----------------------------
     def load_exercise(self, exercise: Exercise) -> None:
         """Show a generated "output" or "truth_table" exercise: its net, inputs and neurons."""
         opened = asking.exercise_settings(self, exercise)
         settings = replace(
             self.settings, edited=True, layers=as_rows(opened["layers"]),
-            activation=opened["activation"], run=None,
+            activation=opened["activation"], run=None, playground=None,
         )  # fmt: skip
         focus = self.focus
         self.focus = replace(focus, inputs=opened["inputs"])
@@ -624,6 +667,15 @@ class GatesModel(TopicModel):
             "run": s.run.to_state() if s.run is not None else None,
             "frame": self.frame,
             "page": focus.page,
+            # The playground's keys only when it is on: the sheet's lessons keep theirs.
+            **(
+                {
+                    "playground": s.playground.to_state(),
+                    "shown_map": list(self.shown_map) if self.shown_map else None,
+                }
+                if s.playground is not None
+                else {}
+            ),
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
@@ -631,9 +683,8 @@ class GatesModel(TopicModel):
         missing = [key for key in _REQUIRED if key not in state]
         if missing:
             raise ValueError(f"The Logic gates settings lack {', '.join(missing)}.")
-        settings = GatesSettings.from_state(
-            {k: v for k, v in state.items() if k not in (*_FOCUS_KEYS, "frame")}
-        )
+        skip = (*_FOCUS_KEYS, *_PLAYGROUND_VIEW_KEYS, "frame")
+        settings = GatesSettings.from_state({k: v for k, v in state.items() if k not in skip})
         defaults = GatesFocus.for_network(settings.layers).to_state()
         focus = GatesFocus.from_state(
             {**defaults, **{k: state[k] for k in _FOCUS_KEYS if k in state}}
@@ -646,10 +697,23 @@ class GatesModel(TopicModel):
         run = _train(settings.run)
         if run is not None and not focus.fits(run.layers_at(0)):
             focus = GatesFocus.for_network(run.layers_at(0), focus.inputs, focus.page)
-        self.settings, self.run, self.focus = settings, run, focus
+        play = PlaygroundRun(settings.playground) if settings.playground is not None else None
+        shown = _read_shown_map(state.get("shown_map"), settings.playground)
+        self.settings, self.run, self.focus, self.play = settings, run, focus, play
+        self.shown_map = shown
         self._frame = frame
-        self._clamp_frame()
+        self._settle_frame()
         self.notify("settings")
+
+
+def _read_shown_map(value: Any, playground: PlaygroundSettings | None) -> tuple[int, int] | None:
+    """The hidden neuron the big map shows (None: the output)."""
+    if value is None or playground is None:
+        return None
+    layer, j = _read_node(value, "shown_map")
+    if not (0 <= layer < len(playground.hidden) and 0 <= j < playground.hidden[layer]):
+        raise ValueError("The setting 'shown_map' names a neuron this network does not have.")
+    return layer, j
 
 
 def _train(run: RunSettings | None) -> GateTrainingRun | None:

@@ -20,7 +20,9 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen, QTextOption
 from PySide6.QtWidgets import QApplication, QWidget
 
+from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
+from visualizer.tabs.gates.maps import MAP_LUT, map_images
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
 from visualizer.widgets.fonts import scaled_font
@@ -33,6 +35,8 @@ _ZERO_WEIGHT_COLOR = (150, 150, 150)
 #: Node diameters in pixels: the largest (normal, presentation) and the smallest allowed.
 NODE_MAX = (66.0, 84.0)
 NODE_MIN = 34.0
+#: Maps stay readable smaller than a node with two lines of text in it.
+NODE_MIN_MAP = 14.0
 #: Networks with more edges than this draw weights by width and colour only (no labels).
 MAX_LABELLED_EDGES = 16
 #: The size laid out for before the view is first shown (it relayouts when it is).
@@ -126,13 +130,21 @@ class GateNetworkView(pg.PlotWidget):
         self.layout: NetworkLayout | None = None
         self._edge_widths = np.zeros(0)
         self._size = (0.0, 0.0)
+        # The playground draws its neurons as maps: an image per node, a frame on top.
+        self.map_items: list[pg.ImageItem] = []
+        self.map_nodes: list[int] = []
+        self._maps: list[tuple[np.ndarray, tuple[float, float]]] = []
+        self.map_frames = pg.ScatterPlotItem()
+        self.map_frames.setZValue(4)
+        self.addItem(self.map_frames)
+        self.map_frames.sigClicked.connect(self._on_map_clicked)
         self.view_box.sigResized.connect(self._on_view_resized)
         model.subscribe(self._on_model_changed)
         model.practice.subscribe(self._on_model_changed)
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "selection", "practice"):
+        if what in ("settings", "frame", "inputs", "selection", "practice", "map"):
             self.redraw()
 
     def _on_view_resized(self, _view_box: object = None) -> None:
@@ -142,8 +154,10 @@ class GateNetworkView(pg.PlotWidget):
             self._place()
 
     def redraw(self) -> None:
-        """Draw the model's network as it is now."""
-        picture = network_picture(self._model)
+        """Draw the model's network as it is now (in the playground, with its maps)."""
+        model = self._model
+        picture = network_picture(model)
+        self._maps = map_images(model) if model.is_playground() else []
         self.set_network(picture.layer_sizes, picture.nodes, picture.edges, picture.selected)
 
     # ----- drawing ---------------------------------------------------------------------------
@@ -167,12 +181,20 @@ class GateNetworkView(pg.PlotWidget):
 
         font = _app_font(1.25 if big else 1.1, bold=True)
         info_font = _app_font(1.1 if big else 0.95)
+        small_font = _app_font(0.8 if big else 0.7, bold=True)
         for k, node in enumerate(nodes):
             dark = np.isfinite(node.fill) and node.fill >= 0.5
             item = self.node_texts[k]
             item.setColor("w" if dark else "k")
-            item.setFont(font)
-            item.setText(f"{node.name}\n{node.value_text}")
+            if node.shape == "circle":
+                item.setFont(font)
+                item.setText(f"{node.name}\n{node.value_text}")
+                item.fill = cached_brush(0, 0, 0, 0)
+            else:  # a map: only a small name tag (an input's feature) on it
+                item.setFont(small_font)
+                tag = node.name if node.shape == "input" else ""
+                item.setText(tag)
+                item.fill = cached_brush(255, 255, 255, 200 if tag else 0)
             _centre_lines(item)
             item.setAnchor((0.5, 0.5))
             info = self.info_texts[k]
@@ -214,7 +236,7 @@ class GateNetworkView(pg.PlotWidget):
             width,
             height,
             node_max=NODE_MAX[big],
-            node_min=NODE_MIN,
+            node_min=NODE_MIN_MAP if self._model.is_playground() else NODE_MIN,
             info_sizes=[
                 _text_size(self.info_texts[k]) if node.info else None
                 for k, node in enumerate(nodes)
@@ -244,20 +266,27 @@ class GateNetworkView(pg.PlotWidget):
             pens[k] = (*(rgb or _ZERO_WEIGHT_COLOR), 255, max(width_px, 1.0))
         self._edge_widths = pens["width"].copy()
         adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
-        brushes, node_pens = [], []
+        brushes, node_pens, symbols = [], [], []
         for node in nodes:
+            chosen = self.selected is not None and node.key == self.selected
+            if node.shape != "circle":  # a map: its image and frame are drawn on top
+                brushes.append(cached_brush(255, 255, 255))
+                node_pens.append(cached_pen("k", 1))
+                symbols.append("s")
+                continue
             level = float(np.clip(node.fill, 0.0, 1.0)) if np.isfinite(node.fill) else 0.0
             # 41 shades: pyqtgraph caches one picture per brush, so a continuous fill would
             # grow that cache every animation frame.
             level = round(level * 40) / 40
             rgb = (1.0 - level) * _FILL_OFF + level * _FILL_ON
             brushes.append(cached_brush(*(int(v) for v in rgb)))
-            chosen = self.selected is not None and node.key == self.selected
             node_pens.append(cached_pen(HIGHLIGHT_COLOR, 5) if chosen else cached_pen("k", 2))
+            symbols.append("o")
         self.graph.setData(
-            pos=layout.centres, adj=adj, pen=pens, size=node_px, symbol="o",
+            pos=layout.centres, adj=adj, pen=pens, size=node_px, symbol=symbols,
             symbolBrush=brushes, symbolPen=node_pens, pxMode=True,
         )  # fmt: skip
+        self._place_maps(layout)
 
         for k, (x, y) in enumerate(layout.centres):
             self.node_texts[k].setPos(float(x), float(y))
@@ -279,6 +308,52 @@ class GateNetworkView(pg.PlotWidget):
             self.caption.setPos(layout.caption.x, layout.caption.y)
         self.caption.setVisible(layout.caption is not None)
 
+    def _place_maps(self, layout: NetworkLayout) -> None:
+        """The playground's maps: one image per map node, in its square, with a frame."""
+        indices = [k for k, node in enumerate(self.nodes) if node.shape != "circle"]
+        while len(self.map_items) < len(indices):
+            item = pg.ImageItem()
+            item.setZValue(3)
+            self.addItem(item)
+            self.map_items.append(item)
+        while len(self.map_items) > len(indices):
+            self.removeItem(self.map_items.pop())
+        self.map_nodes = indices
+        node_px = layout.node_px
+        for item, k in zip(self.map_items, indices, strict=True):
+            x, y = layout.centres[k]
+            item.setRect(QRectF(x - node_px / 2, y - node_px / 2, node_px, node_px))
+        frames = [
+            cached_pen(HIGHLIGHT_COLOR, 4) if self.nodes[k].key == self.selected
+            else cached_pen("k", 1.5)
+            for k in indices
+        ]  # fmt: skip
+        # Hovering a map tells its neuron's formula with the numbers (TF Playground #126).
+        self.map_frames.setData(
+            pos=layout.centres[indices].reshape(-1, 2), size=node_px + 2, symbol="s",
+            pen=frames, brush=cached_brush(0, 0, 0, 0), data=indices, hoverable=True,
+            tip=self._map_tip,
+        )  # fmt: skip
+        self.set_maps(self._maps)
+
+    def _map_tip(self, x: float = 0.0, y: float = 0.0, data: object = None) -> str:
+        if not self._model.is_playground() or data is None:
+            return ""
+        return self.node_tooltip(int(data))
+
+    def node_tooltip(self, index: int) -> str:
+        """The tooltip of node ``index``: its formula with the numbers (playground only)."""
+        return playground_texts.node_tooltip(self._model, self.nodes[index].key)
+
+    def set_maps(self, maps: list[tuple[np.ndarray, tuple[float, float]]]) -> None:
+        """The image of every map node (inputs first), each with its colour levels.
+
+        Rows of each grid run upwards in y; the view counts y downwards, so they are flipped.
+        """
+        self._maps = maps
+        for item, (grid, levels) in zip(self.map_items, maps, strict=False):
+            item.setImage(grid[::-1], levels=levels, lut=MAP_LUT, autoLevels=False)
+
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
         while len(items) < n:
             item = pg.TextItem("", anchor=(0.5, 0.5))
@@ -297,14 +372,24 @@ class GateNetworkView(pg.PlotWidget):
     def _on_node_clicked(self, _scatter, points, _ev=None) -> None:
         if len(points) == 0:
             return
-        index = int(points[0].index())
+        self._on_node_index_clicked(int(points[0].index()))
+
+    def _on_node_index_clicked(self, index: int) -> None:
         if not 0 <= index < len(self.nodes):
             return
         key = self.nodes[index].key
-        if key[0] == "in":
+        if self._model.is_playground():  # a neuron's map large; the output's for Out / inputs
+            hidden = key[0] == "n" and key[1] < len(self.layer_sizes) - 2
+            self._model.show_map((int(key[1]), int(key[2])) if hidden else None)
+        elif key[0] == "in":
             self._model.toggle_input(int(key[1]))
         else:
             self._select(("b", int(key[1]), int(key[2])))
+
+    def _on_map_clicked(self, _scatter, points, _ev=None) -> None:
+        if len(points) == 0:
+            return
+        self._on_node_index_clicked(int(points[0].data()))
 
     def _on_edge_clicked(self, _scatter, points, _ev=None) -> None:
         if len(points) == 0:
@@ -377,6 +462,11 @@ class GateNetworkView(pg.PlotWidget):
         """Emit the node scatter's ``sigClicked`` for node ``index``, as a mouse click does."""
         scatter = self.graph.scatter
         scatter.sigClicked.emit(scatter, [scatter.points()[index]], None)
+
+    def map_image(self, index: int) -> np.ndarray:
+        """The grid the map of node ``index`` shows (rows running upwards in y)."""
+        item = self.map_items[self.map_nodes.index(index)]
+        return np.array(item.image)[::-1]
 
     def click_edge(self, index: int) -> None:
         """Emit the edge handles' ``sigClicked`` for edge ``index``, as a mouse click does."""

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QWidget
 
+from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import (
     preset_note,
@@ -43,7 +44,7 @@ class WorkedLine(QLabel):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "selection", "practice"):
+        if what in ("settings", "frame", "inputs", "selection", "practice", "map"):
             self.redraw()
 
     def set_presentation(self, on: bool) -> None:
@@ -51,7 +52,11 @@ class WorkedLine(QLabel):
         self.setFont(scaled_font(QApplication.font(), 1.2 if on else 1.0))
 
     def redraw(self) -> None:
-        self.setText(selected_worked_line(self._model))
+        model = self._model
+        if model.is_playground():  # the run's state, and the shown neuron with its numbers
+            self.setText(playground_texts.worked_line(model))
+            return
+        self.setText(selected_worked_line(model))
 
 
 class DiagnosisView(QTextEdit):
@@ -72,7 +77,7 @@ class DiagnosisView(QTextEdit):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "practice"):
+        if what in ("settings", "frame", "inputs", "practice") and not self._model.is_playground():
             self.redraw()
 
     def redraw(self) -> None:

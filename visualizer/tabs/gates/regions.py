@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
 from visualizer.tabs.gates import asking
@@ -87,6 +87,8 @@ class RegionsView(pg.PlotWidget):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
+        if self._model.is_playground():  # hidden in the playground: nothing to redraw
+            return
         if what in ("settings", "frame", "practice"):
             self.redraw()
         elif what == "inputs":
@@ -100,6 +102,9 @@ class RegionsView(pg.PlotWidget):
                 layout.removeItem(self.legend)
             self._legend_right = right
             layout.addItem(self.legend, 2, 3) if right else layout.addItem(self.legend, 4, 1)
+        # Its own size, not the plot's height: the entries stay together.
+        policy = QSizePolicy.Policy.Fixed
+        self.legend.setSizePolicy(policy, policy)
         self._legend_columns()
 
     def _legend_columns(self) -> None:

@@ -1,17 +1,26 @@
-"""The Logic gates tab (exercise 2): builds the views around a :class:`GatesModel` and wires them.
+"""The Logic gates tab (exercise 2 and the playground): builds the views around a model.
 
-Top: preset, convention and target (``bar``). Left: the clickable network (``network``), the
-selected neuron's worked line and the verdict (``notes``), the truth table (``table``).
-Right: the decision regions (``regions``) over the Edit weights / Train pages
-(``edit_page``, ``train_page``). Every view renders from the model and listens to it, so a
-tab built after a lesson was applied shows the lesson.
+Top: preset, convention and target (``bar``). The picture: the clickable network
+(``network``) beside the decision regions (``regions``; in the playground the heat map with
+the points, ``playground_map``), the worked line under them (``notes``) and the transport.
+The side panel: the truth table (``table``), the verdict and the Edit weights / Train pages
+(``edit_page``, ``train_page``); in the playground its data, network and training controls
+with the loss curves (``playground_page``). Every view renders from the model and listens to
+it, so a tab built after a lesson was applied shows the lesson.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualizer.compute.gate_training import GateTrainingRun
 from visualizer.tabs.base import TopicTab
@@ -22,6 +31,8 @@ from visualizer.tabs.gates.model import PAGES, GatesModel
 from visualizer.tabs.gates.network import GateNetworkView
 from visualizer.tabs.gates.notes import DiagnosisView, WorkedLine
 from visualizer.tabs.gates.picture import GatesPicture
+from visualizer.tabs.gates.playground_map import PlaygroundMap
+from visualizer.tabs.gates.playground_page import PlaygroundPage
 from visualizer.tabs.gates.regions import RegionsView
 from visualizer.tabs.gates.table import TruthTableView
 from visualizer.tabs.gates.train_page import TrainPage
@@ -49,7 +60,11 @@ class GatesTab(TopicTab):
         # The picture first: the network and its regions, the worked line, the transport.
         self.network_view = GateNetworkView(model)
         self.regions = RegionsView(model)
-        self.picture = GatesPicture(self.network_view, self.regions)
+        self.play_map = PlaygroundMap(model)
+        self.map_stack = QStackedWidget()
+        self.map_stack.addWidget(self.regions)
+        self.map_stack.addWidget(self.play_map)
+        self.picture = GatesPicture(self.network_view, self.map_stack)
         self.worked_label = WorkedLine(model)
         self.picture_column = QWidget()
         column = QVBoxLayout(self.picture_column)
@@ -68,12 +83,21 @@ class GatesTab(TopicTab):
         self.train_page = TrainPage(model)
         for page, label in zip((self.edit_page, self.train_page), PAGES, strict=True):
             self.side_tabs.addTab(page, label)
-        self.side_panel = QWidget()
-        side = QVBoxLayout(self.side_panel)
+        self.gates_side = QWidget()
+        side = QVBoxLayout(self.gates_side)
         side.setContentsMargins(4, 0, 0, 0)
         side.addWidget(self.truth_table)
         side.addWidget(self.diagnosis_text, 2)
         side.addWidget(self.side_tabs, 5)
+        # The playground's controls scroll as a whole in a short window.
+        self.playground_page = PlaygroundPage(model)
+        self.playground_scroll = QScrollArea()
+        self.playground_scroll.setWidgetResizable(True)
+        self.playground_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.playground_scroll.setWidget(self.playground_page)
+        self.side_panel = QStackedWidget()
+        self.side_panel.addWidget(self.gates_side)
+        self.side_panel.addWidget(self.playground_scroll)
         self.picture_layout = PictureLayout(
             self.picture_column,
             self.side_panel,
@@ -92,7 +116,7 @@ class GatesTab(TopicTab):
         self.side_tabs.currentChanged.connect(model.set_page)
         model.subscribe(self._on_model_changed)
         self._show_page()
-        self._show_transport()
+        self._show_mode()
         self.bind_play_controls(self.train_page.play_controls)
         self._styled_for = self._style_inputs()  # the views drew themselves with these
         self.finish_build()
@@ -105,7 +129,7 @@ class GatesTab(TopicTab):
         if what in ("settings", "page"):
             self._show_page()
         if what == "settings":
-            self._show_transport()
+            self._show_mode()
         if what == "inputs":  # other inputs: practice asks about that row
             self._show_practice()
         self.stateChanged.emit()
@@ -114,10 +138,15 @@ class GatesTab(TopicTab):
         with QSignalBlocker(self.side_tabs):
             self.side_tabs.setCurrentIndex(self.model.focus.page)
 
-    def _show_transport(self) -> None:
-        # Only a training run has frames to play (and a locked lesson may hide them anyway).
+    def _show_mode(self) -> None:
+        """The four gate points or the playground: which map, side page and transport show."""
+        play = self.model.is_playground()
+        self.map_stack.setCurrentIndex(1 if play else 0)
+        self.side_panel.setCurrentIndex(1 if play else 0)
+        # Only a run has frames to play (and a locked lesson may hide them anyway).
         controls = self.train_page.play_controls
-        controls.setVisible(self.model.run is not None and not controls.property("lockedHidden"))
+        runs = play or self.model.run is not None
+        controls.setVisible(runs and not controls.property("lockedHidden"))
 
     def _style_inputs(self) -> tuple:
         """What the views' sizes, fonts and colours depend on."""
@@ -134,6 +163,8 @@ class GatesTab(TopicTab):
         on = self.is_presentation()
         self.network_view.set_presentation(on)
         self.regions.set_presentation(on)
+        self.play_map.set_presentation(on)
+        self.playground_page.set_presentation(on)
         self.worked_label.set_presentation(on)
         self.train_page.set_presentation(on)
         self.truth_table.redraw()  # bold row and row heights follow the font
@@ -181,7 +212,7 @@ class GatesTab(TopicTab):
         }
 
     def toggle_play(self) -> None:
-        if self.model.run is None:
+        if self.model.run is None and not self.model.is_playground():
             self.statusMessage.emit("Press Train (Train page) first: there is nothing to play.")
             return
         super().toggle_play()

@@ -46,6 +46,8 @@ class TruthTableView(QTableWidget):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
+        if self._model.is_playground():  # hidden in the playground: nothing to redraw
+            return
         if what in ("settings", "frame", "inputs", "practice"):
             self.redraw()
 

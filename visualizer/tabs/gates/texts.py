@@ -23,7 +23,7 @@ from visualizer.compute.gates import (
     node_arithmetic,
     worked_line,
 )
-from visualizer.tabs.gates import asking
+from visualizer.tabs.gates import asking, playground_texts
 from visualizer.tabs.gates.model import GatesModel
 
 
@@ -36,6 +36,7 @@ class NodeView:
     value_text: str
     fill: float
     info: str  # bias, z and activation lines ("" for inputs)
+    shape: str = "circle"  # "circle" (a value), "input" or "map" (the playground's)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,10 @@ def short_activation(value: float, digits: int) -> str:
 
 
 def network_picture(model: GatesModel) -> NetworkPicture:
-    """Inputs with their values; neurons with their output, bias and z; weighted edges."""
+    """Inputs with their values; neurons with their output, bias and z; weighted edges
+    (in the playground: features in, a small map per neuron)."""
+    if model.is_playground():
+        return playground_texts.network_picture(model)
     ev = model.evaluation()
     layers = model.layers()
     row = model.current_row
@@ -170,6 +174,9 @@ def truth_rows(model: GatesModel) -> list[list[str]]:
 
 
 def table_csv(model: GatesModel) -> str:
+    """The truth table (in the playground: every point with its class and p)."""
+    if model.is_playground():
+        return playground_texts.points_csv(model)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(truth_headers(model))
@@ -252,7 +259,10 @@ def train_status(model: GatesModel) -> str:
 
 # ----- the worked solution ------------------------------------------------------------------
 def worked_solution_markdown(model: GatesModel) -> str:
-    """Every row, every neuron, the verdict: the whole exercise written out."""
+    """Every row, every neuron, the verdict: the whole exercise written out (in the
+    playground: the run's settings, losses and every neuron's formula)."""
+    if model.is_playground():
+        return playground_texts.markdown(model)
     s = model.settings
     layers = model.layers()
     diagnosis = model.diagnosis()
