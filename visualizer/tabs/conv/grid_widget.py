@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
 
 from visualizer.numbers import parse_number
-from visualizer.tabs.conv.grid_layout import GridBox
+from visualizer.tabs.conv.grid_layout import MAX_LABELLED, GridBox
 from visualizer.tabs.conv.grid_paint import (
     CellImage,
     GridLook,
@@ -226,6 +226,11 @@ class GridWidget(QWidget):
         """The grid's size and text lines, for the grids view's layout."""
         look = self._look
         rows, cols = (4, 4) if look.message else look.values.shape
+        if max(rows, cols) > MAX_LABELLED:
+            # Too large for numbers: it takes the room of a 16-cell grid and its own cells
+            # shrink, so the small grids beside it keep numbers large enough to read.
+            scale = MAX_LABELLED / max(rows, cols)
+            rows, cols = max(1, round(rows * scale)), max(1, round(cols * scale))
         # A title wrapped onto two lines needs a little over half its width.
         title = QFontMetrics(title_font(self.font())).horizontalAdvance(look.title)
         short = len(look.title) <= 18  # e.g. "dL/dY (upstream)": one line
