@@ -106,3 +106,23 @@ def test_state_round_trip_and_refusals():
 def test_new_exercise_without_support_is_refused_with_a_sentence():
     with pytest.raises(ValueError, match="No exercise of seed 3 fits the descent tab"):
         Steps().new_exercise(3)
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "right", "wrong", "exact"),
+    [
+        ("number", -0.13764, "−0.1376", "-0.15", False),
+        ("vector", [0.95, 2.2], "(0.95, 2.2)", "0.95 2.3", False),
+        ("shape", (1, 3), "1×3", "3x1", True),
+        ("size", 4, "4", "5", True),
+        ("bit", 1, "1", "0", True),
+    ],
+)
+def test_generic_question_kinds(kind, answer, right, wrong, exact):
+    asked = question("k", "k =", topic="descent", kind=kind, answer=answer, exact=exact)
+    practice = Practice()
+    practice.set_on(True)
+    assert practice.submit(asked, right).correct
+    verdict = practice.submit(asked, wrong)
+    assert not verdict.correct and verdict.graded
+    assert not practice.submit(asked, "words").graded

@@ -74,8 +74,9 @@ def question(
 ) -> Question:
     """A question about a value on screen, checked like a generated exercise of ``kind``.
 
-    ``kind`` is one of the engine's kinds (``"conv_cell"`` for a number, ``"shape"``,
-    ``"output_size"``, ``"output"`` for a 0/1 neuron...); ``exact`` picks the tolerance.
+    ``kind`` says how an answer is read: ``"number"``, ``"vector"`` (several numbers),
+    ``"shape"`` (``1×3``), ``"size"`` (a whole output size), ``"bit"`` (0 or 1), or any
+    kind of the exercise engine; ``exact`` picks the tolerance.
     """
     exercise = Exercise(
         code="",

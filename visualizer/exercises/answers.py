@@ -347,7 +347,8 @@ def _check_vector(exercise: Exercise, text: str) -> Verdict:
     numbers = _read_vector(text)
     answer = list(exercise.answer)
     if len(numbers) != len(answer):
-        return _unread(f"Type {len(answer)} numbers, one per class.")
+        per = ", one per class" if exercise.kind == "dE_df2" else ", separated by commas"
+        return _unread(f"Type {len(answer)} numbers{per}.")
     wrong = [
         i + 1
         for i, (number, want) in enumerate(zip(numbers, answer, strict=True))
@@ -433,6 +434,11 @@ _CHECKERS = {
     "stride": _check_solve,
     "conv_cell": _check_number,
     "pool_cell": _check_number,
+    # Generic kinds for questions about a value on screen (practice mode in the tabs).
+    "number": _check_number,
+    "vector": _check_vector,
+    "size": _check_size,
+    "bit": _check_bit,
 }
 
 
