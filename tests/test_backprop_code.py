@@ -52,8 +52,8 @@ def assert_shows(model: BackpropModel, result: dict) -> None:
             np.testing.assert_allclose(exported, array, rtol=0, atol=1e-9)
     for name, array in shown.items():
         np.testing.assert_allclose(inputs[name], array, rtol=0, atol=1e-9)
-    assert abs(result["E"] - model.result.grads["E"][0, 0]) <= 1e-9
-    np.testing.assert_allclose(result["dE_dx"], model.result.grads["dE_dx"], rtol=0, atol=1e-9)
+    assert abs(result["E"] - model.result.tensors["E"][0, 0]) <= 1e-9
+    np.testing.assert_allclose(result["dE_dx"], model.result.tensors["dE/dx"], rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", LESSONS)

@@ -110,7 +110,7 @@ def test_state_round_trips_through_json(model):
     other.restore_state(state)
     assert other.state() == state
     assert other.value("W1", 1, 2) == -0.75
-    np.testing.assert_array_equal(other.result.grads["dE_dx"], model.result.grads["dE_dx"])
+    np.testing.assert_array_equal(other.result.tensors["dE/dx"], model.result.tensors["dE/dx"])
     assert other.selected is None
 
 
@@ -138,8 +138,17 @@ def test_missing_keys_take_their_defaults(model):
         ({"element": 4}, "'element' must be below N = 4"),
         ({"seed": -1}, "'seed' must be at least 0"),
         ({"variant": "W3"}, "'variant' must be one of correct, W2"),
-        ({"page": 5}, "'page' must be at most 4"),
-        ({"frame": 5}, "'frame' must be at most 4"),
+        ({"page": 7}, "'page' must be at most 6"),
+        ({"frame": 65}, "'frame' must be at most 64"),
+        ({"batch": 0}, "'batch' must be at least 1"),
+        ({"batch": 65}, "'batch' must be at most 64"),
+        ({"more_hidden": [3, 3, 3, 3]}, "'more_hidden'"),
+        ({"more_hidden": [0]}, "'more_hidden' must be at least 1"),
+        ({"activation": "swish"}, "'activation' must be one of sigmoid, tanh, relu, gelu"),
+        ({"loss": "hinge"}, "'loss' must be one of cross_entropy, mse"),
+        ({"reduction": "max"}, "'reduction' must be one of mean, sum"),
+        ({"sample": 1}, "'sample' must be below B = 1"),
+        ({"typed": [["W3", 0, 0, 1.0]]}, "does not fit the network"),
         ({"frame": "last"}, "'frame' must be a number"),
         ({"letters": "yes"}, "'letters' must be true or false"),
         ({"typed": "none"}, "must be a list of [tensor, row, column, value]"),
@@ -182,7 +191,7 @@ def test_settings_from_controls_are_checked_before_anything_changes(model, heard
             model.set_settings(bad)
     with pytest.raises(ValueError, match="'element' must be below N = 4"):
         model.set_element(4)
-    with pytest.raises(ValueError, match="page must be from 0 to 4"):
+    with pytest.raises(ValueError, match="page must be from 0 to 6"):
         model.set_page(len(PAGES))
     assert model.state() == good and heard == []
 
@@ -193,18 +202,18 @@ def test_the_computed_network_is_the_forward_pass_by_hand(model):
     model.set_true_class(1)
     model.set_seed(7)
     p = random_problem(6, 4, 3, true_class=1, seed=7)
+    t = model.result.tensors
     for name in ("x", "W1", "b1", "W2", "b2"):
-        np.testing.assert_array_equal(getattr(model.result.problem, name), getattr(p, name))
-    np.testing.assert_array_equal(model.result.problem.y, [[0, 1, 0]])
+        np.testing.assert_array_equal(t[name], getattr(p, name))
+    np.testing.assert_array_equal(t["y"], [[0, 1, 0]])
     f1, a, f2, o, E = hand_forward(p.x, p.W1, p.b1, p.W2, p.b2, 1)
-    g = model.result.grads
-    np.testing.assert_allclose(g["f1"][0], f1, atol=1e-14)
-    np.testing.assert_allclose(g["a"][0], a, rtol=1e-14)
-    np.testing.assert_allclose(g["f2"][0], f2, atol=1e-14)
-    np.testing.assert_allclose(g["o"][0], o, rtol=1e-13)
-    assert g["E"][0, 0] == pytest.approx(E, rel=1e-13)
-    np.testing.assert_allclose(g["dE_df2"][0], np.array(o) - [0, 1, 0], atol=1e-15)
-    np.testing.assert_allclose(g["dE_dx"][0], hand_dE_dx(p), atol=1e-8)
+    np.testing.assert_allclose(t["f1"][0], f1, atol=1e-14)
+    np.testing.assert_allclose(t["a"][0], a, rtol=1e-14)
+    np.testing.assert_allclose(t["f2"][0], f2, atol=1e-14)
+    np.testing.assert_allclose(t["o"][0], o, rtol=1e-13)
+    assert t["E"][0, 0] == pytest.approx(E, rel=1e-13)
+    np.testing.assert_allclose(t["dE/df2"][0], np.array(o) - [0, 1, 0], atol=1e-15)
+    np.testing.assert_allclose(t["dE/dx"][0], hand_dE_dx(p), atol=1e-8)
     # The chain's product is dE/dx, and its five factors have the sheet's shapes.
     chain = model.result.chain
     assert [f.matrix.shape for f in chain.factors] == [(1, 3), (3, 3), (3, 4), (4, 4), (4, 6)]
@@ -229,7 +238,7 @@ def test_sizes_clamp_class_and_element_and_drop_typed_values_that_no_longer_fit(
     assert heard == ["settings"]
     assert model.set_sizes(2, 3, 2) == 0
     assert model.settings.element == 1
-    assert model.result.grads["dE_dx"].shape == (1, 2)
+    assert model.result.tensors["dE/dx"].shape == (1, 2)
     model.select_cell("x", 0, 1)
     model.set_sizes(1, 3, 2)
     assert model.selected is None and model.settings.typed == ()
@@ -240,7 +249,7 @@ def test_seed_and_new_values_draw_again_and_drop_typed_values(model):
     model.type_value(2.0)
     assert model.new_values() == 1
     assert model.settings.typed == ()
-    np.testing.assert_array_equal(model.result.problem.W1, random_problem(4, 3, 2, 0, 1).W1)
+    np.testing.assert_array_equal(model.result.tensors["W1"], random_problem(4, 3, 2, 0, 1).W1)
     model.set_seed(2**31 - 1)
     assert model.new_values() == 0
 
@@ -249,16 +258,16 @@ def test_typing_a_value_recomputes_the_forward_pass(model, heard):
     model.select_cell("x", 0, 2)
     assert heard == ["selection"] and model.selection_is_editable()
     model.type_value(0.5)
-    p = model.result.problem
-    assert p.x[0, 2] == 0.5 and ("x", 0, 2) in p.typed
-    f1 = hand_forward(p.x, p.W1, p.b1, p.W2, p.b2, 0)[0]
-    np.testing.assert_allclose(model.result.grads["f1"][0], f1, atol=1e-14)
+    t = model.result.tensors
+    assert t["x"][0, 2] == 0.5 and ("x", 0, 2) in model.result.typed
+    f1 = hand_forward(t["x"], t["W1"], t["b1"], t["W2"], t["b2"], 0)[0]
+    np.testing.assert_allclose(t["f1"][0], f1, atol=1e-14)
     assert "typed in" in model.explain_forward("x", 0, 2)
     with pytest.raises(ValueError, match="within ±1e\\+06"):
         model.type_value(1e9)
     model.select_cell("f1", 0, 0)
     assert not model.selection_is_editable()
-    with pytest.raises(ValueError, match="Select a cell of x, W1, b1, W2 or b2"):
+    with pytest.raises(ValueError, match="Select a cell of x, a W or a b"):
         model.type_value(1.0)
     with pytest.raises(ValueError, match="no cell W1\\[5,1\\]"):
         model.select_cell("W1", 4, 0)
@@ -316,8 +325,8 @@ def test_frames_move_through_the_chain(model, heard):
 
 def test_element_letters_and_page_are_their_own_changes(model, heard):
     model.set_element(2)
-    p, g = model.result.problem, model.result.grads
-    by_hand = sum(g["dE_df1"][0, m] * p.W1[2, m] for m in range(3))
+    t = model.result.tensors
+    by_hand = sum(t["dE/df1"][0, m] * t["W1"][2, m] for m in range(3))
     assert model.result.worked.total == pytest.approx(by_hand, rel=1e-14)
     assert model.result.worked.j == 2
     model.set_letters(False)
@@ -362,10 +371,10 @@ def test_an_unknown_preset_is_a_key_error(model):
 
 def test_large_logits_stay_finite(model):
     model.load_preset("Large logits: |f2| ≈ 1000")
-    g = model.result.grads
-    assert np.max(np.abs(g["f2"])) > 900
-    E = float(g["E"][0, 0])
-    assert math.isfinite(E) and E == pytest.approx(g["f2"][0, 0] - g["f2"][0, 1], rel=1e-9)
+    t = model.result.tensors
+    assert np.max(np.abs(t["f2"])) > 900
+    E = float(t["E"][0, 0])
+    assert math.isfinite(E) and E == pytest.approx(t["f2"][0, 0] - t["f2"][0, 1], rel=1e-9)
     _full, short, diff = model.result.shortcut
     assert not math.isfinite(diff) and np.all(np.isfinite(short))
 
@@ -373,8 +382,9 @@ def test_large_logits_stay_finite(model):
 # ----- words and exports ------------------------------------------------------------------------
 def test_hover_texts(model):
     assert model.explain_forward("f1", 0, 1).startswith("f1[1,2] = ")
-    assert "Σ_n x_n W1[n,2] + b1_2" in model.explain_forward("f1", 0, 1)
-    assert "o_1 − y_1" in model.explain_forward("dE_db2", 0, 0)
+    assert "Σ_n x[1,n] W1[n,2] + b1[2]" in model.explain_forward("f1", 0, 1)
+    assert "o[1,1] − y[1,1]" in model.explain_forward("dE_df2", 0, 0)
+    assert model.explain_forward("dE_db2", 0, 0).startswith("dE/db2[1,1] = ")
     assert "Σ_t" in model.explain_backward("P", 0, 0)
     assert "diag" in model.explain_backward("F1", 0, 0)
     assert "a_2(1 − a_2)" in model.explain_backward("F3", 1, 1)

@@ -9,6 +9,7 @@ softmax written out in the test.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -35,7 +36,8 @@ def sheet_shapes(N, M, K):
 
 
 def softmax_minus_y(model):
-    p = model.result.problem
+    p = SimpleNamespace(**{k: model.result.tensors[k] for k in ("x", "W1", "b1", "W2", "b2")})
+    p.W1, p.true_class = p.W1, int(np.argmax(model.result.tensors["y"][0]))
     f2 = [
         sum(
             (1 / (1 + math.exp(-(sum(p.x[0, n] * p.W1[n, m] for n in range(p.W1.shape[0]))
@@ -151,7 +153,7 @@ def test_a_shape_exercise_loads_its_sizes_and_asks_its_tensor_first(model):
 def test_a_dE_df2_exercise_shows_its_softmax_output(model):
     exercise = first_of_kind("dE_df2")
     model.load_exercise(exercise)
-    np.testing.assert_allclose(model.result.grads["o"][0], exercise.data["o"], atol=1e-12)
+    np.testing.assert_allclose(model.result.tensors["o"][0], exercise.data["o"], atol=1e-12)
     first = model.current_question()
     assert first.key == "values:dE/df2"
     np.testing.assert_allclose(first.exercise.answer, [float(v) for v in exercise.answer])
@@ -163,7 +165,7 @@ def test_a_dE_dW2_exercise_asks_its_entry(model):
     exercise = first_of_kind("dE_dW2")
     model.load_exercise(exercise)
     d = exercise.data
-    np.testing.assert_allclose(model.result.grads["a"][0], d["a"], atol=1e-12)
+    np.testing.assert_allclose(model.result.tensors["a"][0], d["a"], atol=1e-12)
     first = model.current_question()
     assert first.label == f"dE/dW2[{d['row'] + 1},{d['column'] + 1}] ="
     assert first.exercise.answer == pytest.approx(float(exercise.answer))
@@ -171,9 +173,15 @@ def test_a_dE_dW2_exercise_asks_its_entry(model):
     assert model.explain_forward("dE_dW2", 0, 0) == HIDDEN_TEXT
 
 
-def test_a_batch_shape_exercise_is_refused():
-    with pytest.raises(ValueError, match="one example"):
-        BackpropModel().load_exercise(first_of_kind("shape", batch=3))
+def test_a_batch_shape_exercise_loads_its_batch():
+    exercise = first_of_kind("shape", batch=3)
+    model = BackpropModel()
+    model.practice.set_on(True)
+    model.load_exercise(exercise)
+    assert model.settings.batch == 3 and model.result.tensors["x"].shape == (3, exercise.data["N"])
+    assert model.current_question().exercise.answer == exercise.answer
+    with pytest.raises(ValueError, match="cannot show"):
+        model.load_exercise(generate("conv", 0)[0])
 
 
 # ----- the tab -----------------------------------------------------------------------------------

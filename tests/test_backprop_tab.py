@@ -225,9 +225,10 @@ def test_hovering_a_cell_shows_its_value_and_how_it_was_computed(tab, qtbot):
     with qtbot.waitSignal(strip.cellHovered, timeout=2000):
         qtbot.mouseMove(strip, strip.cell_center("f1", 0, 1))
     text = tab.inspector_text()
-    assert text.startswith("f1[1,2] = ") and "Σ_n x_n W1[n,2] + b1_2" in text
+    assert text.startswith("f1[1,2] = ") and "Σ_n x[1,n] W1[n,2] + b1[2]" in text
     assert strip.explain("W1", 1, 2).startswith("W1[2,3] = ")
-    assert "o_1 − y_1" in tab.pages.params_strip.explain("dE_db2", 0, 0)
+    assert "o[1,1] − y[1,1]" in tab.pages.params_strip.explain("dE_df2", 0, 0)
+    assert tab.pages.params_strip.explain("T_x", 2, 0).startswith("xᵀ[3,1] = x[1,3] = ")
     assert "Σ_t" in tab.chain.strip.explain("P", 0, 0)
     assert "diag" in tab.chain.strip.explain("F1", 0, 0)
     assert tab.pages.shortcut_strip.explain("short", 0, 0).startswith("dE/df2[1,1] = ")
@@ -515,9 +516,11 @@ def test_presentation_mode_refreshes_the_strips(tab, qtbot):
         tab.set_presentation(False)
 
 
-def test_controls_take_two_rows_when_one_does_not_fit(tab, qtbot):
-    assert not tab.controls.is_two_rows()
+def test_controls_flow_onto_more_rows_when_one_does_not_fit(tab, qtbot):
+    tab.resize(2400, 730)
+    qtbot.waitUntil(lambda: tab.controls.row_count() == 1, timeout=2000)
     tab.resize(700, 730)
-    qtbot.waitUntil(tab.controls.is_two_rows, timeout=2000)
+    qtbot.waitUntil(lambda: tab.controls.row_count() == 3, timeout=2000)
+    assert tab.controls.minimumSizeHint().width() <= 700
     tab.resize(1280, 730)
-    qtbot.waitUntil(lambda: not tab.controls.is_two_rows(), timeout=2000)
+    qtbot.waitUntil(lambda: tab.controls.row_count() == 2, timeout=2000)

@@ -74,7 +74,9 @@ def _phi(activation: str) -> str:
     return {"sigmoid": "a(1−a)", "tanh": "1−a²", "relu": "1[f>0]", "gelu": "GeLU'(f)"}[activation]
 
 
-def chain_variant_labels(depth: int, activation: str) -> dict[str, str]:
+def chain_variant_labels(
+    depth: int, activation: str, loss: str = "cross_entropy"
+) -> dict[str, str]:
     """What the "what if" switch offers for a net of ``depth`` layers, in words."""
     L = depth
     slope = _phi(activation)
@@ -82,8 +84,9 @@ def chain_variant_labels(depth: int, activation: str) -> dict[str, str]:
     middle = " · ".join(
         f"W{layer}ᵀ · diag({slope})" if layer > 1 else "W1ᵀ" for layer in range(L, 0, -1)
     )
+    start = f"dE/do · do/df{L}" if loss == "cross_entropy" else f"dE/df{L}"
     return {
-        "correct": f"Correct chain: dE/do · do/df{L} · {middle}",
+        "correct": f"Correct chain: {start} · {middle}",
         "W2": f"Wrong: W{L} instead of W{L}ᵀ",
         "W1": "Wrong: W1 instead of W1ᵀ",
         "slope_row": f"Wrong: d{a1}/df1 as a row [1×{layer_letters(L)[1]}] instead of the "

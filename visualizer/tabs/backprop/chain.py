@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualizer.compute.backprop import CHAIN_VARIANTS
+from visualizer.compute.mlp_chain import chain_variant_labels
 from visualizer.tabs.backprop.blocks import BlockStrip
 from visualizer.tabs.backprop.model import BackpropModel
 from visualizer.tabs.backprop.strips import chain_items
@@ -34,6 +43,14 @@ class ChainView(QGroupBox):
         self.variant_combo = QComboBox()
         for key, text in CHAIN_VARIANTS.items():
             self.variant_combo.addItem(text, key)
+        self.sample_spin = QSpinBox()
+        self.sample_spin.setToolTip("Whose chain: the sample (row of x) shown, 1 to B")
+        self.sample_spin.setKeyboardTracking(False)
+        self.sample_box = QWidget()  # shown only for a batch (B > 1)
+        sample_row = QHBoxLayout(self.sample_box)
+        sample_row.setContentsMargins(0, 0, 0, 0)
+        sample_row.addWidget(QLabel("sample"))
+        sample_row.addWidget(self.sample_spin)
         self.variant_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -59,6 +76,7 @@ class ChainView(QGroupBox):
         what_if.addWidget(QLabel("What if"))
         what_if.addWidget(self.variant_combo, 1)
         self._top = QHBoxLayout()
+        self._top.addWidget(self.sample_box)
         self._top.addWidget(self.what_if_box, 1)
         self._top.addWidget(self.play_controls, 2)
         self._second = QHBoxLayout()
@@ -71,6 +89,7 @@ class ChainView(QGroupBox):
         layout.addWidget(self.verdict_label)
 
         self.variant_combo.currentIndexChanged.connect(self._on_variant_combo_changed)
+        self.sample_spin.valueChanged.connect(self._on_sample_spin_changed)
         unsubscribe = model.subscribe(self._on_model_changed)
         unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
         self.destroyed.connect(lambda *_: (unsubscribe(), unsubscribe_practice()))
@@ -134,9 +153,18 @@ class ChainView(QGroupBox):
         if what not in ("settings", "frame", "letters"):
             return
         if what == "settings":
-            with QSignalBlocker(self.variant_combo):
-                index = self.variant_combo.findData(self._model.settings.variant)
-                self.variant_combo.setCurrentIndex(index)
+            s = self._model.settings
+            labels = chain_variant_labels(s.depth, s.activation, s.loss)
+            with QSignalBlocker(self.variant_combo), QSignalBlocker(self.sample_spin):
+                for index in range(self.variant_combo.count()):
+                    key = self.variant_combo.itemData(index)
+                    self.variant_combo.setItemText(index, labels[key])
+                self.variant_combo.setCurrentIndex(self.variant_combo.findData(s.variant))
+                self.sample_spin.setRange(1, s.batch)
+                self.sample_spin.setValue(s.sample + 1)
+            self.sample_box.setVisible(s.batch > 1)
+            whose = f" (sample {s.sample + 1} of {s.batch})" if s.batch > 1 else ""
+            self.setTitle(f"Backward: dE/dx as a product of factors{whose}")
         items, group = chain_items(self._model)
         self.strip.set_items(items, group=group)
         lines = self._model.chain_step_lines()
@@ -155,3 +183,6 @@ class ChainView(QGroupBox):
     # ----- view -> model ---------------------------------------------------------------------
     def _on_variant_combo_changed(self, index: int) -> None:
         self._model.set_variant(self.variant_combo.itemData(index))
+
+    def _on_sample_spin_changed(self, value: int) -> None:
+        self._model.set_sample(int(value) - 1)

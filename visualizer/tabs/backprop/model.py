@@ -28,30 +28,27 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from visualizer.compute.backprop import (
-    CHAIN_VARIANTS,
-    MAX_SIZE,
-    ChainProduct,
-    GradientCheck,
-    MLPProblem,
-    ShapeRow,
-    WorkedSum,
-    chain_product,
-    gradient_check,
-    mlp_gradients,
-    random_problem,
-    softmax_shortcut,
-    symbolic_shapes,
-    worked_dx_element,
-)
+from visualizer.compute.backprop import MAX_SIZE
+from visualizer.compute.mlp import HIDDEN_ACTIVATIONS, REDUCTIONS
+from visualizer.compute.mlp_chain import MLP_CHAIN_VARIANTS
 from visualizer.tabs.backprop import code_export, texts
 from visualizer.tabs.backprop import practice as asking
+from visualizer.tabs.backprop.network import (
+    BackpropResult,
+    compute_result,
+    editable_names,
+    forward_names,
+    network_key,
+    tensor_shapes,
+    worked_only,
+)
 from visualizer.tabs.settings import (
     Reader,
     Settings,
     read_bool,
     read_choice,
     read_int,
+    read_list,
     setting,
 )
 from visualizer.tabs.topic_model import TopicModel
@@ -60,28 +57,32 @@ if TYPE_CHECKING:
     from visualizer.exercises import Exercise
     from visualizer.practice import Question
 
-#: The tensors whose values can be typed in.
+#: The tensors whose values can be typed in, for the sheet's one hidden layer (deeper nets
+#: add W3, b3, …: see :func:`~visualizer.tabs.backprop.network.editable_names`).
 EDITABLE = ("x", "W1", "b1", "W2", "b2")
-#: The tensors of the forward chain, each a cell grid that can be selected.
+#: Every tensor a typed value may name (x and the weights and biases of up to five layers).
+TYPABLE = editable_names(5)
+#: The sheet's forward chain (deeper nets: :func:`~.network.forward_names`).
 FORWARD = ("x", "W1", "b1", "f1", "a", "W2", "b2", "f2", "o", "y", "E")
 #: Typed values are kept within this size so nothing downstream can overflow.
 VALUE_LIMIT = 1e6
 MAX_SEED = 2**31 - 1
-#: The pages below the chain, in order (the lesson saves the index).
-PAGES = ("Shapes", "o − y", "dE/dW, dE/db", "Grad check", "dE/dx_j sum")
-#: The last frame of the correct chain: five factors, four multiplications.
+#: The pages beside the chain, in order (the lesson saves the index; new pages go last).
+PAGES = ("Shapes", "o − y", "dE/dW, dE/db", "Grad check", "dE/dx_j sum", "Summary", "Per sample")
+#: Pages about the backward chain (o − y, the worked sum, one sample's chain).
+BACKWARD_PAGES = frozenset({1, 4, 6})
+#: The last frame of the sheet's correct chain: five factors, four multiplications.
 MAX_FRAME = 4
-
-#: Cells whose hover text writes out numbers of dE/df2 (hidden while practice asks for them).
-_TELLS_DE_DF2 = frozenset({"dE_dW2", "dE_db2", "dE_df2", "dE_da"})
+#: A frame past the last of any chain: shows a chain's last step (it is clamped).
+LAST_FRAME = 64
+#: The losses the tab offers (binary cross-entropy belongs to the classifier).
+LOSSES = ("cross_entropy", "mse")
+#: Settings a lesson writes only when they differ from the sheet's (old lessons keep their
+#: keys), in the order they are written.
+EXTENSION_KEYS = ("batch", "more_hidden", "activation", "loss", "reduction", "sample")
 
 Cell = tuple[str, int, int]
 TypedValue = tuple[str, int, int, float]
-
-
-def tensor_shapes(N: int, M: int, K: int) -> dict[str, tuple[int, int]]:
-    """The shapes of the tensors that can be typed into."""
-    return {"x": (1, N), "W1": (N, M), "b1": (1, M), "W2": (M, K), "b2": (1, K)}
 
 
 def _fits(cell: Cell, shapes: dict[str, tuple[int, int]]) -> bool:
@@ -102,7 +103,7 @@ def read_typed() -> Reader:
             ok = (
                 isinstance(entry, list | tuple)
                 and len(entry) == 4
-                and entry[0] in EDITABLE
+                and entry[0] in TYPABLE
                 and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
                         for v in entry[1:3])
                 and isinstance(entry[3], int | float)
@@ -138,10 +139,22 @@ class BackpropSettings(Settings):
     true_class: int = setting(0, read_int(0, MAX_SIZE - 1))
     seed: int = setting(0, read_int(0, MAX_SEED))
     typed: tuple[TypedValue, ...] = setting((), read_typed())
-    variant: str = setting("correct", read_choice(tuple(CHAIN_VARIANTS)))
+    variant: str = setting("correct", read_choice(MLP_CHAIN_VARIANTS))
     element: int = setting(0, read_int(0, MAX_SIZE - 1))
     page: int = setting(0, read_int(0, len(PAGES) - 1))
     letters: bool = setting(True, read_bool())
+    # Issue 16: a batch, deeper nets, other activations and losses (defaults: the sheet's).
+    batch: int = setting(1, read_int(1, MAX_SIZE))
+    more_hidden: tuple[int, ...] = setting((), read_list(read_int(1, MAX_SIZE), max_length=3))
+    activation: str = setting("sigmoid", read_choice(HIDDEN_ACTIVATIONS))
+    loss: str = setting("cross_entropy", read_choice(LOSSES))
+    reduction: str = setting("mean", read_choice(REDUCTIONS))
+    sample: int = setting(0, read_int(0, MAX_SIZE - 1))
+
+    @property
+    def depth(self) -> int:
+        """Layers with weights: the hidden layers and the output layer."""
+        return len(self.more_hidden) + 2
 
     def validate(self) -> None:
         if self.true_class >= self.K:
@@ -152,61 +165,19 @@ class BackpropSettings(Settings):
             raise ValueError(
                 f"The backprop setting 'element' must be below N = {self.N} (it counts from 0)."
             )
-        shapes = tensor_shapes(self.N, self.M, self.K)
+        if self.sample >= self.batch:
+            raise ValueError(
+                f"The backprop setting 'sample' must be below B = {self.batch} (it counts from 0)."
+            )
+        shapes = tensor_shapes(self)
         for entry in self.typed:
-            if not _fits(entry[:3], shapes):
+            if entry[0] not in shapes or not _fits(entry[:3], shapes):
                 raise ValueError(
                     f"The typed backprop value {list(entry)!r} does not fit the network."
                 )
 
     def typed_cells(self) -> dict[Cell, float]:
         return {(name, i, j): value for name, i, j, value in self.typed}
-
-
-def _network(s: BackpropSettings) -> tuple[Any, ...]:
-    """What the forward pass, the gradients and their check depend on."""
-    return (s.N, s.M, s.K, s.true_class, s.seed, s.typed)
-
-
-@dataclass(frozen=True)
-class BackpropResult:
-    """Everything computed from one set of settings (the views only read it)."""
-
-    problem: MLPProblem
-    grads: dict[str, Any]
-    checks: list[GradientCheck]
-    #: (dE/do · do/df2, o − y, largest difference) from ``softmax_shortcut``.
-    shortcut: tuple[Any, Any, float]
-    chain: ChainProduct
-    worked: WorkedSum
-    shape_rows: list[ShapeRow]
-
-
-def make_problem(s: BackpropSettings) -> MLPProblem:
-    """The seeded random network with the typed values put in."""
-    base = random_problem(s.N, s.M, s.K, s.true_class, s.seed)
-    arrays = {name: getattr(base, name).copy() for name in EDITABLE}
-    for name, i, j, value in s.typed:
-        arrays[name][i, j] = value
-    cells = frozenset((name, i, j) for name, i, j, _ in s.typed)
-    return replace(base, typed=cells, **arrays)
-
-
-def compute_result(s: BackpropSettings, reuse: BackpropResult | None = None) -> BackpropResult:
-    """Compute everything for ``s``; ``reuse`` is a result of the same network (same sizes,
-    class, seed and typed values), whose gradients and check are then kept."""
-    if reuse is None:
-        problem = make_problem(s)
-        grads = mlp_gradients(*problem.args())
-        checks = gradient_check(*problem.args(), grads=grads)
-        shortcut = softmax_shortcut(grads)
-        shape_rows = symbolic_shapes(s.N, s.M, s.K)
-    else:
-        problem, grads, checks = reuse.problem, reuse.grads, reuse.checks
-        shortcut, shape_rows = reuse.shortcut, reuse.shape_rows
-    chain = chain_product(grads, s.variant)
-    worked = worked_dx_element(grads, problem.W1, s.element)
-    return BackpropResult(problem, grads, checks, shortcut, chain, worked, shape_rows)
 
 
 #: Preset name -> (settings, frame).
@@ -221,7 +192,25 @@ PRESETS: dict[str, tuple[BackpropSettings, int]] = {
         BackpropSettings(true_class=1, typed=(("b2", 0, 0, 1000.0), ("b2", 0, 1, -1000.0)), page=1),
         1,
     ),
-}
+    # Issue 16: the batch, depth, activations and losses.
+    "Batch: B = 8, where the batch sum happens": (BackpropSettings(batch=8, page=2), 4),
+    "B = 8 with two hidden layers: the summary": (
+        BackpropSettings(batch=8, more_hidden=(3,), page=5), LAST_FRAME,
+    ),
+    "Per sample: B = 4, sample 3's chain": (BackpropSettings(batch=4, sample=2, page=6), 4),
+    "Deeper: four hidden layers, ReLU": (
+        BackpropSettings(more_hidden=(4, 4, 3), activation="relu", page=0), LAST_FRAME,
+    ),
+    "tanh and mean squared error": (
+        BackpropSettings(activation="tanh", loss="mse", batch=2, page=1), LAST_FRAME,
+    ),
+    "GeLU x·σ(1.702x) hidden layer": (BackpropSettings(activation="gelu", page=3), 4),
+    "Summary: 64-64-64-64-10 at B = 64": (
+        BackpropSettings(N=64, M=64, more_hidden=(64, 64, 64), K=10, batch=64, page=5,
+                         letters=False),
+        LAST_FRAME,
+    ),
+}  # fmt: skip
 
 
 def _exercise_view(
@@ -233,9 +222,7 @@ def _exercise_view(
     if exercise.topic != "backprop":
         raise ValueError(f"The backprop tab cannot show {exercise.topic} exercises.")
     if exercise.kind == "shape":
-        if d["B"] != 1:
-            raise ValueError("The backprop tab shows one example (B = 1), not a batch.")
-        return BackpropSettings(N=d["N"], M=d["M"], K=d["K"]), d["tensor"], None
+        return BackpropSettings(N=d["N"], M=d["M"], K=d["K"], batch=d["B"]), d["tensor"], None
     if exercise.kind not in ("dE_df2", "dE_dW2"):
         raise ValueError(f"The backprop tab cannot show {exercise.kind} exercises.")
     hidden, o = d.get("a", [0.5]), d["o"]
@@ -300,20 +287,25 @@ class BackpropModel(TopicModel):
     def frame_count(self) -> int:
         return len(self._result.chain.steps) + 1
 
+    def forward_names(self) -> list[str]:
+        """The forward chain's tensors in reading order (x, W1, b1, f1, a, …, E)."""
+        return forward_names(self._settings.depth, self._settings.loss)
+
+    def editable_names(self) -> tuple[str, ...]:
+        """The tensors a value can be typed into: x and every W and b."""
+        return editable_names(self._settings.depth)
+
     def focus(self) -> str:
-        """``"backward"`` when the settings are about the backward chain (a page other than
-        the shapes, a "what if" chain), else ``"forward"``: where a small screen looks first."""
+        """``"backward"`` when the settings are about the backward chain (o − y, the worked
+        sum, one sample's chain, a "what if" chain), else ``"forward"``: where a small screen
+        looks first."""
         s = self._settings
-        return "backward" if s.page != 0 or s.variant != "correct" else "forward"
+        backward = s.page in BACKWARD_PAGES or s.variant != "correct"
+        return "backward" if backward else "forward"
 
     def value(self, key: str, i: int, j: int) -> float:
-        """The value of a forward tensor's cell (inputs, parameters and computed tensors)."""
-        return float(self._tensor(key)[i, j])
-
-    def _tensor(self, key: str) -> Any:
-        if key in EDITABLE or key == "y":
-            return getattr(self._result.problem, key)
-        return self._result.grads[key]
+        """The value of a tensor's cell by name or block key (x, W1, f1, dE_dW1, …)."""
+        return float(self._result.tensor(key)[i, j])
 
     # ----- settings --------------------------------------------------------------------------
     def set_settings(self, settings: BackpropSettings, *, frame: int | None = None) -> None:
@@ -332,7 +324,7 @@ class BackpropModel(TopicModel):
     ) -> None:
         # Everything that can fail happens before the first assignment.
         settings = BackpropSettings.from_state(settings.to_state())
-        same_network = _network(settings) == _network(self._settings)
+        same_network = network_key(settings) == network_key(self._settings)
         result = compute_result(settings, reuse=self._result if same_network else None)
         self._settings, self._result = settings, result
         self._questions = None
@@ -348,15 +340,46 @@ class BackpropModel(TopicModel):
             self._selected = None
         self.notify("settings")
 
-    def set_sizes(self, N: int, M: int, K: int) -> int:
-        """New N, M, K: the class and element are clamped, typed values that no longer fit
-        go. Returns how many typed values went."""
+    def set_sizes(self, N: int, M: int, K: int, batch: int | None = None) -> int:
+        """New N, M, K (and B): the class, element and sample are clamped, typed values that
+        no longer fit go. Returns how many typed values went."""
         s = self._settings
-        shapes = tensor_shapes(N, M, K)
+        batch = s.batch if batch is None else batch
+        return self._resize(replace(s, N=N, M=M, K=K, batch=batch))
+
+    def set_batch(self, batch: int) -> int:
+        """B samples (1 to 64); returns how many typed values no longer fit."""
+        return self._resize(replace(self._settings, batch=batch))
+
+    def set_hidden(self, widths: tuple[int, ...] | list[int]) -> int:
+        """The hidden layers' widths (1 to 4 layers; the first is M); returns how many typed
+        values no longer fit."""
+        widths = tuple(int(w) for w in widths)
+        if not 1 <= len(widths) <= 4:
+            raise ValueError("A network has 1 to 4 hidden layers.")
+        return self._resize(replace(self._settings, M=widths[0], more_hidden=widths[1:]))
+
+    def _resize(self, s: BackpropSettings) -> int:
+        shapes = tensor_shapes(s)
         kept = tuple(entry for entry in s.typed if entry[0] in shapes and _fits(entry[:3], shapes))
-        clamped = {"true_class": min(s.true_class, K - 1), "element": min(s.element, N - 1)}
-        self.set_settings(replace(s, N=N, M=M, K=K, typed=kept, **clamped))
+        clamped = {
+            "true_class": min(s.true_class, s.K - 1),
+            "element": min(s.element, s.N - 1),
+            "sample": min(s.sample, s.batch - 1),
+        }
+        self.set_settings(replace(s, typed=kept, **clamped))
         return len(s.typed) - len(kept)
+
+    def set_options(self, **options: str) -> None:
+        """Change the activation, loss or reduction (``set_options(loss="mse")``)."""
+        unknown = set(options) - {"activation", "loss", "reduction"}
+        if unknown:
+            raise ValueError(f"Unknown backprop option(s): {', '.join(sorted(unknown))}.")
+        self.set_settings(replace(self._settings, **options))
+
+    def set_sample(self, sample: int) -> None:
+        """Show sample ``sample``'s chain (0-based)."""
+        self.set_settings(replace(self._settings, sample=sample))
 
     def set_true_class(self, true_class: int) -> None:
         """The true class (0-based): where the one-hot y has its 1."""
@@ -374,17 +397,14 @@ class BackpropModel(TopicModel):
 
     def set_variant(self, variant: str) -> None:
         """Use a "what if" chain and show its most telling step: the mismatch, or the end."""
-        self.set_settings(replace(self._settings, variant=variant), frame=MAX_FRAME)
+        self.set_settings(replace(self._settings, variant=variant), frame=LAST_FRAME)
 
     def set_element(self, element: int) -> None:
         """Work out element ``element`` (0-based) of dE/dx."""
         settings = replace(self._settings, element=element)
         settings.validate()
         self._settings = settings
-        self._result = replace(
-            self._result,
-            worked=worked_dx_element(self._result.grads, self._result.problem.W1, element),
-        )
+        self._result = worked_only(self._result, element)
         self.notify("element")
 
     def set_letters(self, on: bool) -> None:
@@ -402,12 +422,14 @@ class BackpropModel(TopicModel):
     # ----- selecting and typing --------------------------------------------------------------
     def _cell_fits(self, cell: Cell) -> bool:
         name, i, j = cell
-        rows, cols = self._tensor(name).shape
+        if name not in self._result.tensors:
+            return False
+        rows, cols = self._result.tensor(name).shape
         return 0 <= i < rows and 0 <= j < cols
 
     def select_cell(self, key: str, i: int, j: int) -> None:
         """Select a cell of the forward chain (x, W1, ... E)."""
-        if key not in FORWARD or not self._cell_fits((key, i, j)):
+        if key not in self.forward_names() or not self._cell_fits((key, i, j)):
             raise ValueError(f"The network has no cell {key}[{i + 1},{j + 1}].")
         self._selected = (key, i, j)
         self.notify("selection")
@@ -418,12 +440,12 @@ class BackpropModel(TopicModel):
             self.notify("selection")
 
     def selection_is_editable(self) -> bool:
-        return self._selected is not None and self._selected[0] in EDITABLE
+        return self._selected is not None and self._selected[0] in self.editable_names()
 
     def type_value(self, value: float) -> Cell:
-        """Put ``value`` into the selected cell of x, W1, b1, W2 or b2; returns the cell."""
-        if self._selected is None or self._selected[0] not in EDITABLE:
-            raise ValueError("Select a cell of x, W1, b1, W2 or b2 to type a value.")
+        """Put ``value`` into the selected cell of x or a W or b; returns the cell."""
+        if self._selected is None or self._selected[0] not in self.editable_names():
+            raise ValueError("Select a cell of x, a W or a b to type a value.")
         value = float(value)
         if not math.isfinite(value) or abs(value) > VALUE_LIMIT:
             raise ValueError(f"A typed value must be a finite number within ±{VALUE_LIMIT:g}.")
@@ -434,23 +456,34 @@ class BackpropModel(TopicModel):
         return self._selected
 
     # ----- words -----------------------------------------------------------------------------
+    def _tells_asked_values(self, key: str) -> bool:
+        """True when the hover text of ``key`` would write out values practice asks for."""
+        L = self._settings.depth
+        out = self.output_delta()
+        tells = {f"dE_dW{L}", f"dE_db{L}", f"dE_df{L}", f"dE_d{'a' if L == 2 else f'a{L - 1}'}"}
+        if key in tells and self.values_hidden(out):
+            return True
+        return key == "dE_dW2" and self.values_hidden("dE/dW2")
+
+    def output_delta(self) -> str:
+        """The name of dE/d(output): dE/df2 on the sheet, dE/df3 with two hidden layers."""
+        return f"dE/df{self._settings.depth}"
+
     def explain_forward(self, key: str, i: int, j: int) -> str:
         """Hover text of a forward tensor's or a parameter gradient's cell."""
-        if key in _TELLS_DE_DF2 and self.values_hidden("dE/df2"):
-            return texts.HIDDEN_IN_PRACTICE
-        if key == "dE_dW2" and self.values_hidden("dE/dW2"):
+        if self._tells_asked_values(key):
             return texts.HIDDEN_IN_PRACTICE
         return texts.explain_forward(self._result, key, i, j)
 
     def explain_backward(self, key: str, i: int, j: int) -> str:
         """Hover text of a factor (``F0`` ...) or of the running product (``P``) of the chain."""
-        if key == "P" and self._frame > 0 and self.values_hidden("dE/df2"):
-            return texts.HIDDEN_IN_PRACTICE  # every product after the first uses dE/df2
+        if key == "P" and self._frame > 0 and self.values_hidden(self.output_delta()):
+            return texts.HIDDEN_IN_PRACTICE  # every product after the first uses dE/dfL
         return texts.explain_backward(self._result, self._frame, key, i, j)
 
     def explain_shortcut(self, key: str, i: int, j: int) -> str:
         """Hover text of the full product (``full``) or of o − y (``short``)."""
-        if self.values_hidden("dE/df2"):
+        if self.values_hidden(self.output_delta()):
             return texts.HIDDEN_IN_PRACTICE
         return texts.explain_shortcut(self._result, key, i, j)
 
@@ -473,11 +506,12 @@ class BackpropModel(TopicModel):
         """The network as the exported code writes it: x, y, the weights and biases (each
         bias a 1×M row, as shown), activation, loss, reduction, and what the tab shows for
         E and dE/dx."""
-        p, g = self._result.problem, self._result.grads
+        net, s = self._result.net, self._settings
         return {
-            "x": p.x, "y": p.y, "weights": [p.W1, p.W2], "biases": [p.b1, p.b2],
-            "activation": "sigmoid", "loss": "cross_entropy", "reduction": "mean",
-            "E": float(g["E"][0, 0]), "dE_dx": g["dE_dx"],
+            "x": net.x, "y": net.y, "weights": list(net.weights),
+            "biases": [b[None, :] for b in net.biases],
+            "activation": s.activation, "loss": s.loss, "reduction": s.reduction,
+            "E": net.loss, "dE_dx": net.grad_x,
         }  # fmt: skip
 
     def python_code(self) -> str:
@@ -531,7 +565,7 @@ class BackpropModel(TopicModel):
         softmax output is the exercise's o (dE/df2, an entry of dE/dW2); its question is
         asked first."""
         settings, first, entry = _exercise_view(exercise)
-        self._apply(settings, MAX_FRAME, keep_selection=False)
+        self._apply(settings, LAST_FRAME, keep_selection=False)
         self._set_focus(first, entry)
         self.notify("settings")
 
@@ -555,7 +589,7 @@ class BackpropModel(TopicModel):
             settings, first, entry = _exercise_view(from_code(code))
         except ValueError:
             return
-        if _network(settings) == _network(self._settings):
+        if network_key(settings) == network_key(self._settings):
             self._set_focus(first, entry)
 
     # ----- presets and lessons ---------------------------------------------------------------
@@ -570,18 +604,22 @@ class BackpropModel(TopicModel):
         self._apply(settings, frame, preset=name, keep_selection=False)
 
     def state(self) -> dict[str, Any]:
+        """The lesson's backprop object: the sheet's keys, then the issue-16 settings that
+        differ from the sheet's (so the sheet's lessons keep exactly their keys)."""
         s = self._settings.to_state()
+        default = BackpropSettings().to_state()
         return {
             **{key: s[key] for key in ("N", "M", "K", "true_class", "seed", "typed", "variant")},
             "frame": self._frame,
             **{key: s[key] for key in ("element", "page", "letters")},
+            **{key: s[key] for key in EXTENSION_KEYS if s[key] != default[key]},
             "preset": self._preset,
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
         super().restore_state(state)
         values = dict(state)
-        frame = read_int(0, MAX_FRAME)(values.pop("frame", MAX_FRAME), "frame")
+        frame = read_int(0, LAST_FRAME)(values.pop("frame", LAST_FRAME), "frame")
         preset = values.pop("preset", None)
         settings = BackpropSettings.from_state(values)
         # A preset name this version does not know (from another version) leaves the name be.

@@ -1,4 +1,5 @@
-"""The pages beside the chain: shapes, o − y, parameter gradients, gradient check, worked sum.
+"""The pages beside the chain: shapes, o − y, parameter gradients, gradient check, worked sum,
+the torchinfo-style summary and the per-sample gradients.
 
 Each page renders part of the model's result; the page shown and the worked element are
 bound to the model both ways (without echo).
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -63,7 +65,12 @@ class BackpropPages(QTabWidget):
 
         self.params_strip = BlockStrip()
         self.params_strip.set_explainer(model.explain_forward)
-        self.addTab(self.params_strip, PAGES[2])
+        # The strip wraps and grows to keep numbers readable: its page scrolls.
+        params_page = QScrollArea()
+        params_page.setWidgetResizable(True)
+        params_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        params_page.setWidget(self.params_strip)
+        self.addTab(params_page, PAGES[2])
 
         check_page = QWidget()
         cl = QVBoxLayout(check_page)
@@ -92,6 +99,26 @@ class BackpropPages(QTabWidget):
         wl.addStretch(1)
         self.addTab(worked_page, PAGES[4])
 
+        summary_page = QWidget()
+        sul = QVBoxLayout(summary_page)
+        self.summary_table = _table(["layer", "output shape", "parameters", "param #"])
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        sul.addWidget(self.summary_table, 1)
+        sul.addWidget(self.summary_label)
+        self.addTab(summary_page, PAGES[5])
+
+        per_sample_page = QWidget()
+        pl = QVBoxLayout(per_sample_page)
+        self.per_sample_label = QLabel()
+        self.per_sample_label.setWordWrap(True)
+        self.per_sample_table = _table(
+            ["gradient", "shape", "the batch's gradient is the…", "largest difference"]
+        )
+        pl.addWidget(self.per_sample_label)
+        pl.addWidget(self.per_sample_table, 1)
+        self.addTab(per_sample_page, PAGES[6])
+
         self.currentChanged.connect(self._on_current_changed)
         self.element_spin.valueChanged.connect(self._on_element_spin_changed)
         unsubscribe = model.subscribe(self._on_model_changed)
@@ -107,6 +134,12 @@ class BackpropPages(QTabWidget):
 
     def worked_text(self) -> str:
         return self.worked_label.text()
+
+    def wide_table(self) -> QTableWidget | None:
+        """The table of the page shown, when it is read across (check, summary, per sample)."""
+        return {3: self.check_table, 5: self.summary_table, 6: self.per_sample_table}.get(
+            self.currentIndex()
+        )
 
     # ----- model -> view ---------------------------------------------------------------------
     def _on_practice_changed(self, _what: str) -> None:
@@ -125,6 +158,8 @@ class BackpropPages(QTabWidget):
             self._show_shapes()
             self._show_shortcut()
             self.show_checks(self._model.result.checks)
+            self._show_summary()
+            self._show_per_sample()
         if what in ("settings", "letters"):
             self.params_strip.set_items(params_items(self._model))
             self.shortcut_strip.set_items(shortcut_items(self._model))
@@ -147,10 +182,40 @@ class BackpropPages(QTabWidget):
             for c, text in enumerate((row.name, symbolic, numeric, row.meaning)):
                 self.shapes_table.setItem(r, c, QTableWidgetItem(text))
 
+    def _fill(self, table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+        table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                table.setItem(r, c, QTableWidgetItem(text))
+
+    def _show_summary(self) -> None:
+        result = self._model.result
+        rows = texts.summary_rows(result)
+        self._fill(self.summary_table, rows)
+        bold = QFont()
+        bold.setBold(True)
+        for c in range(4):
+            self.summary_table.item(len(rows) - 1, c).setFont(bold)
+        self.summary_label.setText(
+            f"torchinfo's summary of this perceptron at B = {result.batch}: every output has "
+            "B rows, no parameter does, so the total never depends on B."
+        )
+
+    def _show_per_sample(self) -> None:
+        result = self._model.result
+        self.per_sample_label.setText(texts.per_sample_sentence(result))
+        self._fill(self.per_sample_table, texts.per_sample_rows(result))
+
     def _show_shortcut(self) -> None:
         shortcut = self._model.result.shortcut
+        self.setTabText(1, PAGES[1] if shortcut is not None else "out − y")
+        self.shortcut_table.setVisible(shortcut is not None)
+        if shortcut is None:  # mse: no softmax, nothing to fuse
+            self.shortcut_table.setRowCount(0)
+            self.shortcut_label.setText(texts.MSE_SENTENCE)
+            return
         rows = texts.shortcut_rows(shortcut)
-        hidden = self._model.values_hidden("dE/df2")
+        hidden = self._model.values_hidden(self._model.output_delta())
         self.shortcut_table.setRowCount(len(rows))
         for k, cells in enumerate(rows):
             same = cells[1] == cells[2]

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute.backprop import MAX_SIZE
 from visualizer.tabs.backprop.model import MAX_SEED, VALUE_LIMIT, BackpropModel
+from visualizer.tabs.backprop.options import NetworkOptions
 from visualizer.widgets.number_field import NumberField
 
-VALUE_PLACEHOLDER = "double-click a cell of x, W1, b1, W2 or b2"
+VALUE_PLACEHOLDER = "double-click a cell of x, a W or a b"
 
 
 def _labelled(*parts: str | QWidget | None) -> QWidget:
@@ -44,7 +45,7 @@ def _labelled(*parts: str | QWidget | None) -> QWidget:
 
 
 class ControlsBar(QWidget):
-    """Preset, sizes, class, seed and the letters switch.
+    """Preset, sizes (N, M, K, B), class; the network's options, seed and the letters switch.
 
     Signals
     -------
@@ -64,10 +65,12 @@ class ControlsBar(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.preset_combo.setMinimumContentsLength(14)
-        self.n_spin, self.m_spin, self.k_spin = (self._size_spin(t) for t in "NMK")
+        self.n_spin, self.m_spin, self.k_spin, self.b_spin = (self._size_spin(t) for t in "NMKB")
         self.n_spin.setToolTip("N: size of the input x")
         self.m_spin.setToolTip("M: number of hidden units (size of f1 and a)")
         self.k_spin.setToolTip("K: number of classes (size of f2, o and y)")
+        self.b_spin.setToolTip("B: samples in the batch, the rows of x (1 is the sheet's case)")
+        self.options = NetworkOptions(model)
         self.class_spin = QSpinBox()
         self.class_spin.setRange(1, 2)
         self.class_spin.setToolTip("The true class: where the one-hot y has its 1")
@@ -80,30 +83,33 @@ class ControlsBar(QWidget):
 
         # Each label travels with its control, so a locked lesson hides both at once.
         self.preset_box = _labelled("Preset", self.preset_combo)
-        self.sizes_box = _labelled("N", self.n_spin, "M", self.m_spin, "K", self.k_spin)
+        self.sizes_box = _labelled(
+            "N", self.n_spin, "M", self.m_spin, "K", self.k_spin, "B", self.b_spin
+        )
         self.class_box = _labelled("class", self.class_spin)
         self.seed_box = _labelled("seed", self.seed_field, None, self.new_values_button)
-        self._first = QHBoxLayout()
-        self._first.addWidget(self.preset_box, 2)
-        self._first.addWidget(self.sizes_box)
-        self._first.addWidget(self.class_box)
-        # Seed, "new values" and the letters switch move to a second row when one row would
-        # not fit (presentation mode's bigger font on a small screen).
+        # The controls flow onto up to three rows: one when the width allows, more on a small
+        # screen or with presentation's bigger font (see arrange()).
+        self._items: list[QWidget] = [
+            self.preset_box, self.sizes_box, self.class_box, self.options, self.seed_box,
+            self.letters_check,
+        ]  # fmt: skip
+        #: Collapsed in presentation: seed, "new values" and the letters switch.
         self._second_row: list[QWidget] = [self.seed_box, self.letters_check]
-        for widget in self._second_row:
-            self._first.addWidget(widget)
-        self._second = QHBoxLayout()
-        self._second.addStretch(1)
-        self._two_rows = False
+        self._rows = [QHBoxLayout() for _ in range(3)]
+        self._assignment: list[int] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._first)
-        layout.addLayout(self._second)
+        for row in self._rows:
+            layout.addLayout(row)
+        self._place([0] * len(self._items))
 
         self.preset_combo.activated.connect(self._on_preset_activated)
         self.n_spin.valueChanged.connect(self._on_size_changed)
         self.m_spin.valueChanged.connect(self._on_size_changed)
         self.k_spin.valueChanged.connect(self._on_size_changed)
+        self.b_spin.valueChanged.connect(self._on_size_changed)
+        self.options.statusMessage.connect(self.statusMessage)
         self.class_spin.valueChanged.connect(self._on_class_changed)
         self.seed_field.valueChanged.connect(self._on_seed_changed)
         self.new_values_button.clicked.connect(self._on_new_values_clicked)
@@ -120,50 +126,59 @@ class ControlsBar(QWidget):
         return spin
 
     def is_two_rows(self) -> bool:
-        return self._two_rows
+        """Whether the controls take more than one row."""
+        return self.row_count() > 1
+
+    def row_count(self) -> int:
+        return len(set(self._assignment))
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation keeps the preset and the sizes; seed, "New values" and the letters
-        switch collapse (they come back when presentation ends)."""
+        """Presentation keeps the preset, the sizes and the network's options; seed, "New
+        values" and the letters switch collapse (they come back when presentation ends)."""
         for widget in self._second_row:
             # What a locked lesson hid stays hidden when presentation ends.
             widget.setVisible(not on and not widget.property("lockedHidden"))
         self.arrange()
 
     # ----- layout ----------------------------------------------------------------------------
+    def _widths(self) -> list[int]:
+        spacing = max(self._rows[0].spacing(), 4)
+        return [0 if w.isHidden() else w.minimumSizeHint().width() + spacing for w in self._items]
+
+    def _flow(self, width: int) -> list[int]:
+        """Row of each control: as many on a row as fit ``width``, at most three rows."""
+        rows, used, row = [], 0, 0
+        for w in self._widths():
+            if used and used + w > width and row < len(self._rows) - 1:
+                row, used = row + 1, 0
+            rows.append(row)
+            used += w
+        return rows
+
+    def _place(self, assignment: list[int]) -> None:
+        for widget in self._items:
+            for row in self._rows:
+                row.removeWidget(widget)
+        for row in self._rows:
+            while row.count():  # the stretches
+                row.takeAt(0)
+        for widget, row in zip(self._items, assignment, strict=True):
+            self._rows[row].addWidget(widget, 2 if widget is self.preset_box else 0)
+        for row in self._rows:
+            row.addStretch(1)
+        self._assignment = assignment
+
     def arrange(self) -> None:
-        """One row of controls when it fits the width, two rows otherwise."""
-        spacing = max(self._first.spacing(), 4)
-        needed = 0
-        for index in range(self._first.count()):
-            widget = self._first.itemAt(index).widget()
-            if widget is not None and not widget.isHidden():
-                needed += widget.minimumSizeHint().width() + spacing
-        if self._two_rows:
-            needed += sum(
-                w.minimumSizeHint().width() + spacing for w in self._second_row if not w.isHidden()
-            )
-        two_rows = needed > self.width()
-        if two_rows == self._two_rows:
-            return
-        self._two_rows = two_rows
-        source, target = (self._first, self._second) if two_rows else (self._second, self._first)
-        for widget in self._second_row:
-            source.removeWidget(widget)
-            target.insertWidget(target.count() - (1 if two_rows else 0), widget)
+        """Flow the controls onto as few rows as the width allows."""
+        assignment = self._flow(self.width())
+        if assignment != self._assignment:
+            self._place(assignment)
 
     def minimumSizeHint(self) -> QSize:
-        # As narrow as the two-row arrangement, so one long row never forces the window wider
-        # than the screen (presentation mode's bigger font at 1024 px); arrange() then wraps.
+        # As narrow as the widest single control, so one long row never forces the window
+        # wider than the screen (presentation mode's bigger font at 1024 px); arrange() wraps.
         hint = super().minimumSizeHint()
-        spacing = max(self._first.spacing(), 4)
-        widgets = [self._first.itemAt(i).widget() for i in range(self._first.count())]
-        first = [w for w in widgets if w is not None and w not in self._second_row]
-        width = max(
-            sum(w.minimumSizeHint().width() + spacing for w in row)
-            for row in (first, self._second_row)
-        )
-        hint.setWidth(min(hint.width(), width))
+        hint.setWidth(min(hint.width(), max(self._widths())))
         return hint
 
     def resizeEvent(self, event) -> None:
@@ -175,13 +190,14 @@ class ControlsBar(QWidget):
         if what not in ("settings", "letters"):
             return
         s = self._model.settings
-        widgets = (self.preset_combo, self.n_spin, self.m_spin, self.k_spin, self.class_spin,
-                   self.seed_field, self.letters_check)  # fmt: skip
+        widgets = (self.preset_combo, self.n_spin, self.m_spin, self.k_spin, self.b_spin,
+                   self.class_spin, self.seed_field, self.letters_check)  # fmt: skip
         blockers = [QSignalBlocker(w) for w in widgets]
         self.preset_combo.setCurrentIndex(self._model.presets().index(self._model.preset))
         self.n_spin.setValue(s.N)
         self.m_spin.setValue(s.M)
         self.k_spin.setValue(s.K)
+        self.b_spin.setValue(s.batch)
         self.class_spin.setRange(1, s.K)
         self.class_spin.setValue(s.true_class + 1)
         self.seed_field.setValue(s.seed)
@@ -195,10 +211,10 @@ class ControlsBar(QWidget):
         self.statusMessage.emit(f"Preset: {name}")
 
     def _on_size_changed(self, _value: int) -> None:
-        N, M, K = self.n_spin.value(), self.m_spin.value(), self.k_spin.value()
-        dropped = self._model.set_sizes(N, M, K)
+        N, M, K, B = (spin.value() for spin in (self.n_spin, self.m_spin, self.k_spin, self.b_spin))
+        dropped = self._model.set_sizes(N, M, K, B)
         gone = f"; {dropped} typed value(s) no longer fit" if dropped else ""
-        self.statusMessage.emit(f"N = {N}, M = {M}, K = {K}{gone}")
+        self.statusMessage.emit(f"N = {N}, M = {M}, K = {K}, B = {B}{gone}")
 
     def _on_class_changed(self, value: int) -> None:
         self._model.set_true_class(int(value) - 1)
@@ -288,7 +304,7 @@ class InspectorRow(QWidget):
             self.value_field.setValue(self._model.value(*cell))
         else:
             self.value_label.setText(
-                f"{cell[0]} is computed, not typed: double-click a cell of x, W1, b1, W2 or b2."
+                f"{cell[0]} is computed, not typed: double-click a cell of x, a W or a b."
             )
             self.value_field.setEnabled(False)
 

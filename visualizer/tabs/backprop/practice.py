@@ -15,16 +15,13 @@ import numpy as np
 
 from visualizer.compute.backprop import shape_text
 from visualizer.practice import Question, question
+from visualizer.tabs.backprop.network import forward_names
 
 if TYPE_CHECKING:
-    from visualizer.tabs.backprop.model import BackpropResult
+    from visualizer.tabs.backprop.network import BackpropResult
 
-#: Forward-chain tensors in reading order (the names the shape questions use).
-FORWARD_NAMES = ("x", "W1", "b1", "f1", "a", "W2", "b2", "f2", "o", "y", "E")
-#: The gradient whose values are asked after the shapes.
+#: The gradient whose values the sheet asks for (dE/df3 with two hidden layers: dE/dfL).
 VALUES_NAME = "dE/df2"
-#: Block keys of the parameter-gradient strip, by the names questions use.
-GRADIENT_KEYS = {"dE/dW1": "dE_dW1", "dE/db1": "dE_db1", "dE/dW2": "dE_dW2", "dE/db2": "dE_db2"}
 
 
 def shape_key(name: str) -> str:
@@ -56,23 +53,34 @@ def shape_question(name: str, shape: tuple[int, ...], meaning: str, letters: str
 
 
 def values_question(result: BackpropResult) -> Question:
-    """dE/df2 = o − y of the example, to 3 significant digits."""
-    g = result.grads
-    o, y = g["o"][0], result.problem.y[0]
-    values = [float(v) for v in g["dE_df2"][0]]
-    terms = ", ".join(f"{o_k:.4g} − {y_k:g}" for o_k, y_k in zip(o, y, strict=True))
+    """dE/dfL = o − y (or out − y, ÷B for the mean) of the sample shown, to 3 significant
+    digits: the sheet's dE/df2 for one example."""
+    net, b = result.net, result.sample
+    name = f"dE/df{result.depth}"
+    cross_entropy = net.probabilities is not None
+    out = net.probabilities[b] if net.probabilities is not None else net.output[b]
+    y = net.y[b]
+    values = [float(v) for v in result.tensors[name][b]]
+    what = "o" if cross_entropy else "out"
+    divide = f" / {net.batch}" if net.scale != 1.0 else ""
+    inner = ", ".join(f"{o_k:.4g} − {y_k:g}" for o_k, y_k in zip(out, y, strict=True))
     written = ", ".join(f"{v:.4g}" for v in values)
-    solution = [
-        "dE/df2 = dE/do · do/df2 = [−y_k/o_k]·(diag(o) − oᵀo) = o − y (the sheet's 3a)",
-        f"dE/df2 = [{terms}] = [{written}]",
-    ]
+    first = (
+        f"{name} = dE/do · do/df{result.depth} = [−y_k/o_k]·(diag(o) − oᵀo) = o − y "
+        "(the sheet's 3a)"
+        if cross_entropy
+        else f"{name} = out − y: the derivative of ½‖out − y‖²"
+    )
+    if divide:
+        first += f", divided by B = {net.batch} for the mean"
+    whose = f" of sample {b + 1}" if net.batch > 1 else ""
     return question(
-        values_key(),
-        f"{VALUES_NAME} = o − y (all {len(values)} values) =",
+        values_key(name),
+        f"{name}{whose} = ({what} − y){divide} (all {len(values)} values) =",
         topic="backprop",
         kind="dE_df2",
         answer=values,
-        solution=solution,
+        solution=[first, f"{name}{whose} = [{inner}]{divide} = [{written}]"],
     )
 
 
@@ -80,10 +88,9 @@ def questions(result: BackpropResult, first: str | None = None) -> list[Question
     """Every question for ``result``, in the order practice asks them (``first``: the name of
     the tensor a loaded exercise asks about, asked before the others)."""
     rows = _shape_rows(result)
-    g, p = result.grads, result.problem
-    tensors = {"x": p.x, "y": p.y, "W1": p.W1, "b1": p.b1, "W2": p.W2, "b2": p.b2, **g}
+    tensors = result.tensors
     asked: list[Question] = []
-    for name in FORWARD_NAMES:
+    for name in forward_names(result.depth, result.net.loss_name):
         meaning, letters = rows[name]
         asked.append(shape_question(name, tensors[name].shape, meaning, letters))
     chain = result.chain
@@ -93,29 +100,31 @@ def questions(result: BackpropResult, first: str | None = None) -> list[Question
         asked.append(shape_question(factor.name, factor.matrix.shape, meaning, letters))
     if chain.result is not None and not any(f.wrong for f in chain.factors):
         meaning, letters = rows["dE/dx"]
+        if result.batch > 1:
+            meaning, letters = f"one sample's row of dE/dx ({meaning})", "1×N"
         asked.append(shape_question("dE/dx", chain.result.shape, meaning, letters))
-    if np.all(np.isfinite(g["dE_df2"])):
+    delta = f"dE/df{result.depth}"
+    if np.all(np.isfinite(tensors[delta])):
         asked.append(values_question(result))
     if first is not None:
         keys = [q.key for q in asked]
-        wanted = values_key() if first == VALUES_NAME else shape_key(first)
+        wanted = values_key(delta) if first == VALUES_NAME else shape_key(first)
         if wanted in keys:
             asked.insert(0, asked.pop(keys.index(wanted)))
-        elif first.startswith("dE/") and first.replace("/", "_", 1) in g:
+        elif first.startswith("dE/") and first in tensors:
             # A gradient shown as a running product of the chain or on the gradients page.
-            meaning, letters = rows.get(first, rows.get(first[3:], ("", "")))
+            meaning, letters = rows.get(first, rows.get(first[4:], ("", "")))
             if first not in rows:
-                meaning = f"the gradient of E with respect to {first[3:]}, shaped like it"
-            shape = g[first.replace("/", "_", 1)].shape
-            asked.insert(0, shape_question(first, shape, meaning, letters))
+                meaning = f"the gradient of E with respect to {first[4:]}, shaped like it"
+            asked.insert(0, shape_question(first, tensors[first].shape, meaning, letters))
     return asked
 
 
 def entry_question(result: BackpropResult, row: int, col: int) -> Question:
     """One entry of dE/dW2 = aᵀ(o − y): a_m (o_k − y_k), to 3 significant digits."""
-    g = result.grads
-    a, o, y = float(g["a"][0, row]), float(g["o"][0, col]), float(result.problem.y[0, col])
-    value = float(g["dE_dW2"][row, col])
+    t = result.tensors
+    a, o, y = float(t["a"][0, row]), float(t["o"][0, col]), float(t["y"][0, col])
+    value = float(t["dE/dW2"][row, col])
     m1, k1 = row + 1, col + 1
     solution = [
         f"dE/dW2 = aᵀ·(o − y) [M×K], so dE/dW2[{m1},{k1}] = a_{m1}·(o_{k1} − y_{k1})",

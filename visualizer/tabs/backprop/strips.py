@@ -15,35 +15,10 @@ import numpy as np
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from visualizer.tabs.backprop.blocks import Block, BlockStrip
-from visualizer.tabs.backprop.model import EDITABLE, BackpropModel
+from visualizer.tabs.backprop.model import BackpropModel
+from visualizer.tabs.backprop.network import activation_name, key_of, name_of
 from visualizer.widgets.plot_style import ERROR_COLOR
 
-# Each tensor's shape in the sheet's letters (rows, columns).
-SYMBOLIC: dict[str, tuple[str, str]] = {
-    "x": ("1", "N"),
-    "W1": ("N", "M"),
-    "b1": ("1", "M"),
-    "f1": ("1", "M"),
-    "a": ("1", "M"),
-    "W2": ("M", "K"),
-    "b2": ("1", "K"),
-    "f2": ("1", "K"),
-    "o": ("1", "K"),
-    "y": ("1", "K"),
-    "E": ("1", "1"),
-    "dE_dW1": ("N", "M"),
-    "dE_db1": ("1", "M"),
-    "dE_dW2": ("M", "K"),
-    "dE_db2": ("1", "K"),
-    "dE_df2": ("1", "K"),
-}
-FACTOR_TITLES = {
-    "dE/do": "dE/do",
-    "do/df2": "do/df2",
-    "df2/da": "df2/da\n= W2ᵀ",
-    "da/df1": "da/df1\n(diagonal)",
-    "df1/dx": "df1/dx\n= W1ᵀ",
-}
 # One colour per adjacent pair of factors, for the matching inner dimensions.
 PAIR_COLORS = ("#E69F00", "#009E73", "#CC79A7", "#0072B2")
 
@@ -83,53 +58,115 @@ def practice_view(model: BackpropModel, block: Block, name: str) -> Block:
 
 
 def _block(model: BackpropModel, key: str, title: str, values: np.ndarray, **kw: Any) -> Block:
-    parts = shape_parts(model.settings.letters, SYMBOLIC.get(key, ("", "")), values.shape)
-    block = Block(key, title, values, parts, editable=key in EDITABLE, **kw)
-    return practice_view(model, block, key.replace("_", "/", 1))
+    name = name_of(key)
+    parts = shape_parts(model.settings.letters, model.result.letters(name), values.shape)
+    block = Block(key, title, values, parts, editable=name in model.editable_names(), **kw)
+    return practice_view(model, block, name)
+
+
+#: The operator written for each hidden activation, and for the softmax.
+ACTIVATION_ARROWS = {"sigmoid": "σ→", "tanh": "tanh→", "relu": "ReLU→", "gelu": "GeLU→"}
 
 
 def forward_items(model: BackpropModel) -> list[Block | str]:
-    """x · W1 + b1 = f1 σ→ a · W2 + b2 = f2 S→ o vs y → E."""
-    g, p = model.result.grads, model.result.problem
-    x, y, W1, b1, W2, b2 = p.args()
-    return [
-        _block(model, "x", "x", x), "·", _block(model, "W1", "W1", W1), "+",
-        _block(model, "b1", "b1", b1), "=", _block(model, "f1", "f1", g["f1"]), "σ→",
-        _block(model, "a", "a", g["a"]), "·", _block(model, "W2", "W2", W2), "+",
-        _block(model, "b2", "b2", b2), "=", _block(model, "f2", "f2", g["f2"]), "S→",
-        _block(model, "o", "o", g["o"]), "vs", _block(model, "y", "y", y), "→",
-        _block(model, "E", "E", g["E"]),
-    ]  # fmt: skip
+    """x · W1 + b1 = f1 σ→ a · W2 + b2 = f2 S→ o vs y → E (more layers: more of the same;
+    mse: f2 vs y → E)."""
+    r = model.result
+    t, L = r.tensors, r.depth
+    arrow = ACTIVATION_ARROWS[r.net.activation]
+    items: list[Block | str] = [_block(model, "x", "x", t["x"])]
+    for layer in range(1, L + 1):
+        W, b, f = f"W{layer}", f"b{layer}", f"f{layer}"
+        items += ["·", _block(model, W, W, t[W]), "+", _block(model, b, b, t[b]), "=",
+                  _block(model, f, f, t[f])]  # fmt: skip
+        if layer < L:
+            a = activation_name(L, layer)
+            items += [arrow, _block(model, a, a, t[a])]
+    if "o" in t:
+        items += ["S→", _block(model, "o", "o", t["o"])]
+    items += ["vs", _block(model, "y", "y", t["y"]), "→", _block(model, "E", "E", t["E"])]
+    return items
 
 
 def params_items(model: BackpropModel) -> list[Block | str]:
-    """The four parameter gradients."""
-    g = model.result.grads
-    db2 = _block(model, "dE_db2", "dE/db2 = o − y", g["dE_db2"])
-    if model.values_hidden("dE/df2") and not db2.placeholder:
-        db2 = replace(db2, values_hidden=True)  # dE/db2 is o − y itself
-    return [
-        _block(model, "dE_dW1", "dE/dW1 = xᵀ·dE/df1", g["dE_dW1"]),
-        _block(model, "dE_db1", "dE/db1 = dE/df1", g["dE_db1"]),
-        _block(model, "dE_dW2", "dE/dW2 = aᵀ·(o − y)", g["dE_dW2"]),
-        db2,
-    ]
+    """Per layer: aᵀ · dE/df = dE/dW (where the sum over the batch happens) and dE/db, the
+    column sums of dE/df; with the mean, dE/dfL carries the 1/B."""
+    r, s = model.result, model.settings
+    t, L = r.tensors, r.depth
+    letters, B = s.letters, r.batch
+    fused = "o − y" if "o" in t else "out − y"
+    delta_title = {L: f"dE/df{L} = {fused}" if r.net.scale == 1.0 else f"dE/df{L} = ({fused})/B"}
+    out_hidden = model.values_hidden(model.output_delta())
+    items: list[Block | str] = []
+    for layer in range(1, L + 1):
+        prev = "x" if layer == 1 else activation_name(L, layer - 1)
+        delta = f"dE/df{layer}"
+        rows_letter = r.letters(prev)[1]
+        transposed = t[prev].T
+        sym_t = (rows_letter, "B" if B > 1 else "1")
+        t_block = Block(f"T_{prev}", f"{prev}ᵀ", transposed,
+                        shape_parts(letters, sym_t, transposed.shape))  # fmt: skip
+        d_block = _block(model, key_of(delta), delta_title.get(layer, delta), t[delta])
+        W_block = _block(model, f"dE_dW{layer}", f"dE/dW{layer}", t[f"dE/dW{layer}"])
+        sums = "dE/db{0} = Σ_b dE/df{0}" if B > 1 else "dE/db{0} = dE/df{0}"
+        b_block = _block(model, f"dE_db{layer}", sums.format(layer), t[f"dE/db{layer}"])
+        if layer == L and out_hidden:
+            d_block, b_block = (
+                block if block.placeholder else replace(block, values_hidden=True)
+                for block in (d_block, b_block)
+            )  # dE/dbL is dE/dfL summed: it would tell
+        items += [practice_view(model, t_block, prev), "·", d_block, "=", W_block, "│", b_block]
+    return items
 
 
 def shortcut_items(model: BackpropModel) -> list[Block | str]:
-    """dE/do · do/df2 vs o − y."""
-    full, short, _ = model.result.shortcut
-    letters = model.settings.letters
+    """dE/do · do/dfL vs its fused form o − y (÷B for the mean) of the sample shown; mse has
+    no softmax: dE/dfL = out − y directly."""
+    r, letters = model.result, model.settings.letters
+    out = f"dE/df{r.depth}"
+    scale = "" if r.net.scale == 1.0 else "/B"
+    if r.shortcut is None:
+        row = r.tensors[out][r.sample : r.sample + 1]
+        block = Block("short", f"{out} = (out − y){scale}", row,
+                      shape_parts(letters, ("1", "K"), row.shape))  # fmt: skip
+        return [practice_view(model, block, out)]
+    full, short, _ = r.shortcut
     blocks = [
-        Block("full", "dE/do · do/df2", full, shape_parts(letters, ("1", "K"), full.shape)),
-        Block("short", "o − y", short, shape_parts(letters, ("1", "K"), short.shape)),
+        Block(
+            "full", f"dE/do · do/df{r.depth}", full, shape_parts(letters, ("1", "K"), full.shape)
+        ),
+        Block("short", f"(o − y){scale}", short, shape_parts(letters, ("1", "K"), short.shape)),
     ]
-    # Both are dE/df2: hidden like it (its values, or its shape while f2's is asked).
-    return [
-        practice_view(model, blocks[0], "dE/df2"),
-        "vs",
-        practice_view(model, blocks[1], "dE/df2"),
-    ]
+    # Both are dE/dfL: hidden like it (its values, or its shape while fL's is asked).
+    return [practice_view(model, blocks[0], out), "vs", practice_view(model, blocks[1], out)]
+
+
+def forward_formula(model: BackpropModel) -> str:
+    """The forward pass in one line: f1 = x·W1 + b1, a = σ(f1), …, E = −Σ y ln o."""
+    s, L = model.settings, model.settings.depth
+    phi = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "gelu": "GeLU"}[s.activation]
+    parts = []
+    for layer in range(1, L + 1):
+        prev = "x" if layer == 1 else activation_name(L, layer - 1)
+        parts.append(f"f{layer} = {prev}·W{layer} + b{layer}")
+        if layer < L:
+            parts.append(f"{activation_name(L, layer)} = {phi}(f{layer})")
+    if s.loss == "cross_entropy":
+        parts += [f"o = softmax(f{L})", "ℓ = −Σ y ln o" if s.batch > 1 else "E = −Σ y ln o"]
+    else:
+        parts.append(f"ℓ = ½‖f{L} − y‖²" if s.batch > 1 else f"E = ½‖f{L} − y‖²")
+    if s.batch > 1:
+        parts.append(f"E = {'mean' if s.reduction == 'mean' else 'sum'} of ℓ over the B rows")
+    return ",  ".join(parts)
+
+
+def factor_title(name: str, formula: str, diagonal: bool) -> str:
+    """A factor's title: ``df2/da`` over ``= W2ᵀ``, ``da/df1`` over ``(diagonal)``."""
+    if formula.endswith("ᵀ") and not name.startswith("W"):
+        return f"{name}\n= {formula}"
+    if diagonal:
+        return f"{name}\n(diagonal)"
+    return name
 
 
 def chain_items(model: BackpropModel) -> tuple[list[Block | str], tuple[str, str]]:
@@ -149,7 +186,7 @@ def chain_items(model: BackpropModel) -> tuple[list[Block | str], tuple[str, str
         if i > 0:
             items.append("·" if step_before is None or step_before.inner_match else "≠")
         parts = shape_parts(letters, factor.symbolic, factor.matrix.shape, row_color, col_color)
-        title = FACTOR_TITLES.get(factor.name, factor.name)
+        title = factor_title(factor.name, factor.formula, factor.diagonal)
         block = Block(
             f"F{i}",
             title,
@@ -164,7 +201,7 @@ def chain_items(model: BackpropModel) -> tuple[list[Block | str], tuple[str, str
     if frame < len(chain.partials):
         partial = chain.partials[frame]
         items.append("=")
-        sym = ("1", chain.factors[frame].symbolic[1]) if frame > 0 else ("1", "K")
+        sym = ("1", chain.factors[frame].symbolic[1])
         parts = shape_parts(letters, sym, partial.shape)
         name = chain.partial_names[frame]
         items.append(practice_view(model, Block("P", name, partial, parts), name))
@@ -206,6 +243,8 @@ class ForwardView(QGroupBox):
             self._on_model_changed("settings")
 
     def _on_model_changed(self, what: str) -> None:
+        if what == "settings":
+            self.formula_label.setText(forward_formula(self._model))
         if what in ("settings", "letters"):
             self.strip.set_items(forward_items(self._model))
         if what in ("settings", "letters", "selection"):

@@ -109,6 +109,8 @@ class BackpropTab(TopicTab):
     # ----- wiring ----------------------------------------------------------------------------
     def _on_model_changed(self, what: str) -> None:
         self.stateChanged.emit()
+        if what in ("settings", "page"):
+            QTimer.singleShot(0, self._fit_side_to_page)
         if what == "settings" and self.model.preset != self._shown_preset:
             # Another preset or lesson: show the chain it is about first.
             self._shown_preset = self.model.preset
@@ -117,6 +119,22 @@ class BackpropTab(TopicTab):
             # Stepping the chain (Right arrow, Play) brings the backward chain into view when
             # the picture is scrolled to the forward chain (a small screen, presentation).
             QTimer.singleShot(0, self._show_chain_strip)
+
+    def _fit_side_to_page(self) -> None:
+        """Widen the side panel (up to half the tab) so a table page shows all its columns:
+        the summary, the per-sample gradients and the gradient check are read across."""
+        table = self.pages.wide_table()
+        layout = self.picture_layout
+        if table is None or layout.is_side_collapsed():
+            return
+        table.resizeColumnsToContents()
+        needed = table.horizontalHeader().length() + table.verticalScrollBar().sizeHint().width()
+        needed += 2 * table.frameWidth() + 24  # the page's margins
+        sizes = layout.splitter.sizes()
+        total = sum(sizes)
+        side = min(needed, total // 2)
+        if len(sizes) == 2 and sizes[1] < side:
+            layout.splitter.setSizes([total - side, side])
 
     def _show_focus_soon(self) -> None:
         # Now, and again whenever the scroll range changes while the layout settles (until

@@ -2,7 +2,8 @@
 
 Plain Python (no Qt). Every function reads a computed :class:`BackpropResult` (and the frame
 or settings where they matter) and returns text; the numbers and the sentences about the
-maths come from ``visualizer.compute.backprop``, this module only arranges them.
+maths come from ``visualizer.compute`` (``explain_mlp_entry`` for every tensor of the batched
+network), this module only arranges them. Indices are written 1-based, signs once.
 """
 
 from __future__ import annotations
@@ -16,24 +17,20 @@ import numpy as np
 
 from visualizer.compute.backprop import (
     GRADIENT_CHECK_TOLERANCE,
+    ChainFactor,
     ChainProduct,
     GradientCheck,
-    explain_element,
     product_entry_text,
     shape_text,
 )
+from visualizer.compute.mlp import ACTIVATION_RULES
+from visualizer.compute.mlp_text import explain_mlp_entry
+from visualizer.compute.number_text import negated_text
+from visualizer.tabs.backprop.network import editable_names, name_of
 
 if TYPE_CHECKING:
-    from visualizer.tabs.backprop.model import BackpropResult, BackpropSettings
-
-#: The keys of ``mlp_gradients`` behind the chain's correct factors (by factor name).
-FACTOR_KEYS = {
-    "dE/do": "dE_do",
-    "do/df2": "J_o_f2",
-    "df2/da": "J_f2_a",
-    "da/df1": "J_a_f1",
-    "df1/dx": "J_f1_x",
-}
+    from visualizer.tabs.backprop.model import BackpropSettings
+    from visualizer.tabs.backprop.network import BackpropResult
 
 #: What a hover over a value that practice mode hides says.
 HIDDEN_IN_PRACTICE = "Hidden in practice mode: work it out and type it in the answer box."
@@ -56,39 +53,95 @@ def gradient_label(name: str) -> str:
 
 # ----- hover texts ----------------------------------------------------------------------------
 def explain_forward(result: BackpropResult, key: str, i: int, j: int) -> str:
-    """How cell (i, j) of a forward tensor or parameter gradient was obtained."""
-    return explain_element(result.problem, result.grads, key, i, j)
+    """How cell (i, j) of a forward tensor, a parameter gradient or a transposed input of the
+    gradients page (``T_x``, ``T_a``) was obtained."""
+    if key.startswith("T_"):
+        name = key[2:]
+        v = float(result.tensors[name][j, i])
+        return (
+            f"{name}ᵀ[{i + 1},{j + 1}] = {name}[{j + 1},{i + 1}] = {number_text(v)}: the "
+            "transpose turns the samples into columns, so the product with dE/df adds them up."
+        )
+    name = name_of(key)
+    value = float(result.tensors[name][i, j])
+    head = f"{name}[{i + 1},{j + 1}] = {number_text(value)}"
+    if name in editable_names(result.depth):
+        typed = (name, i, j) in result.typed
+        origin = "typed in" if typed else f"drawn at random (seed {result.seed})"
+        what = (
+            f"input {j + 1} of sample {i + 1}" if name == "x" and result.batch > 1 else "an input"
+        )
+        return f"{head}: {what}, {origin}. Double-click to type a value."
+    if name == "y":
+        c = result.classes[i]
+        whose = f" of sample {i + 1}" if result.batch > 1 else ""
+        return f"{head}: one-hot target{whose}, 1 at the true class {c + 1}."
+    return explain_mlp_entry(result.net, name, i, j)
+
+
+def _explain_factor(result: BackpropResult, factor: ChainFactor, i: int, j: int) -> str:
+    """A cell of one of the chain's factors (of the sample shown), with its numbers."""
+    net, b = result.net, result.sample
+    i1, j1 = i + 1, j + 1
+    v = float(factor.matrix[i, j])
+    head = f"{factor.name}[{i1},{j1}] = {number_text(v)}"
+    if factor.wrong:
+        return f"{head}: the wrong factor {factor.formula} [{shape_text(factor.matrix.shape)}]"
+    if factor.name == "dE/do":
+        y, o = float(net.y[b, j]), float(net.probabilities[b, j])  # type: ignore[index]
+        scale = "" if net.scale == 1.0 else f" ÷ {net.batch}"
+        return (
+            f"{head} = −y_{j1} / o_{j1}{scale} = {negated_text(y)} / {number_text(o)}{scale}"
+            " (0 where y is 0)"
+        )
+    if factor.name.startswith("do/"):
+        oi, oj = float(net.probabilities[b, i]), float(net.probabilities[b, j])  # type: ignore[index]
+        if i == j:
+            return (
+                f"{head} = o_{i1}(1 − o_{i1}) = ({number_text(oi)})(1 − {number_text(oi)}) "
+                "(diagonal of diag(o) − oᵀo)"
+            )
+        return (
+            f"{head} = −o_{i1} o_{j1} = −({number_text(oi)})({number_text(oj)}) "
+            "(off the diagonal of diag(o) − oᵀo)"
+        )
+    if factor.name.startswith("dE/df"):  # mse: the first factor is one row of dE/dfL
+        return explain_mlp_entry(net, factor.name, b, j).replace(f"[{b + 1},", "[1,", 1)
+    top, bottom = factor.name.split("/")
+    if factor.formula.endswith("ᵀ"):
+        W = factor.formula[:-1]
+        return f"{head} = ∂{top[1:]}_{i1}/∂{bottom[1:]}_{j1} = {W}[{j1},{i1}] ({W}ᵀ)"
+    a, f = top[1:], bottom[1:]
+    if i != j:
+        return f"{head} = 0: {a}_{i1} does not depend on {f}_{j1}"
+    rule = ACTIVATION_RULES[net.activation]
+    if net.activation == "sigmoid":
+        return f"{head} = {a}_{i1}(1 − {a}_{i1}) = sigmoid'({f}_{i1})"
+    return f"{head} = {rule.slope.split(' = ', 1)[0].replace('(z)', f'({f}_{i1})')}: {rule.slope}"
 
 
 def explain_backward(result: BackpropResult, frame: int, key: str, i: int, j: int) -> str:
     """How a cell of the backward chain was obtained: factor ``F<n>`` or the product ``P``."""
     chain = result.chain
     if key == "P":
-        name = chain.partial_names[frame]
         if frame == 0:
-            return explain_element(result.problem, result.grads, "dE_do", i, j)
+            return _explain_factor(result, chain.factors[0], i, j)
         return product_entry_text(
             chain.partials[frame - 1], chain.factors[frame].matrix, j,
-            chain.partial_names[frame - 1], chain.factors[frame].name, name,
+            chain.partial_names[frame - 1], chain.factors[frame].name,
+            chain.partial_names[frame],
         )  # fmt: skip
-    factor = chain.factors[int(key[1:])]
-    grads_key = FACTOR_KEYS.get(factor.name)
-    if not factor.wrong and grads_key is not None:
-        # The correct factors are the Jacobians of mlp_gradients, in order.
-        return explain_element(result.problem, result.grads, grads_key, i, j)
-    what = f"the wrong factor {factor.formula}" if factor.wrong else factor.formula
-    return (
-        f"{factor.name}[{i + 1},{j + 1}] = {number_text(float(factor.matrix[i, j]))}: "
-        f"{what} [{shape_text(factor.matrix.shape)}]"
-    )
+    return _explain_factor(result, chain.factors[int(key[1:])], i, j)
 
 
 def explain_shortcut(result: BackpropResult, key: str, i: int, j: int) -> str:
-    """A cell of the full product dE/do · do/df2 (``full``) or of o − y (``short``)."""
-    g = result.grads
-    if key == "full":
-        return product_entry_text(g["dE_do"], g["J_o_f2"], j, "dE/do", "do/df2", "dE/df2")
-    return explain_element(result.problem, g, "dE_df2", i, j)
+    """A cell of the full product dE/do · do/dfL (``full``) or of its fused form (``short``)."""
+    chain, out = result.chain, f"f{result.depth}"
+    if key == "full" and result.shortcut is not None:
+        dE_do, J = chain.factors[0].matrix, chain.factors[1].matrix
+        return product_entry_text(dE_do, J, j, "dE/do", f"do/d{out}", f"dE/d{out}")
+    text = explain_mlp_entry(result.net, f"dE/d{out}", result.sample, j)
+    return text if result.batch == 1 else f"{text} (sample {result.sample + 1})"
 
 
 # ----- the chain ------------------------------------------------------------------------------
@@ -146,6 +199,12 @@ def shortcut_rows(shortcut: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[
     return rows
 
 
+MSE_SENTENCE = (
+    "Mean squared error has no softmax: dE/dout = out − y (÷B for the mean) is the first "
+    "factor itself, so there is no product to fuse."
+)
+
+
 def shortcut_sentence(shortcut: tuple[np.ndarray, np.ndarray, float]) -> str:
     """Whether the full product and o − y agree, or why the full product is not finite."""
     diff = shortcut[2]
@@ -189,16 +248,27 @@ CHECK_EXPLANATION = (
 
 # ----- the worked element ---------------------------------------------------------------------
 def worked_text(result: BackpropResult) -> str:
-    """The worked page: dE/dx_j as a sum with numbers, and where dE/df1 comes from."""
-    M = result.problem.sizes[1]
-    lines = [result.worked.text(digits=4, max_terms=16), "", "where dE/df1 = dE/da ⊙ a(1 − a):"]
-    lines += [
-        explain_element(result.problem, result.grads, "dE_df1", 0, m)
-        for m in range(min(M, WORKED_DELTAS_SHOWN))
+    """The worked page: dE/dx_j of the sample as a sum with numbers, and where dE/df1 comes
+    from."""
+    net, b = result.net, result.sample
+    M = net.weights[0].shape[1]
+    slope = ACTIVATION_RULES[net.activation].slope.split(" = ", 1)[-1]
+    a1 = "a" if result.depth == 2 else "a1"
+    whose = f" (sample {b + 1})" if result.batch > 1 else ""
+    lines = [
+        result.worked.text(digits=4, max_terms=16) + whose,
+        "",
+        f"where dE/df1 = dE/d{a1} ⊙ φ'(f1), φ' = {slope}:"
+        if result.depth > 1
+        else "where dE/df1 is the output's gradient:",
     ]
+    lines += [explain_mlp_entry(net, "dE/df1", b, m) for m in range(min(M, WORKED_DELTAS_SHOWN))]
     if M > WORKED_DELTAS_SHOWN:
         lines.append(f"… and {M - WORKED_DELTAS_SHOWN} more")
-    lines += ["", "and dE/da = (o − y)·W2ᵀ, dE/df2 = o − y."]
+    out = f"f{result.depth}"
+    fused = "o − y" if net.loss_name == "cross_entropy" else "out − y"
+    scale = "" if net.scale == 1.0 else f", ÷ B = {net.batch} for the mean"
+    lines += ["", f"and the chain starts from dE/d{out} = {fused}{scale}."]
     return "\n".join(lines)
 
 
@@ -220,63 +290,54 @@ def table_csv(result: BackpropResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summary_rows(result: BackpropResult) -> list[tuple[str, str, str, str]]:
+    """The torchinfo-style summary: (layer, output shape, parameters, count), then the total."""
+    rows = [
+        (r.layer, r.output_text, r.params_text or "—", f"{r.param_count:,}")
+        for r in result.summary.rows
+    ]
+    total = result.summary.total_params
+    return [*rows, ("Total (trainable, any B)", "", "", f"{total:,}")]
+
+
+def per_sample_rows(result: BackpropResult) -> list[tuple[str, str, str, str]]:
+    """For every parameter: its shape, how the batch gradient is made of the samples' own
+    gradients, and the largest difference between the two (B > 1)."""
+    per = result.per_sample
+    if per is None:
+        return []
+    reduction = result.net.reduction
+    weights, biases = per.combined(reduction)
+    how = f"{'mean' if reduction == 'mean' else 'sum'} of the {result.batch} samples'"
+    rows = []
+    for layer in range(1, result.depth + 1):
+        for name, combined in ((f"dE/dW{layer}", weights[layer - 1]),
+                               (f"dE/db{layer}", biases[layer - 1])):  # fmt: skip
+            batched = np.ravel(result.tensors[name])
+            diff = float(np.max(np.abs(batched - np.ravel(combined))))
+            rows.append((name, shape_text(result.tensors[name].shape), how, f"{diff:.1e}"))
+    return rows
+
+
+def per_sample_sentence(result: BackpropResult) -> str:
+    """What the per-sample page shows, in words."""
+    if result.batch == 1:
+        return (
+            "With one sample the batch gradient is that sample's own gradient: raise B to see "
+            "the batch sum."
+        )
+    mean = result.net.reduction == "mean"
+    return (
+        f"The chain above is sample {result.sample + 1}'s own. Each sample b has its own "
+        "gradients (dE/dW1 of sample b is the outer product x_bᵀ dE/df1_b); the batched "
+        f"product xᵀ·dE/df1 [(N×B)·(B×M)] adds them up over the B = {result.batch} samples"
+        + (" (and the 1/B of the mean entered at dE/dfL = (o − y)/B)." if mean else ".")
+    )
+
+
 def worked_solution_markdown(settings: BackpropSettings, result: BackpropResult) -> str:
-    """Exercise 3 solved for the current network: shapes, forward pass, a), b), checks."""
-    s, g, p, chain = settings, result.grads, result.problem, result.chain
+    """Exercise 3 solved for the current network: shapes, forward pass, a), b), gradients,
+    summary and checks."""
+    from visualizer.tabs.backprop.report import worked_solution_markdown as markdown
 
-    def fmt(a: np.ndarray) -> str:
-        return "[" + ", ".join(number_text(float(v), 4) for v in np.ravel(a)) + "]"
-
-    def matrix(a: np.ndarray) -> str:
-        if max(a.shape) > 8:
-            return "(too large to write out; see the tab)"
-        return "[" + "; ".join(fmt(row)[1:-1] for row in a) + "]"
-
-    lines = [
-        f"# Exercise 3: backprop shapes (N = {s.N}, M = {s.M}, K = {s.K}, seed {s.seed})",
-        "",
-        "x[1×N] → f1 = xW1 + b1 → a = σ(f1) → f2 = aW2 + b2 → o = softmax(f2) → E = −Σ y ln o",
-        "",
-        "| tensor | what it is | shape (letters) | shape |",
-        "|---|---|---|---|",
-        *(f"| {r.name} | {r.meaning} | {r.symbolic} | {r.numeric} |" for r in result.shape_rows),
-        "",
-        "## Forward",
-        f"- f1 = {fmt(g['f1'])}",
-        f"- a = {fmt(g['a'])}",
-        f"- f2 = {fmt(g['f2'])}",
-        f"- o = {fmt(g['o'])}, y = {fmt(p.y)} (true class {s.true_class + 1})",
-        f"- E = −ln o_{s.true_class + 1} = {number_text(float(g['E'][0, 0]))}",
-        "",
-        "## a) dE/df2",
-        f"- dE/do = −y / o = {fmt(g['dE_do'])} [1×K = {shape_text(g['dE_do'].shape)}]",
-        f"- do/df2 = diag(o) − oᵀo = {matrix(g['J_o_f2'])} [K×K = {shape_text(g['J_o_f2'].shape)}]",
-        f"- dE/df2 = dE/do · do/df2 = [−y_k/o_k] (diag(o) − oᵀo) = o − y = {fmt(g['dE_df2'])}",
-        "",
-        "## b) dE/dx as a chain of factors",
-    ]
-    lines += [f"{k}. {step.sentence()}" for k, step in enumerate(chain.steps, start=1)]
-    lines += [
-        "",
-        f"Result: {chain.note}",
-        "",
-        f"dE/dx = (o − y) W2ᵀ diag(a(1−a)) W1ᵀ = {fmt(g['dE_dx'])}",
-        "",
-        "Worked element: " + result.worked.text(digits=4, max_terms=64),
-        "",
-        "## Parameter gradients",
-        f"- dE/dW1 = xᵀ dE/df1 [N×M = {shape_text(g['dE_dW1'].shape)}] = {matrix(g['dE_dW1'])}",
-        f"- dE/db1 = dE/df1 = {fmt(g['dE_db1'])}",
-        f"- dE/dW2 = aᵀ (o − y) [M×K = {shape_text(g['dE_dW2'].shape)}] = {matrix(g['dE_dW2'])}",
-        f"- dE/db2 = o − y = {fmt(g['dE_db2'])}",
-        "",
-        "## Gradient check (central differences)",
-        "| gradient | shape | largest relative error | check |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {gradient_label(c.name)} | {shape_text(c.shape)} | {c.max_rel_error:.1e} | "
-        f"{'ok' if c.passed else 'ABOVE 1e-6'} |"
-        for c in result.checks
-    ]
-    return "\n".join(lines) + "\n"
+    return markdown(settings, result)
