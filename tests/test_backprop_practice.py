@@ -283,3 +283,23 @@ def test_lesson_round_trip_in_practice_mode(qtbot):
     # The exercise's own question is asked first again (then the others, from the start).
     assert restored.practice_questions()[0].key == first
     assert other.tab("backprop").answer_box.code() == f"Exercise {code}"
+
+
+def test_a_deeper_batch_asks_its_own_shapes_then_its_samples_dE_dfL(model):
+    from visualizer.tabs.backprop.model import BackpropSettings
+
+    model.set_settings(BackpropSettings(N=3, M=2, more_hidden=(4,), K=3, batch=5, sample=3))
+    asked = model.practice_questions()
+    names = [q.key.split(":", 1)[1] for q in asked]
+    assert names[:16] == ["x", "W1", "b1", "f1", "a1", "W2", "b2", "f2", "a2", "W3", "b3",
+                          "f3", "o", "y", "E", "dE/do"]  # fmt: skip
+    shapes = {q.key[6:]: q.exercise.answer for q in asked if q.key.startswith("shape:")}
+    assert shapes["x"] == (5, 3) and shapes["f2"] == (5, 4) and shapes["W2"] == (2, 4)
+    assert shapes["da2/df2"] == (4, 4) and shapes["df3/da2"] == (3, 4) and shapes["dE/dx"] == (1, 3)
+    last = asked[-1]
+    assert last.key == "values:dE/df3" and last.label.startswith("dE/df3 of sample 4 = (o − y) / 5")
+    t = model.result.tensors
+    o = np.exp(t["f3"][3]) / np.exp(t["f3"][3]).sum()
+    np.testing.assert_allclose(last.exercise.answer, (o - t["y"][3]) / 5, atol=1e-15)
+    assert model.values_hidden("dE/df3") and not model.values_hidden("dE/df2")
+    assert model.shape_hidden("dE/dW3")  # shaped like W3, whose shape is asked
