@@ -27,6 +27,31 @@ MAP_LUT = np.vstack([np.linspace(_ORANGE, _WHITE, 128), np.linspace(_WHITE, _BLU
 )
 
 Levels = tuple[float, float]
+#: The colour table as RGBA, for colouring a grid in numpy (one lookup, no Qt colour table).
+_RGBA = np.concatenate([MAP_LUT, np.full((256, 1), 255, dtype=np.ubyte)], axis=1)
+
+
+def colourise(grid: np.ndarray, levels: Levels) -> np.ndarray:
+    """The grid's colours as an (h, w, 4) RGBA image: ``levels`` map to the ends of the
+    scale, values beyond them to its end colours, nan to white."""
+    lo, hi = levels
+    span = hi - lo if hi > lo else 1.0
+    with np.errstate(invalid="ignore"):
+        index = np.clip((np.asarray(grid, dtype=float) - lo) * (255.0 / span), 0, 255)
+    index = np.where(np.isfinite(index), index, 127.5)
+    return _RGBA[index.astype(np.intp)]
+
+
+def colourise_all(grids: list[np.ndarray], levels: list[Levels]) -> np.ndarray:
+    """``colourise`` for grids of one shape in one pass: an (n, h, w, 4) RGBA array."""
+    stack = np.asarray(grids, dtype=float)
+    lo = np.array([lv[0] for lv in levels], dtype=float)[:, None, None]
+    hi = np.array([lv[1] for lv in levels], dtype=float)[:, None, None]
+    span = np.where(hi > lo, hi - lo, 1.0)
+    with np.errstate(invalid="ignore"):
+        index = np.clip((stack - lo) * (255.0 / span), 0, 255)
+    index = np.where(np.isfinite(index), index, 127.5)
+    return _RGBA[index.astype(np.intp)]
 
 
 def symmetric_levels(grid: np.ndarray) -> Levels:

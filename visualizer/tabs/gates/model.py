@@ -362,6 +362,7 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
             diverged = self.play.diverged_at
             self.play.ensure(int(frame))
             if diverged is None and self.play.diverged_at is not None:
+                self._cache.pop("play_status", None)  # it now says where the run stopped
                 super().set_frame(frame)
                 self._say(
                     f"Training diverged at epoch {self.play.diverged_at}: the weights blew up. "
@@ -369,6 +370,10 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
                 )
                 return
         super().set_frame(frame)
+
+    def cached_text(self, name: str, compute: Any) -> Any:
+        """A text computed once per settings and frame (several views show it)."""
+        return self._cached(name, compute)
 
     def _cached(self, name: str, compute: Any) -> Any:
         if name not in self._cache:

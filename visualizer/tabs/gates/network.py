@@ -21,9 +21,11 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPen, QTextOption
 from PySide6.QtWidgets import QApplication, QWidget
 
 from visualizer.tabs.gates import playground_texts
+from visualizer.tabs.gates.edges import EdgesItem
 from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
-from visualizer.tabs.gates.maps import MAP_LUT, map_images
+from visualizer.tabs.gates.maps import colourise_all, map_images
 from visualizer.tabs.gates.model import GatesModel
+from visualizer.tabs.gates.playground_texts import MAX_LABELLED_EDGES
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
 from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
@@ -32,13 +34,13 @@ from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSIT
 _FILL_OFF = np.array([255, 255, 255], dtype=float)
 _FILL_ON = np.array([11, 61, 145], dtype=float)
 _ZERO_WEIGHT_COLOR = (150, 150, 150)
+_POSITIVE_RGB = QColor(POSITIVE_COLOR).getRgb()[:3]
+_NEGATIVE_RGB = QColor(NEGATIVE_COLOR).getRgb()[:3]
 #: Node diameters in pixels: the largest (normal, presentation) and the smallest allowed.
 NODE_MAX = (66.0, 84.0)
 NODE_MIN = 34.0
 #: Maps stay readable smaller than a node with two lines of text in it.
 NODE_MIN_MAP = 14.0
-#: Networks with more edges than this draw weights by width and colour only (no labels).
-MAX_LABELLED_EDGES = 16
 #: The size laid out for before the view is first shown (it relayouts when it is).
 UNSHOWN_SIZE = (560.0, 380.0)
 HINT = "Click A or B to toggle it.\nClick a neuron or a weight to edit it."
@@ -69,6 +71,32 @@ def _centre_lines(item: pg.TextItem) -> None:
 def _app_font(scale: float = 1.0, bold: bool | None = None) -> QFont:
     # The window zooms by changing the application font: the labels follow it.
     return scaled_font(QApplication.font(), scale, bold=bold, minimum=1.0)
+
+
+def _show_text(
+    item: pg.TextItem,
+    text: str,
+    font: QFont,
+    colour,
+    fill: QBrush,
+    *,
+    centred: bool = True,
+    anchor: tuple[float, float] = (0.5, 0.5),
+) -> None:
+    """Set a label's text and look, touching it only when something changed (every setter
+    re-lays its text out, and a training frame redraws the network ten times a second).
+    ``centred`` centres its lines; ``anchor`` is the point of the label its position names."""
+    shown = (text, font.key(), str(colour), fill.color().rgba(), centred, anchor)
+    if getattr(item, "_shown", None) == shown:
+        return
+    item._shown = shown
+    item.setFont(font)
+    item.setColor(colour)
+    item.fill = fill
+    item.setText(text)
+    if centred:
+        _centre_lines(item)
+    item.setAnchor(anchor)
 
 
 def _text_size(item: pg.TextItem) -> tuple[float, float]:
@@ -109,7 +137,10 @@ class GateNetworkView(pg.PlotWidget):
         self.view_box = item.getViewBox()
         self.view_box.invertY(True)  # pixels: y grows downwards, as the layout counts
         self.view_box.disableAutoRange()
-        self.graph = pg.GraphItem()
+        self.edges_item = EdgesItem()
+        self.edges_item.setZValue(0.5)
+        self.addItem(self.edges_item)
+        self.graph = pg.GraphItem()  # the nodes (its scatter tells which one is clicked)
         self.addItem(self.graph)
         self.edge_handles = pg.ScatterPlotItem(pen=None, brush=pg.mkBrush(0, 0, 0, 0))
         self.edge_handles.setZValue(5)
@@ -128,6 +159,9 @@ class GateNetworkView(pg.PlotWidget):
         self.selected: tuple | None = None
         self.positions = np.zeros((0, 2))
         self.layout: NetworkLayout | None = None
+        self._layout_key: tuple | None = None
+        self._node_look: tuple | None = None
+        self._frame_look: tuple | None = None
         self._edge_widths = np.zeros(0)
         self._size = (0.0, 0.0)
         # The playground draws its neurons as maps: an image per node, a frame on top.
@@ -182,43 +216,35 @@ class GateNetworkView(pg.PlotWidget):
         font = _app_font(1.25 if big else 1.1, bold=True)
         info_font = _app_font(1.1 if big else 0.95)
         small_font = _app_font(0.8 if big else 0.7, bold=True)
+        clear, tag_fill, info_fill = (
+            cached_brush(0, 0, 0, 0), cached_brush(255, 255, 255, 200),
+            cached_brush(255, 255, 255, 210),  # readable where an edge passes
+        )  # fmt: skip
         for k, node in enumerate(nodes):
             dark = np.isfinite(node.fill) and node.fill >= 0.5
-            item = self.node_texts[k]
-            item.setColor("w" if dark else "k")
             if node.shape == "circle":
-                item.setFont(font)
-                item.setText(f"{node.name}\n{node.value_text}")
-                item.fill = cached_brush(0, 0, 0, 0)
+                text, item_font, fill = f"{node.name}\n{node.value_text}", font, clear
             else:  # a map: only a small name tag (an input's feature) on it
-                item.setFont(small_font)
-                tag = node.name if node.shape == "input" else ""
-                item.setText(tag)
-                item.fill = cached_brush(255, 255, 255, 200 if tag else 0)
-            _centre_lines(item)
-            item.setAnchor((0.5, 0.5))
-            info = self.info_texts[k]
-            info.setFont(info_font)
-            info.setColor((20, 20, 20))
-            info.fill = cached_brush(255, 255, 255, 210)  # readable where an edge passes
-            info.setText(node.info)
-            _centre_lines(info)
-            info.setAnchor((0, 0))
-            info.setVisible(bool(node.info))
+                text = node.name if node.shape == "input" else ""
+                item_font, fill = small_font, tag_fill if text else clear
+            _show_text(self.node_texts[k], text, item_font, "w" if dark else "k", fill)
+            _show_text(
+                self.info_texts[k], node.info, info_font, (20, 20, 20), info_fill, anchor=(0, 0)
+            )
+            self.info_texts[k].setVisible(bool(node.info))
 
         edge_font = _app_font(1.05 if big else 0.95, bold=True)
         for k, e in enumerate(edges[: len(self.edge_texts)]):
             item = self.edge_texts[k]
-            item.setFont(edge_font)
             colour = _edge_colour(e.weight) if e.weight != 0 else "#555555"
-            item.setColor(colour)
             is_selected = selected is not None and e.key == selected
-            item.fill = cached_brush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
+            fill = cached_brush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
             item.border = cached_pen(colour, 2 if is_selected else 1)
-            item.setText(e.text)
-            item.setAnchor((0, 0))
-        self.caption.setFont(_app_font(0.95 if big else 0.85))
-        self.caption.setText(HINT)
+            _show_text(item, e.text, edge_font, colour, fill, centred=False, anchor=(0, 0))
+        caption_font = _app_font(0.95 if big else 0.85)
+        _show_text(
+            self.caption, HINT, caption_font, (90, 90, 90), clear, centred=False, anchor=(0, 0)
+        )
         self._place()
 
     def _place(self) -> None:
@@ -231,41 +257,66 @@ class GateNetworkView(pg.PlotWidget):
         big = self._presentation
         nodes, edges = self.nodes, self.edges
         labelled = len(self.edge_texts) == len(edges)
-        layout = layout_network(
+        info_sizes = [
+            _text_size(self.info_texts[k]) if node.info else None for k, node in enumerate(nodes)
+        ]
+        label_sizes = [
+            _text_size(self.edge_texts[k]) if labelled else None for k in range(len(edges))
+        ]
+        caption_size = None if big else _text_size(self.caption)
+        links = [(e.source, e.target) for e in edges]
+        playground = self._model.is_playground()
+        # A training frame changes weights, not the layout: lay out only when it can change.
+        key = (tuple(self.layer_sizes), width, height, big, playground, tuple(info_sizes),
+               tuple(label_sizes), caption_size, tuple(links))  # fmt: skip
+        moved = key != self._layout_key
+        if moved:
+            self._layout_key = key
+            self.layout = self._lay_out(width, height, info_sizes, links, label_sizes,
+                                        caption_size)  # fmt: skip
+        self._draw(moved)
+
+    def _lay_out(self, width, height, info_sizes, links, label_sizes, caption_size):
+        big = self._presentation
+        return layout_network(
             self.layer_sizes,
             width,
             height,
             node_max=NODE_MAX[big],
             node_min=NODE_MIN_MAP if self._model.is_playground() else NODE_MIN,
-            info_sizes=[
-                _text_size(self.info_texts[k]) if node.info else None
-                for k, node in enumerate(nodes)
-            ],
-            edges=[(e.source, e.target) for e in edges],
-            edge_label_sizes=[
-                _text_size(self.edge_texts[k]) if labelled else None for k in range(len(edges))
-            ],
-            caption_size=None if big else _text_size(self.caption),
+            info_sizes=info_sizes,
+            edges=links,
+            edge_label_sizes=label_sizes,
+            caption_size=caption_size,
         )
-        self.layout = layout
+
+    def _draw(self, moved: bool) -> None:
+        """Nodes, edges and maps from the current layout (labels move only when ``moved``)."""
+        layout = self.layout
+        assert layout is not None
+        width, height = self._size if min(self._size) >= 2 else UNSHOWN_SIZE
+        big = self._presentation
+        nodes, edges = self.nodes, self.edges
         self.positions = layout.centres
         node_px = layout.node_px
-        self.view_box.setRange(xRange=(0, width), yRange=(0, height), padding=0)
+        if moved:
+            self.view_box.setRange(xRange=(0, width), yRange=(0, height), padding=0)
 
-        max_w = max((abs(e.weight) for e in edges if np.isfinite(e.weight)), default=0.0)
-        pens = np.empty(
-            len(edges),
-            dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
-                   ("alpha", np.ubyte), ("width", float)],
+        weights = np.array([e.weight for e in edges], dtype=float)
+        finite = np.isfinite(weights)
+        max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
+        colours = np.where(
+            (weights > 0)[:, None], _POSITIVE_RGB,
+            np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
         )  # fmt: skip
-        for k, e in enumerate(edges):
-            rgb = QColor(_edge_colour(e.weight)).getRgb()[:3] if e.weight != 0 else None
-            # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
-            share = abs(e.weight) / max_w if max_w > 0 and np.isfinite(e.weight) else 0.0
-            width_px = (1.5 + 7.0 * share) * (1.5 if big else 1.0) * min(1.0, node_px / 50)
-            pens[k] = (*(rgb or _ZERO_WEIGHT_COLOR), 255, max(width_px, 1.0))
-        self._edge_widths = pens["width"].copy()
-        adj = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
+        # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
+        with np.errstate(invalid="ignore"):
+            share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
+        scale = (1.5 if big else 1.0) * min(1.0, node_px / 50)
+        widths = np.maximum((1.5 + 7.0 * share) * scale, 1.0)
+        self._edge_widths = widths.copy()
+        ends = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
+        self.edges_item.set_edges(layout.centres[ends], colours, widths)
         brushes, node_pens, symbols = [], [], []
         for node in nodes:
             chosen = self.selected is not None and node.key == self.selected
@@ -282,11 +333,16 @@ class GateNetworkView(pg.PlotWidget):
             brushes.append(cached_brush(*(int(v) for v in rgb)))
             node_pens.append(cached_pen(HIGHLIGHT_COLOR, 5) if chosen else cached_pen("k", 2))
             symbols.append("o")
-        self.graph.setData(
-            pos=layout.centres, adj=adj, pen=pens, size=node_px, symbol=symbols,
-            symbolBrush=brushes, symbolPen=node_pens, pxMode=True,
-        )  # fmt: skip
-        self._place_maps(layout)
+        look = (moved, symbols, [id(b) for b in brushes], [id(p) for p in node_pens], node_px)
+        if moved or look != self._node_look:  # a training frame leaves the nodes as they are
+            self._node_look = look
+            self.graph.setData(
+                pos=layout.centres, adj=None, size=node_px, symbol=symbols,
+                symbolBrush=brushes, symbolPen=node_pens, pxMode=True,
+            )  # fmt: skip
+        self._place_maps(layout, moved)
+        if not moved:
+            return
 
         for k, (x, y) in enumerate(layout.centres):
             self.node_texts[k].setPos(float(x), float(y))
@@ -308,7 +364,7 @@ class GateNetworkView(pg.PlotWidget):
             self.caption.setPos(layout.caption.x, layout.caption.y)
         self.caption.setVisible(layout.caption is not None)
 
-    def _place_maps(self, layout: NetworkLayout) -> None:
+    def _place_maps(self, layout: NetworkLayout, moved: bool = True) -> None:
         """The playground's maps: one image per map node, in its square, with a frame."""
         indices = [k for k, node in enumerate(self.nodes) if node.shape != "circle"]
         while len(self.map_items) < len(indices):
@@ -320,20 +376,24 @@ class GateNetworkView(pg.PlotWidget):
             self.removeItem(self.map_items.pop())
         self.map_nodes = indices
         node_px = layout.node_px
-        for item, k in zip(self.map_items, indices, strict=True):
-            x, y = layout.centres[k]
-            item.setRect(QRectF(x - node_px / 2, y - node_px / 2, node_px, node_px))
+        if moved:
+            for item, k in zip(self.map_items, indices, strict=True):
+                x, y = layout.centres[k]
+                item.setRect(QRectF(x - node_px / 2, y - node_px / 2, node_px, node_px))
         frames = [
             cached_pen(HIGHLIGHT_COLOR, 4) if self.nodes[k].key == self.selected
             else cached_pen("k", 1.5)
             for k in indices
         ]  # fmt: skip
-        # Hovering a map tells its neuron's formula with the numbers (TF Playground #126).
-        self.map_frames.setData(
-            pos=layout.centres[indices].reshape(-1, 2), size=node_px + 2, symbol="s",
-            pen=frames, brush=cached_brush(0, 0, 0, 0), data=indices, hoverable=True,
-            tip=self._map_tip,
-        )  # fmt: skip
+        look = (moved, tuple(indices), [id(p) for p in frames], node_px)
+        if moved or look != self._frame_look:
+            self._frame_look = look
+            # Hovering a map tells its neuron's formula with the numbers (TF Playground #126).
+            self.map_frames.setData(
+                pos=layout.centres[indices].reshape(-1, 2), size=node_px + 2, symbol="s",
+                pen=frames, brush=cached_brush(0, 0, 0, 0), data=indices, hoverable=True,
+                tip=self._map_tip,
+            )  # fmt: skip
         self.set_maps(self._maps)
 
     def _map_tip(self, x: float = 0.0, y: float = 0.0, data: object = None) -> str:
@@ -351,8 +411,13 @@ class GateNetworkView(pg.PlotWidget):
         Rows of each grid run upwards in y; the view counts y downwards, so they are flipped.
         """
         self._maps = maps
-        for item, (grid, levels) in zip(self.map_items, maps, strict=False):
-            item.setImage(grid[::-1], levels=levels, lut=MAP_LUT, autoLevels=False)
+        if not maps:
+            return
+        # One colour lookup for every map at once (they share a size).
+        images = colourise_all([grid[::-1] for grid, _ in maps], [lv for _, lv in maps])
+        for item, (grid, _levels), image in zip(self.map_items, maps, images, strict=False):
+            item.setImage(image, autoLevels=False)
+            item.grid = grid  # what it shows, for map_image
 
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
         while len(items) < n:
@@ -466,7 +531,7 @@ class GateNetworkView(pg.PlotWidget):
     def map_image(self, index: int) -> np.ndarray:
         """The grid the map of node ``index`` shows (rows running upwards in y)."""
         item = self.map_items[self.map_nodes.index(index)]
-        return np.array(item.image)[::-1]
+        return np.array(item.grid)
 
     def click_edge(self, index: int) -> None:
         """Emit the edge handles' ``sigClicked`` for edge ``index``, as a mouse click does."""

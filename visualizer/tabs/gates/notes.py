@@ -34,6 +34,7 @@ class WorkedLine(QLabel):
         super().__init__(parent)
         self._model = model
         self.setWordWrap(True)
+        self._two_fixed_lines = False
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setStyleSheet(
             "QLabel { background: #eef4fb; color: #111; border: 1px solid #9bb8d8;"
@@ -50,13 +51,31 @@ class WorkedLine(QLabel):
     def set_presentation(self, on: bool) -> None:
         """The line that explains the step is as large as the picture's labels."""
         self.setFont(scaled_font(QApplication.font(), 1.2 if on else 1.0))
+        if self._two_fixed_lines:
+            self._fit_lines(True)
 
     def redraw(self) -> None:
         model = self._model
-        if model.is_playground():  # the run's state, and the shown neuron with its numbers
+        play = model.is_playground()
+        if play != self._two_fixed_lines:
+            self._fit_lines(play)
+        if play:  # the run's state, and the shown neuron with its numbers
             self.setText(playground_texts.worked_line(model))
             return
         self.setText(selected_worked_line(model))
+
+    def _fit_lines(self, play: bool) -> None:
+        """In the playground, exactly two lines: a training frame then changes only the
+        text, never the layout around it (which would redraw the whole picture)."""
+        self._two_fixed_lines = play
+        self.setWordWrap(not play)
+        if play:
+            margins = self.contentsMargins()
+            height = 2 * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 8
+            self.setFixedHeight(height)
+        else:
+            self.setMinimumHeight(0)
+            self.setMaximumHeight(16_777_215)
 
 
 class DiagnosisView(QTextEdit):

@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from visualizer.tabs.gates import playground_texts
-from visualizer.tabs.gates.maps import CLASS_COLORS, MAP_LUT, big_map_levels
+from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colourise
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.network import cached_brush, cached_pen
 from visualizer.widgets.fonts import scaled_font
@@ -99,6 +99,8 @@ class PlaygroundMap(pg.PlotWidget):
         ):
             self.legend.addItem(item, name)
         self._shown_extent: tuple[float, float] | None = None
+        self._framing: tuple | None = None
+        self._grid = np.zeros((1, 1))
         model.subscribe(self._on_model_changed)
         self.redraw()
 
@@ -176,15 +178,19 @@ class PlaygroundMap(pg.PlotWidget):
         run = model.play
         assert run is not None
         grid = model.big_map()
-        self.image_item.setImage(
-            grid, levels=big_map_levels(model, grid), lut=MAP_LUT, autoLevels=False
-        )
+        self._grid = grid
+        self.image_item.setImage(colourise(grid, big_map_levels(model, grid)), autoLevels=False)
         xs = model.play_grid().xs
         step = xs[1] - xs[0]
         lo = xs[0] - step / 2
-        self.image_item.setRect(QRectF(lo, lo, step * xs.size, step * xs.size))
+        rect = QRectF(lo, lo, step * xs.size, step * xs.size)
         font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9)
-        self.setTitle(playground_texts.map_title(model), size=f"{font.pointSizeF():.1f}pt")
+        title = (playground_texts.map_title(model), f"{font.pointSizeF():.1f}pt")
+        # A training frame changes only the image: the rest is set when it changes.
+        if (rect, title) != self._framing:
+            self._framing = (rect, title)
+            self.image_item.setRect(rect)
+            self.setTitle(title[0], size=title[1])
 
     # ----- the mouse -------------------------------------------------------------------------
     def nearest_point(self, x: float, y: float) -> int | None:
@@ -237,7 +243,7 @@ class PlaygroundMap(pg.PlotWidget):
     # ----- what is shown (for tests) -----------------------------------------------------------
     def image(self) -> np.ndarray:
         """The grid the heat map shows (row = y, column = x)."""
-        return np.array(self.image_item.image)
+        return np.array(self._grid)
 
     def shown_points(self, kind: str) -> np.ndarray:
         """The (x, y) of the ``"train"`` or ``"test"`` points drawn."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -53,8 +54,19 @@ class PlaygroundPage(QWidget):
         super().__init__(parent)
         self._model = model
         self._shown_run: object = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        self._loss_top = 0.0
+        page = QVBoxLayout(self)
+        page.setContentsMargins(4, 4, 4, 4)
+        # The settings scroll as a whole in a short window; the status and the loss curves
+        # under them stay in view while the run plays.
+        self.controls = QWidget()
+        layout = QVBoxLayout(self.controls)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.controls)
+        page.addWidget(self.scroll, 3)
 
         # ----- data -----
         self.data_box = QGroupBox("Data")
@@ -137,13 +149,16 @@ class PlaygroundPage(QWidget):
 
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        layout.addWidget(self.status_label)
+        # Two lines, always: a frame's new numbers never move the plot under it.
+        self.status_label.setFixedHeight(2 * self.status_label.fontMetrics().lineSpacing() + 6)
+        page.addWidget(self.status_label)
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setMenuEnabled(False)
         self.loss_plot.setMouseEnabled(False, False)
+        self.loss_plot.disableAutoRange()
         self.loss_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("left", "cross-entropy")
-        self.loss_plot.setMinimumHeight(150)
+        self.loss_plot.setMinimumHeight(140)
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.addLegend(offset=(-4, 4))
         train_pen = pg.mkPen(CLASS_COLORS[1], width=2.5)
@@ -152,7 +167,7 @@ class PlaygroundPage(QWidget):
         self.test_curve = self.loss_plot.plot([], [], name="test", pen=test_pen)
         self.loss_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT_COLOR, width=2))
         self.loss_plot.addItem(self.loss_marker)
-        layout.addWidget(self.loss_plot, 1)
+        page.addWidget(self.loss_plot, 2)
 
         self.dataset_box.currentIndexChanged.connect(self._on_dataset_changed)
         for field, name in (
@@ -258,8 +273,8 @@ class PlaygroundPage(QWidget):
         run = self._model.play
         if run is not self._shown_run:
             self._shown_run = run
+            self._loss_top = 0.0
             self.loss_plot.setXRange(0.0, float(s.epochs), padding=0.02)
-            self.loss_plot.enableAutoRange(axis="y")
 
     def _show_frame(self) -> None:
         run = self._model.play
@@ -269,6 +284,12 @@ class PlaygroundPage(QWidget):
         self.train_curve.setData(epochs, train)
         finite = np.isfinite(test)
         self.test_curve.setData(epochs[finite], test[finite])
+        # From 0 to the highest loss so far: the axes change only when a loss rises above it
+        # (redrawing the axes every frame costs more than the curves).
+        top = max(np.max(train, initial=0.0), np.max(test[finite], initial=0.0))
+        if top > self._loss_top or self._loss_top > 4 * max(top, 1e-9):
+            self._loss_top = 1.1 * max(top, 1e-6)
+            self.loss_plot.setYRange(0.0, self._loss_top, padding=0)
         self.loss_marker.setValue(float(epochs[-1]))
         self.status_label.setText(playground_texts.status(self._model))
 

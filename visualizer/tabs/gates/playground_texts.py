@@ -18,6 +18,9 @@ from visualizer.compute.datasets import DATASETS, FEATURES, feature_transform
 from visualizer.compute.gates import format_number
 from visualizer.tabs.gates.playground import EPOCHS_PER_FRAME
 
+#: Networks with more edges than this draw weights by width and colour only (no labels).
+MAX_LABELLED_EDGES = 16
+
 if TYPE_CHECKING:
     from visualizer.tabs.gates.model import GatesModel
     from visualizer.tabs.gates.texts import NetworkPicture
@@ -49,12 +52,15 @@ def network_picture(model: GatesModel) -> NetworkPicture:
             nodes.append(NodeView(("n", li, j), name, "", 0.0, "", "map"))
     offsets = np.cumsum([0, *sizes])
     edges = []
+    labelled = sum(W.size for W, _b in layers) <= MAX_LABELLED_EDGES
     for li, (W, _b) in enumerate(layers):
         for i in range(W.shape[0]):
             for j in range(W.shape[1]):
                 w = float(W[i, j])
                 source, target = int(offsets[li] + i), int(offsets[li + 1] + j)
-                edges.append(EdgeView(("w", li, i, j), source, target, w, format_number(w, 2)))
+                # Only a small network writes its weights (a large one draws them).
+                text = format_number(w, 2) if labelled else ""
+                edges.append(EdgeView(("w", li, i, j), source, target, w, text))
     shown = model.shown_map
     selected = ("n", *shown) if shown is not None else ("n", len(layers) - 1, 0)
     return NetworkPicture(sizes, nodes, edges, selected)
@@ -102,6 +108,10 @@ def map_title(model: GatesModel) -> str:
 
 def status(model: GatesModel) -> str:
     """The run at the frame in one line: epoch, losses, test accuracy, divergence."""
+    return model.cached_text("play_status", lambda: _status(model))
+
+
+def _status(model: GatesModel) -> str:
     run = model.play
     assert run is not None
     f = model.frame

@@ -12,10 +12,9 @@ it, so a tab built after a lesson was applied shows the lesson.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QApplication,
-    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -89,15 +88,10 @@ class GatesTab(TopicTab):
         side.addWidget(self.truth_table)
         side.addWidget(self.diagnosis_text, 2)
         side.addWidget(self.side_tabs, 5)
-        # The playground's controls scroll as a whole in a short window.
         self.playground_page = PlaygroundPage(model)
-        self.playground_scroll = QScrollArea()
-        self.playground_scroll.setWidgetResizable(True)
-        self.playground_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.playground_scroll.setWidget(self.playground_page)
         self.side_panel = QStackedWidget()
         self.side_panel.addWidget(self.gates_side)
-        self.side_panel.addWidget(self.playground_scroll)
+        self.side_panel.addWidget(self.playground_page)
         self.picture_layout = PictureLayout(
             self.picture_column,
             self.side_panel,
