@@ -10,9 +10,12 @@ from visualizer.topics import TOPICS
 FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6")
 
 QT_FREE_MODULES = [
+    "visualizer.compute",
     "visualizer.topics",
     "visualizer.numbers",
     "visualizer.lesson",
+    "visualizer.lesson_lock",
+    "visualizer.worksheet.sheet",
     "visualizer.tabs.settings",
     "visualizer.tabs.topic_model",
     "visualizer.observable",
