@@ -212,3 +212,25 @@ def test_model_layout_needs_no_qt():
     # The picture's words come from the model; the layout engine is plain Python too.
     model = GatesModel()
     assert len(network_picture(model).nodes) == 5
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_playground_picture_share_and_no_overlap(qtbot, window, size):
+    tab = window.tab("gates")
+    for name in ("Playground: spiral", "Playground: XOR cloud"):
+        tab.load_preset(name)
+        tab.set_frame(3)
+        for presentation in (False, True):
+            settle(qtbot, window, size, presentation)
+            assert share(window) >= (0.60 if presentation else 0.45), (name, presentation)
+            assert overlaps(network_boxes(tab)) == [], (name, presentation)
+            width, height = tab.network_view.view_size()
+            for box in network_boxes(tab):
+                assert box.inside(width + 0.5, height + 0.5), box
+            # The loss curves and the status stay in view beside the picture.
+            if not presentation:
+                assert tab.playground_page.loss_plot.isVisible()
+                assert tab.playground_page.loss_plot.height() >= 100
+    settle(qtbot, window, size, False)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1000 and hint.height() <= 768

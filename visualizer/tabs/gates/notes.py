@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QTextEdit, QWidget
 
 from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.model import GatesModel
@@ -69,9 +69,12 @@ class WorkedLine(QLabel):
         text, never the layout around it (which would redraw the whole picture)."""
         self._two_fixed_lines = play
         self.setWordWrap(not play)
+        # Unwrapped lines must not widen the window (they are cut at its edge instead).
+        horizontal = QSizePolicy.Policy.Ignored if play else QSizePolicy.Policy.Preferred
+        self.setSizePolicy(horizontal, self.sizePolicy().verticalPolicy())
         if play:
             margins = self.contentsMargins()
-            height = 2 * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 8
+            height = 2 * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 4
             self.setFixedHeight(height)
         else:
             self.setMinimumHeight(0)

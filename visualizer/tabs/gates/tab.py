@@ -38,7 +38,7 @@ from visualizer.tabs.gates.train_page import TrainPage
 from visualizer.widgets.picture_layout import PictureLayout
 
 #: Width of the side panel (truth table, weights, training) when it is open.
-SIDE_WIDTH = 360
+SIDE_WIDTH = 350
 
 
 class GatesTab(TopicTab):
