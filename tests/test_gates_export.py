@@ -164,6 +164,31 @@ def test_lockable_controls_are_named_and_stable(qtbot):
     assert controls["train"].isAncestorOf(tab.train_page.train_button)
     assert len({id(w) for w in controls.values()}) == len(controls)
     assert all(tab.isAncestorOf(w) for w in controls.values())
+    assert {"hidden_activation", "lr", "data", "network", "training", "loss_curves"} <= set(
+        controls
+    )
+    assert controls["lr"].isAncestorOf(tab.bar.lr_field)
+    assert controls["training"].isAncestorOf(tab.playground_page.lr_field)
+
+
+def test_a_locked_playground_keeps_its_locked_controls_through_mode_changes(qtbot):
+    window = create_window(initial_tab="gates")
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.tab("gates")
+    window.set_lock(LessonLock(hide={"gates": ("lr", "data")}, disable={"gates": ("network",)}))
+    tab.load_preset("Playground: circle")  # the bar shows its playground controls...
+    assert tab.bar.lr_control.isHidden()  # ...but not the one the lesson hides
+    assert tab.bar.play_activation_control.isVisible()
+    assert tab.playground_page.data_box.isHidden()
+    assert not tab.playground_page.layers_box.isEnabled()
+    tab.load_preset("XOR")
+    window.unlock()  # unlocking shows what the lock hid, but the bar keeps to its mode
+    qtbot.wait(10)
+    assert tab.bar.lr_control.isHidden() and tab.bar.target_control.isVisible()
+    assert tab.playground_page.layers_box.isEnabled()
+    tab.load_preset("Playground: circle")
+    assert tab.bar.lr_control.isVisible()
 
 
 def test_a_locked_lesson_hides_and_disables_and_unlock_lifts_it(qtbot):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QEvent, QSignalBlocker, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -109,7 +109,32 @@ class GatesBar(QWidget):
         self.play_activation_box.currentIndexChanged.connect(self._on_play_activation_changed)
         self.lr_field.valueChanged.connect(self._on_lr_changed)
         model.subscribe(self._on_model_changed)
+        for control in self._mode_controls():
+            control.installEventFilter(self)
         self.redraw()
+
+    def _mode_controls(self) -> dict[QWidget, bool]:
+        """Each mode-bound control -> whether it belongs to the playground."""
+        return {
+            self.activation_control: False,
+            self.target_control: False,
+            self.convention_label: False,
+            self.play_activation_control: True,
+            self.lr_control: True,
+        }
+
+    def _show_mode_controls(self) -> None:
+        """The gate conventions belong to the four points; the playground has its own two
+        (and a control a locked lesson hides stays hidden)."""
+        play = self._model.is_playground()
+        for control, belongs in self._mode_controls().items():
+            control.setVisible(belongs == play and not control.property("lockedHidden"))
+
+    def eventFilter(self, watched, event) -> bool:
+        # Unlocking a lesson shows what it hid, whatever the mode: put the mode back after.
+        if event.type() == QEvent.Type.Show and watched in self._mode_controls():
+            QTimer.singleShot(0, self._show_mode_controls)
+        return super().eventFilter(watched, event)
 
     def convention_on_own_line(self) -> bool:
         return self._own_line
@@ -176,13 +201,7 @@ class GatesBar(QWidget):
             self.target_box.setCurrentText(model.target)
         self.edited_label.setText(edited_text(model))
         play = model.is_playground()
-        # The gate conventions belong to the four points; the playground has its own two.
-        for control in (self.activation_control, self.target_control):
-            control.setVisible(not play and not control.property("lockedHidden"))
-        for control in (self.play_activation_control, self.lr_control):
-            control.setVisible(play and not control.property("lockedHidden"))
-        self.convention_label.setVisible(not play and not self.convention_label.property(
-            "lockedHidden"))  # fmt: skip
+        self._show_mode_controls()
         if play:
             with QSignalBlocker(self.play_activation_box):
                 self.play_activation_box.setCurrentIndex(

@@ -203,6 +203,13 @@ class GatesTab(TopicTab):
             "loss_curve": self.train_page.loss_plot,
             "side_pages": self.side_tabs,
             "transport": self.train_page.play_controls,
+            # The playground's (the compact bar's two, then the side page's groups).
+            "hidden_activation": self.bar.play_activation_control,
+            "lr": self.bar.lr_control,
+            "data": self.playground_page.data_box,
+            "network": self.playground_page.network_box,
+            "training": self.playground_page.training_box,
+            "loss_curves": self.playground_page.loss_plot,
         }
 
     def toggle_play(self) -> None:
