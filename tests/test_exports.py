@@ -35,10 +35,13 @@ REFERENCE = {
     "exercise-2b-or.json": [0.25, 0.25, -0.5],
     "exercise-2c-xor.json": [1, -1, -0.5],
     "exercise-2d-xnor.json": [-1, 0.5, -0.5],
-    "exercise-4.json": F_PRIME,
-    "exercise-4c.json": POOLED,
-    "exercise-4d.json": POOLED,
 }  # fmt: skip
+#: conv lessons -> (the output table, the pooled table) REFERENCE.md gives
+CONV_TABLES = {
+    "exercise-4.json": (F_PRIME, None),
+    "exercise-4c.json": (F_PRIME, POOLED),
+    "exercise-4d.json": (F_PRIME, POOLED),
+}
 
 
 def _numbers(text: str) -> list[tuple[float, int]]:
@@ -81,6 +84,43 @@ def test_worked_solution_holds_the_reference_numbers(window, tmp_path, name):
     text = path.read_text(encoding="utf-8")
     missing = [value for value in REFERENCE[name] if not _written(text, value)]
     assert not missing, f"{name}: {missing} not in the worked solution"
+
+
+def _table_after(text: str, heading: str) -> list[float]:
+    """The numbers of the first Markdown table under the heading ``## heading`` (a prefix when
+    ``heading`` ends with "...")."""
+    lines = text.splitlines()
+    prefix = heading.removesuffix("...")
+    start = next(
+        i
+        for i, line in enumerate(lines)
+        if line == f"## {heading}" or (heading.endswith("...") and line.startswith(f"## {prefix}"))
+    )
+    rows = []
+    for line in lines[start + 1 :]:
+        if line.startswith("## "):
+            break
+        if line.startswith("|---"):
+            continue
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            break
+    return [float(cell) for row in rows[1:] for cell in row.strip("|").split("|")]
+
+
+@pytest.mark.parametrize("name", sorted(CONV_TABLES))
+def test_conv_worked_solution_tables_are_the_reference_grids(window, tmp_path, name):
+    # Whole tables in order: the sheet's slips (-2.5, 11.75) are quoted in the notes, so
+    # finding a number somewhere in the text would not be enough.
+    window.open_lesson(resource_path("lessons", name))
+    path = tmp_path / "solution.md"
+    window.export_current("md", path)
+    text = path.read_text(encoding="utf-8")
+    output, pooled = CONV_TABLES[name]
+    assert _table_after(text, "Output") == output
+    if pooled is not None:
+        assert _table_after(text, "2x2 average pooling...") == pooled
 
 
 def test_sheet_4b_says_stride_four_thirds_is_impossible(window, tmp_path):
