@@ -7,6 +7,8 @@ Expected numbers are the exercise sheet's (REFERENCE.md section 4) or brute-forc
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -641,3 +643,19 @@ def test_unsubscribe(model):
     listener.unsubscribe()
     model.change(padding=0)
     assert listener.words == []
+
+
+def test_the_model_and_its_words_import_no_qt():
+    # The model side of the package (settings, presets, result, editing, words, exports)
+    # works without a window: importing all of it loads neither Qt nor pyqtgraph.
+    modules = [
+        "model", "settings", "presets", "result", "editing", "pictures", "explain", "export",
+        "code_export", "backward", "transposed", "practice_questions",
+    ]  # fmt: skip
+    code = (
+        "import sys\n"
+        + "".join(f"import visualizer.tabs.conv.{name}\n" for name in modules)
+        + "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -26,7 +26,8 @@ from visualizer.compute.conv_channels import conv2d_backward, input_gradient_ter
 from visualizer.compute.pool_backward import pool2d_backward, pool_gradient_terms
 
 if TYPE_CHECKING:
-    from visualizer.tabs.conv.model import ConvResult, ConvSettings
+    from visualizer.tabs.conv.result import ConvResult
+    from visualizer.tabs.conv.settings import ConvSettings
 
 #: Where the student types the upstream gradient.
 UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")

@@ -29,7 +29,8 @@ from visualizer.compute.conv_transpose import (
 )
 
 if TYPE_CHECKING:
-    from visualizer.tabs.conv.model import ConvResult, ConvSettings
+    from visualizer.tabs.conv.result import ConvResult
+    from visualizer.tabs.conv.settings import ConvSettings
 
 TRANSPOSED_VIEWS: tuple[str, ...] = ("scatter", "equivalent")
 TRANSPOSED_VIEW_WORDS = {

@@ -1,0 +1,148 @@
+"""What the convolution topic computes for some settings, without Qt.
+
+Settings -> ``visualizer.compute`` -> :class:`ConvResult` (the number grids) and, in image
+mode, :class:`ImageResult` (the picture filtered and pooled). Computed once per settings
+change by the model; the views only read these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from visualizer.compute import conv
+from visualizer.compute.conv_transpose import TransposedEquivalent
+from visualizer.tabs.conv.settings import OPERATIONS, ConvSettings
+from visualizer.tabs.conv.transposed import transposed_values
+
+
+@dataclass(frozen=True, eq=False)
+class ConvResult:
+    """What compute returned for some settings (``None`` plus the reason where nothing fits)."""
+
+    input: np.ndarray
+    kernel: np.ndarray
+    padded: np.ndarray
+    padding_mask: np.ndarray  # True on the zero ring
+    output: np.ndarray | None = None
+    error: str = ""
+    rows_reached: np.ndarray | None = None  # per padded row: does some window reach it?
+    cols_reached: np.ndarray | None = None
+    trailing_rows: int = 0  # padded rows at the end no window reaches (the formula floors)
+    trailing_cols: int = 0
+    formula_rows: str = ""  # the size formula with the numbers put in
+    formula_cols: str = ""
+    pool_source: np.ndarray | None = None  # the grid that is pooled (input or output)
+    pooled: np.ndarray | None = None
+    pool_error: str = ""
+    argmax: np.ndarray | None = None  # max pooling: (rows, cols, 2) positions on pool_source
+    as_conv: np.ndarray | None = None  # average pooling computed as a convolution
+    as_conv_kernel: np.ndarray | None = None
+    as_conv_matches: bool = False  # the convolution gives the pooled grid (up to rounding)
+    equivalent: TransposedEquivalent | None = None  # transposed, equivalent view
+
+
+@dataclass(frozen=True)
+class PixelFocus:
+    """The filtered picture's pixel under the mouse: its sum of products and its window."""
+
+    row: int
+    col: int
+    text: str
+    window: tuple[int, int, int, int]  # (x, y, width, height) on the picture, in pixels
+
+
+@dataclass(frozen=True, eq=False)
+class ImageResult:
+    """Image mode: the picture in gray levels, filtered by the kernel, then pooled."""
+
+    picture: np.ndarray | None
+    filtered: np.ndarray | None = None
+    pooled: np.ndarray | None = None
+    #: Why something is missing, or that the sample picture stands in for a missing one.
+    note: str = ""
+
+
+def compute_result(settings: ConvSettings) -> ConvResult:
+    """Every grid and sentence the number-grid view shows, for ``settings``."""
+    s = settings
+    x = np.array(s.input, dtype=float)
+    kernel = np.array(s.kernel, dtype=float)
+    padded = conv.pad2d(x, s.padding)
+    mask = np.ones(padded.shape, bool)
+    n_r, n_c = x.shape
+    mask[s.padding : s.padding + n_r, s.padding : s.padding + n_c] = False
+    values: dict[str, Any] = {}
+    f_r, f_c = kernel.shape
+    p, st, d = s.padding, s.stride, s.dilation
+    try:
+        if s.mode == "transposed":
+            found = transposed_values(s, x, kernel)
+            padded, mask = found.pop("padded"), found.pop("padding_mask")
+            values.update(found)
+        else:
+            values["output"] = OPERATIONS[s.mode](x, kernel, p, st, d)
+            values["rows_reached"] = conv.coverage(n_r, f_r, p, st, d)
+            values["cols_reached"] = conv.coverage(n_c, f_c, p, st, d)
+            values["trailing_rows"] = conv.unreached_trailing(n_r, f_r, p, st, d)
+            values["trailing_cols"] = conv.unreached_trailing(n_c, f_c, p, st, d)
+            values["formula_rows"] = conv.output_size_steps(n_r, f_r, p, st, d)
+            values["formula_cols"] = conv.output_size_steps(n_c, f_c, p, st, d)
+    except ValueError as exc:
+        values = {"error": str(exc)}
+    source = x if s.pool_source == "input" else values.get("output")
+    values["pool_source"] = source
+    if source is None:
+        values["pool_error"] = "There is no output to pool: " + values["error"]
+    else:
+        try:
+            values["pooled"] = conv.pool2d(source, s.pool_size, s.pool_stride, s.pool_mode)
+            if s.pool_mode == "max":
+                values["argmax"] = conv.pool_argmax(source, s.pool_size, s.pool_stride)
+            if s.pool_as_conv and s.pool_mode == "avg":
+                weights = conv.avg_pool_kernel(s.pool_size)
+                values["as_conv_kernel"] = weights
+                values["as_conv"] = conv.correlate2d(source, weights, 0, s.pool_stride)
+                values["as_conv_matches"] = bool(np.allclose(values["as_conv"], values["pooled"]))
+        except ValueError as exc:
+            values["pool_error"] = str(exc)
+    return ConvResult(input=x, kernel=kernel, padded=padded, padding_mask=mask, **values)
+
+
+def image_result(
+    settings: ConvSettings, kernel: np.ndarray, picture: np.ndarray | None, note: str = ""
+) -> ImageResult:
+    """Image mode: ``picture`` filtered by ``kernel`` as ``settings`` say, then pooled
+    (``note``: why the picture is missing, or that the sample stands in for it)."""
+    if picture is None:
+        return ImageResult(None, note=note)
+    filtered = pooled = None
+    try:
+        if settings.mode == "transposed":
+            filtered = transposed_values(settings, picture, kernel)["output"]
+        else:
+            filtered = OPERATIONS[settings.mode](
+                picture, kernel, settings.padding, settings.stride, settings.dilation
+            )
+        pooled = conv.pool2d(filtered, settings.pool_size, settings.pool_stride, settings.pool_mode)
+    except ValueError as exc:
+        note = str(exc)
+    return ImageResult(picture, filtered, pooled, note)
+
+
+def pixel_focus(
+    settings: ConvSettings, picture: np.ndarray, kernel: np.ndarray, row: int, col: int
+) -> PixelFocus:
+    """Filtered pixel (row, col) explained: its sum of products and its window on ``picture``."""
+    s = settings
+    terms = conv.conv_terms(
+        picture, kernel, row, col, s.padding, s.stride,
+        flip=s.mode == "convolution", dilation=s.dilation,
+    )  # fmt: skip
+    r0, r1, c0, c1 = terms.window
+    text = f"Filtered pixel row {row + 1}, column {col + 1} = {conv.format_sum_of_products(terms)}"
+    # The window is on the padded picture; the picture itself starts at (0, 0).
+    window = (c0 - s.padding, r0 - s.padding, c1 - c0, r1 - r0)
+    return PixelFocus(row, col, text, window)
