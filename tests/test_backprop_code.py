@@ -121,21 +121,28 @@ def test_lockable_controls_hide_and_disable_and_unlock(qtbot, tmp_path):
     tab = window.current_tab()
     controls = tab.lockable_controls()
     assert set(controls) == {
-        "preset", "sizes", "class", "seed", "letters", "inspector", "value", "what_if", "play",
-        "steps",
+        "preset", "sizes", "class", "seed", "letters", "options", "inspector", "value",
+        "what_if", "sample", "play", "steps",
     }  # fmt: skip
-    assert all(widget.isVisible() for widget in controls.values())
+    # The sample picker shows for a batch only.
+    assert all(w.isVisible() for name, w in controls.items() if name != "sample")
+    tab.model.set_batch(4)
+    assert controls["sample"].isVisible()
     lock = LessonLock(
-        hide={"backprop": ("seed", "what_if", "steps")}, disable={"backprop": ("sizes",)}
+        hide={"backprop": ("seed", "what_if", "steps", "sample")},
+        disable={"backprop": ("sizes", "options")},
     )
     path = tmp_path / "locked.json"
     window.save_lesson(path, lock=lock)
     window.open_lesson(path)
     assert controls["seed"].isHidden() and controls["what_if"].isHidden()
     assert controls["steps"].isHidden() and not controls["sizes"].isEnabled()
-    assert not tab.controls.n_spin.isEnabled()
+    assert not tab.controls.n_spin.isEnabled() and not tab.controls.options.loss_combo.isEnabled()
+    assert controls["sample"].isHidden()
     # Redrawing, presentation and its end keep what the lock hid hidden.
     tab.model.set_true_class(1)
+    tab.model.set_batch(6)  # the chain would show the sample picker again: the lock wins
+    assert controls["sample"].isHidden()
     window.set_presentation(True, full_screen=False)
     window.set_presentation(False, full_screen=False)
     assert controls["seed"].isHidden() and controls["steps"].isHidden()
@@ -143,3 +150,4 @@ def test_lockable_controls_hide_and_disable_and_unlock(qtbot, tmp_path):
     window.unlock_action.trigger()
     assert not controls["seed"].isHidden() and not controls["what_if"].isHidden()
     assert controls["sizes"].isEnabled() and tab.controls.n_spin.isEnabled()
+    assert not controls["sample"].isHidden() and controls["options"].isEnabled()

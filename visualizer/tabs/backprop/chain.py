@@ -162,7 +162,8 @@ class ChainView(QGroupBox):
                 self.variant_combo.setCurrentIndex(self.variant_combo.findData(s.variant))
                 self.sample_spin.setRange(1, s.batch)
                 self.sample_spin.setValue(s.sample + 1)
-            self.sample_box.setVisible(s.batch > 1)
+            # Shown for a batch only, and never against a locked lesson that hid it.
+            self.sample_box.setVisible(s.batch > 1 and not self.sample_box.property("lockedHidden"))
             whose = f" (sample {s.sample + 1} of {s.batch})" if s.batch > 1 else ""
             self.setTitle(f"Backward: dE/dx as a product of factors{whose}")
         items, group = chain_items(self._model)

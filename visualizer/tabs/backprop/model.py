@@ -1,10 +1,12 @@
 """The backprop topic without Qt: settings, the computed network, the chain's frame, a selection.
 
-Settings -> :func:`compute_result` (``visualizer.compute.backprop``: forward pass, gradients,
-finite-difference check, the chain of Jacobians, the softmax shortcut, the worked sum) ->
-views. The result is computed once per settings change; moving through the chain only moves
-the frame. Every check of a lesson's or a control's values, and every message about them,
-lives here.
+Settings (the sheet's N, M, K, class, seed, typed values; issue 16's batch B, more hidden
+layers, activation, loss, reduction and the sample whose chain is shown) ->
+:func:`~visualizer.tabs.backprop.network.compute_result` (``mlp_backprop``, the check of every
+gradient, the summary, per-sample gradients, the sample's chain of Jacobians, its softmax
+shortcut, the worked sum) -> views. The result is computed once per settings change; moving
+through the chain only moves the frame. Every check of a lesson's or a control's values, and
+every message about them, lives here, and so does what practice mode asks (``practice.py``).
 
 Listeners hear one word (see :class:`~visualizer.tabs.topic_model.TopicModel`):
 
@@ -17,7 +19,7 @@ Listeners hear one word (see :class:`~visualizer.tabs.topic_model.TopicModel`):
 ``"letters"``
     shapes are written with or without the letters N, M, K.
 ``"page"``
-    another page (shapes, o − y, dE/dW, check, worked sum) is shown.
+    another page (shapes, o − y, dE/dW, check, worked sum, summary, per sample) is shown.
 ``"selection"``
     another forward cell is selected (or none).
 """

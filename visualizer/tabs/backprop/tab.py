@@ -217,9 +217,11 @@ class BackpropTab(TopicTab):
             "class": c.class_box,
             "seed": c.seed_box,
             "letters": c.letters_check,
+            "options": c.options,
             "inspector": self.inspector.inspector_label,
             "value": self.inspector.value_box,
             "what_if": self.chain.what_if_box,
+            "sample": self.chain.sample_box,
             "play": self.chain.play_controls,
             "steps": self.chain.steps_label,
         }
