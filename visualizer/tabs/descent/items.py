@@ -32,6 +32,8 @@ from visualizer.widgets.plot_style import RUN_COLORS
 CURRENT_COLOR = RUN_COLORS[0]
 #: Pinned runs take these in turn (a pin's slot picks one).
 PIN_COLORS = RUN_COLORS[1:]
+#: The runners of a race, in their places (none of the arrows' colours).
+RUNNER_COLORS = ("#0072B2", "#CC79A7", "#E69F00", "#000000", "#56B4E9", "#8C510A")
 GRADIENT_COLOR = "#D55E00"
 VELOCITY_COLOR = "#009E73"
 CURVE_COLOR = "#333333"

@@ -1,9 +1,9 @@
-"""Gradient descent without Qt: the settings a lesson saves, the run, the step shown, the pins.
+"""Gradient descent without Qt: the run, the step shown, the race, the pins, the (lr, β) map.
 
-:class:`DescentSettings` (read from and written to a lesson, every check in its readers) ->
-:class:`~visualizer.compute.DescentParams` (compute's input) -> :func:`run_descent` (the whole
-run, computed once per settings change) -> the frame the views show. Views subscribe and
-redraw; the play timer only calls ``set_frame``.
+:class:`DescentSettings` (read from and written to a lesson, every check in its readers, see
+:mod:`.runs`) -> :func:`run` (the whole run and every racer's, computed once per settings
+change) -> the frame the views show. Views subscribe and redraw; the play timer only calls
+``set_frame``.
 
 Listener words, besides TopicModel's ``"settings"`` and ``"frame"``:
 
@@ -11,6 +11,8 @@ Listener words, besides TopicModel's ``"settings"`` and ``"frame"``:
     a run was pinned or unpinned.
 ``"derivative"``
     the f'(x) overlay was switched on or off.
+``"map"``
+    the (lr, β) map was shown, hidden or switched to its other form.
 ``"preset"``
     a preset was just loaded (after ``"settings"``): views open the preset's own view.
 ``"restored"``
@@ -24,72 +26,69 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from visualizer.compute import (
-    BETA2_METHODS,
-    DESCENT_PRESETS,
-    METHOD_LABELS,
-    METHOD_RULES,
-    METHOD_SHORT_LABELS,
-    METHODS,
-    MOMENTUM_METHODS,
     OBJECTIVES,
-    SECOND_MOMENT_METHODS,
     DescentParams,
     DescentStatus,
     Objective,
     Trajectory,
     classify_run,
-    run_descent,
-    worked_solution,
     worked_step,
 )
-from visualizer.compute.descent import MAX_STEPS, descend
-from visualizer.compute.surfaces import SURFACES, Surface, quadratic_surface
+from visualizer.compute.surfaces import SURFACES, Surface
 from visualizer.practice import REVEALED, RIGHT, WRONG, Question, question
+from visualizer.tabs.descent import race
+from visualizer.tabs.descent import rate_map as maps
 from visualizer.tabs.descent.iterates import IterateColumns, iterate_columns
-from visualizer.tabs.settings import (
-    Settings,
-    read_choice,
-    read_float,
-    read_int,
-    setting,
+from visualizer.tabs.descent.presets import FIRST_PRESET, PRESET_SETTINGS, PRESETS, Preset
+from visualizer.tabs.descent.race import race_csv, runner_name
+from visualizer.tabs.descent.runs import (
+    ANGLE_RANGE,
+    FIELD_RANGES,
+    KAPPA_RANGE,
+    MAX_RACERS,
+    SURFACE_KEYS,
+    DescentSettings,
+    RacerSettings,
+    as_racer,
+    curve_label,
+    racer_settings,
+    run,
+    run_label,
+    run_race,
+    surface_of,
 )
 from visualizer.tabs.topic_model import TopicModel
 
 if TYPE_CHECKING:
     from visualizer.exercises import Exercise
 
-FIRST_PRESET = "1a"
-#: The ravine's condition number and angle, as the fields accept them.
-KAPPA_RANGE = (1.0, 1000.0)
-ANGLE_RANGE = (-3.15, 3.15)
-#: Settings that only a run on a surface has (left out of a 1-D lesson).
-SURFACE_KEYS = ("y0", "kappa", "angle")
-#: Runners in a race, the current run included.
-MAX_RACERS = 6
-RACER_LABEL = "{name} (lr {lr:g})"
+# (the settings, presets and labels live in their own modules; views and tests import them
+# from here too)
+__all__ = [
+    "ANGLE_RANGE",
+    "FIELD_RANGES",
+    "FIRST_PRESET",
+    "KAPPA_RANGE",
+    "MAX_RACERS",
+    "PRESETS",
+    "PRESET_SETTINGS",
+    "SURFACE_KEYS",
+    "DescentModel",
+    "DescentSettings",
+    "PinnedRun",
+    "Preset",
+    "RacerSettings",
+    "curve_label",
+    "racer_settings",
+    "run",
+    "run_label",
+    "surface_of",
+]
+
 #: Methods whose practice asks for the velocity before the iterate (the sheet's momentum and
 #: PyTorch's); Adam's moments are left to the worked step.
 ASKED_VELOCITY = frozenset({"momentum", "heavy_ball", "nesterov"})
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def race_csv(runners: list[tuple[RacerSettings, Trajectory]]) -> str:
-    """Every runner's x_t, y_t and f(x_t) per step, full precision (empty past divergence)."""
-    headers = ["t"]
-    for k, (racer, _traj) in enumerate(runners):
-        name = f"{k + 1}:{racer.method}(lr={racer.lr:g})"
-        headers += [f"{name} x_t", f"{name} y_t", f"{name} f(x_t)"]
-    lines = [",".join(headers)]
-    steps = max(traj.steps for _r, traj in runners)
-    for t in range(steps + 1):
-        cells = [str(t)]
-        for _racer, traj in runners:
-            ok = t <= traj.last_valid
-            fx = float(traj.fx[t]) if ok and traj.fx is not None else math.nan
-            for value in (*map(float, traj.x[t]), fx) if ok else (math.nan,) * 3:
-                cells.append(repr(value) if math.isfinite(value) else "")
-        lines.append(",".join(cells))
-    return "\n".join(lines) + "\n"
 
 
 def _far_step(traj: Trajectory, t: int) -> int:
@@ -99,266 +98,6 @@ def _far_step(traj: Trajectory, t: int) -> int:
 
 def _subscript(n: int) -> str:
     return str(n).translate(_SUBSCRIPTS)
-
-
-#: What the number fields accept as typed, (minimum, maximum); the readers below accept at
-#: least this. x0 stays far from the float limit so f(x0) can still be evaluated.
-FIELD_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "lr": (0.0, None),
-    "beta": (0.0, 0.9999),
-    "beta2": (0.0, 0.999999),
-    "x0": (-1e300, 1e300),
-    "y0": (-1e300, 1e300),
-    "kappa": KAPPA_RANGE,
-    "angle": ANGLE_RANGE,
-    "steps": (0, MAX_STEPS),
-}
-
-
-@dataclass(frozen=True)
-class RacerSettings(Settings):
-    """Another optimizer racing the current run from the same start (its own settings)."""
-
-    topic_name: ClassVar[str] = "racer"
-
-    method: str = setting("momentum", read_choice(METHODS))
-    lr: float = setting(0.1, read_float(0.0))
-    beta: float = setting(0.9, read_float(0.0, below=1.0))
-    beta2: float = setting(0.999, read_float(0.0, below=1.0))
-
-
-def _read_racers(value: Any, label: str) -> tuple[RacerSettings, ...]:
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"The setting {label!r} must be a list of racers.")
-    if len(value) > MAX_RACERS - 1:
-        raise ValueError(f"A race has at most {MAX_RACERS} runners.")
-    return tuple(r if isinstance(r, RacerSettings) else RacerSettings.from_state(r) for r in value)
-
-
-@dataclass(frozen=True)
-class DescentSettings(Settings):
-    """Everything that defines one run, as a lesson saves it (its ``"params"`` object)."""
-
-    topic_name: ClassVar[str] = "descent"
-
-    objective: str = setting("gelu", read_choice((*OBJECTIVES, *SURFACES)))
-    method: str = setting("gd", read_choice(METHODS))
-    lr: float = setting(0.1, read_float(0.0))
-    x0: float = setting(0.0, read_float())
-    steps: int = setting(3, read_int(0, MAX_STEPS))
-    beta: float = setting(0.9, read_float(0.0, below=1.0))
-    beta2: float = setting(0.999, read_float(0.0, below=1.0))
-    eps: float = setting(1e-8, read_float(above=0.0))
-    #: The start's second coordinate on a surface (x0 is the first).
-    y0: float = setting(0.0, read_float(-1e300, 1e300))
-    #: The ravine's condition number and the angle of its axes (radians).
-    kappa: float = setting(10.0, read_float(*KAPPA_RANGE), label="κ")
-    angle: float = setting(0.5, read_float(*ANGLE_RANGE), label="angle")
-    #: The other runners of a race on a surface (the current run is the selected one).
-    racers: tuple[RacerSettings, ...] = setting((), _read_racers)
-
-    def validate(self) -> None:
-        if self.racers and not self.on_surface:
-            raise ValueError("A race runs on a 2-D surface: choose a surface first.")
-
-    @property
-    def on_surface(self) -> bool:
-        """True for a run on a 2-D surface, False on a 1-D curve."""
-        return self.objective in SURFACES
-
-    def start(self) -> tuple[float, float] | float:
-        """The starting point: ``x0`` on a curve, ``(x0, y0)`` on a surface."""
-        return (self.x0, self.y0) if self.on_surface else self.x0
-
-    def to_state(self) -> dict[str, Any]:
-        """A lesson's ``"params"``: the 2-D keys only for a surface, so the sheet's lessons
-        keep exactly the keys they always had."""
-        state = super().to_state()
-        state["racers"] = [r.to_state() for r in self.racers]
-        if not self.racers:
-            state.pop("racers")
-        if not self.on_surface:
-            for key in SURFACE_KEYS:
-                state.pop(key)
-        elif self.objective != "quadratic":
-            state.pop("kappa")
-            state.pop("angle")
-        return state
-
-    def to_params(self) -> DescentParams:
-        """Compute's input for this run (a run on a 1-D curve)."""
-        if self.on_surface:
-            raise ValueError("A run on a surface has no 1-D DescentParams.")
-        return DescentParams(
-            self.objective,
-            self.method,
-            self.lr,
-            self.x0,
-            self.steps,
-            self.beta,
-            self.beta2,
-            self.eps,
-        )
-
-    @classmethod
-    def from_params(cls, params: DescentParams) -> DescentSettings:
-        """Read compute's parameters with the same checks as a lesson."""
-        return cls.from_state(params.to_dict())
-
-    def checked(self) -> DescentSettings:
-        """These settings read again with every reader (settings built in code, e.g. with
-        ``dataclasses.replace``, get a lesson's checks and types), or ``ValueError``."""
-        return type(self).from_state(self.to_state())
-
-
-def surface_of(settings: DescentSettings) -> Surface:
-    """The surface a run descends (the ravine is built from its κ and angle)."""
-    if settings.objective == "quadratic":
-        return _ravine(settings.kappa, settings.angle)
-    return SURFACES[settings.objective]
-
-
-_RAVINES: dict[tuple[float, float], Surface] = {}
-
-
-def _ravine(kappa: float, angle: float) -> Surface:
-    key = (kappa, angle)
-    if key not in _RAVINES:
-        if len(_RAVINES) > 32:
-            _RAVINES.clear()
-        _RAVINES[key] = quadratic_surface(kappa, angle)
-    return _RAVINES[key]
-
-
-def run(settings: DescentSettings) -> Trajectory:
-    """The whole run of ``settings`` (on its curve or its surface), with f(x_t)."""
-    if not settings.on_surface:
-        return run_descent(settings.to_params())
-    surface = surface_of(settings)
-    return descend(
-        surface.grad,
-        (settings.x0, settings.y0),
-        settings.lr,
-        settings.steps,
-        settings.method,
-        settings.beta,
-        settings.beta2,
-        settings.eps,
-        f=surface.value,
-    )
-
-
-def racer_settings(settings: DescentSettings, racer: RacerSettings) -> DescentSettings:
-    """The run of one racer: the race's surface, start and steps with the racer's method."""
-    return replace(
-        settings,
-        method=racer.method,
-        lr=racer.lr,
-        beta=racer.beta,
-        beta2=racer.beta2,
-        racers=(),
-    )
-
-
-def as_racer(settings: DescentSettings) -> RacerSettings:
-    return RacerSettings(settings.method, settings.lr, settings.beta, settings.beta2)
-
-
-def run_race(settings: DescentSettings) -> list[Trajectory]:
-    """Every other runner's whole run (the current run's is :func:`run`)."""
-    return [run(racer_settings(settings, r)) for r in settings.racers]
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A preset the tab offers: the sheet's exercises (from compute) and the 2-D demos."""
-
-    name: str
-    label: str
-    description: str
-    settings: DescentSettings
-    #: The x-range worth showing first on a curve (None: the curve's usual range).
-    x_view: tuple[float, float] | None = None
-
-
-def _surface_preset(name: str, label: str, description: str, **values: Any) -> Preset:
-    racers = tuple(RacerSettings(**r) for r in values.pop("racers", ()))
-    return Preset(name, label, description, DescentSettings(racers=racers, **values).checked())
-
-
-PRESETS: dict[str, Preset] = {
-    name: Preset(name, p.label, p.description, DescentSettings.from_params(p.params), p.x_view)
-    for name, p in DESCENT_PRESETS.items()
-}
-PRESETS.update(
-    (p.name, p)
-    for p in (
-        _surface_preset(
-            "ravine",
-            "Ravine: GD zig-zags, momentum glides",
-            "A bowl 10 times steeper across than along: gradient descent (lr 0.18) jumps from "
-            "wall to wall; heavy-ball momentum (lr 0.18, β 0.5) glides along the floor.",
-            objective="quadratic", method="gd", lr=0.18, x0=-2.39, y0=-0.85, steps=40,
-            kappa=10.0, angle=0.5,
-            racers=[{"method": "heavy_ball", "lr": 0.18, "beta": 0.5}],
-        ),
-        _surface_preset(
-            "rosenbrock race",
-            "Rosenbrock race",
-            "Five optimizers from (-1.2, 1) down the curved valley to (1, 1): plain GD crawls "
-            "along the flat floor while heavy ball and Nesterov get there first.",
-            objective="rosenbrock", method="gd", lr=0.001, x0=-1.2, y0=1.0, steps=500,
-            racers=[
-                {"method": "heavy_ball", "lr": 0.001, "beta": 0.9},
-                {"method": "nesterov", "lr": 0.001, "beta": 0.9},
-                {"method": "adam", "lr": 0.05, "beta": 0.9, "beta2": 0.999},
-                {"method": "rmsprop", "lr": 0.01, "beta2": 0.9},
-            ],
-        ),
-        _surface_preset(
-            "saddle",
-            "Saddle: GD escapes slowly",
-            "Started almost on the ridge line, gradient descent slides towards the saddle "
-            "point, where the gradient nearly vanishes, and only slowly escapes along y.",
-            objective="saddle", method="gd", lr=0.05, x0=-1.5, y0=0.01, steps=80,
-        ),
-        _surface_preset(
-            "himmelblau",
-            "Himmelblau: the start decides the minimum",
-            "Four minima with f = 0: click the surface to start somewhere else and watch "
-            "which minimum gradient descent reaches.",
-            objective="himmelblau", method="gd", lr=0.01, x0=0.0, y0=0.0, steps=100,
-        ),
-        _surface_preset(
-            "spiral",
-            "Too much momentum: the spiral",
-            "Heavy ball with β 0.95 on the ravine: the velocity carries the run past the "
-            "minimum again and again, round and round in a slowly shrinking spiral.",
-            objective="quadratic", method="heavy_ball", lr=0.1, x0=-2.39, y0=-0.85,
-            steps=150, beta=0.95, kappa=10.0, angle=0.5,
-        ),
-    )
-)  # fmt: skip
-PRESET_SETTINGS: dict[str, DescentSettings] = {name: p.settings for name, p in PRESETS.items()}
-
-
-def run_label(settings: DescentSettings) -> str:
-    """A run described in a few words, for legends and the pinned list."""
-    name = METHOD_SHORT_LABELS.get(settings.method, settings.method)
-    start = f"({settings.x0:g}, {settings.y0:g})" if settings.on_surface else f"{settings.x0:g}"
-    text = f"{name}, lr {settings.lr:g}, x0 {start}"
-    if settings.method in MOMENTUM_METHODS:
-        text += f", β {settings.beta:g}"
-    if settings.method in BETA2_METHODS:
-        text += f", β2 {settings.beta2:g}"
-    return text
-
-
-def curve_label(settings: DescentSettings) -> str:
-    """The curve's or surface's name for menus and legends."""
-    if settings.on_surface:
-        return surface_of(settings).label
-    return OBJECTIVES[settings.objective].label
 
 
 @dataclass(eq=False)
@@ -388,6 +127,7 @@ class DescentModel(TopicModel):
         self._race: list[Trajectory] = []
         self._frame = self._trajectory.steps
         self._show_derivative = False
+        self._map_form: str | None = None
         self._pins: list[PinnedRun] = []
         #: What the student typed for values answered wrong (shown beside the right ones).
         self._typed: dict[str, str] = {}
@@ -606,48 +346,97 @@ class DescentModel(TopicModel):
             self.notify("derivative")
 
     # ----- the race ------------------------------------------------------------------------
+    @property
+    def selected_index(self) -> int:
+        """Where the selected run (the settings' own) stands among the runners."""
+        return self._settings.selected
+
     def runners(self) -> list[tuple[RacerSettings, Trajectory]]:
-        """Every runner of the race, the current (selected) run first: (settings, run)."""
-        first = (as_racer(self._settings), self._trajectory)
-        return [first, *zip(self._settings.racers, self._race, strict=True)]
+        """Every runner of the race in its place: (settings, run); one runner without a race."""
+        out = list(zip(self._settings.racers, self._race, strict=True))
+        out.insert(self._settings.selected, (as_racer(self._settings), self._trajectory))
+        return out
 
     def set_racers(self, racers: list[RacerSettings] | tuple[RacerSettings, ...]) -> None:
-        """The other runners (the current run stays the selected one)."""
-        self.update(racers=tuple(racers))
+        """The other runners, after the selected run (which becomes the first)."""
+        self.update(racers=tuple(racers), selected=0)
 
     def select_runner(self, index: int) -> None:
         """Make runner ``index`` the selected run (its arithmetic, table and practice show);
-        the one selected before joins the others. The frame stays."""
-        if index <= 0:
-            return
-        runners = [as_racer(self._settings), *self._settings.racers]
-        chosen = runners.pop(index)
-        self.update(
-            frame=self._frame,
-            method=chosen.method,
-            lr=chosen.lr,
-            beta=chosen.beta,
-            beta2=chosen.beta2,
-            racers=tuple(runners),
-        )
+        every runner keeps its place and colour, and the frame stays."""
+        if index != self._settings.selected:
+            self.set_settings(race.with_selected(self._settings, index), frame=self._frame)
 
-    def runner_status(self, index: int) -> str:
-        """One runner's legend text: its f and distance to the nearest minimum now, or the
-        step it diverged at."""
+    def set_runner(self, index: int, racer: RacerSettings) -> None:
+        """Runner ``index`` races with ``racer``'s method and numbers (``ValueError`` if
+        unusable, nothing changed)."""
+        self.set_settings(race.with_runner(self._settings, index, racer), frame=self._frame)
+
+    def add_runner(self, racer: RacerSettings) -> None:
+        """``racer`` joins the race (at most MAX_RACERS runners) from the same start."""
+        self.set_settings(race.with_runner_added(self._settings, racer), frame=self._frame)
+
+    def remove_runner(self, index: int) -> None:
+        """Runner ``index`` leaves the race (the next one is selected if it was)."""
+        self.set_settings(race.with_runner_removed(self._settings, index), frame=self._frame)
+
+    def runner_status(self, index: int, frame: int | None = None) -> str:
+        """One runner's legend text: its f and distance to the nearest minimum at ``frame``
+        (default: now), or the step it diverged at."""
         racer, traj = self.runners()[index]
-        label = RACER_LABEL.format(
-            name=METHOD_SHORT_LABELS.get(racer.method, racer.method), lr=racer.lr
-        )
-        t = min(self._frame, traj.steps)
+        label = runner_name(racer)
+        t = min(self._frame if frame is None else frame, traj.steps)
+        if traj.diverged_at is not None and t >= traj.diverged_at:
+            return f"{label}: diverged at step {traj.diverged_at}"
         x_range, y_range = self.view_ranges()
         status = classify_run(traj, upto=t, x_range=x_range, y_range=y_range)
         if status.kind == "diverged":
-            when = traj.diverged_at if traj.diverged_at is not None else _far_step(traj, t)
-            return f"{label}: diverged at step {when}"
+            return f"{label}: diverged at step {_far_step(traj, t)}"
         f = float(traj.fx[t]) if traj.fx is not None else math.nan
         _, dist = self.surface.nearest_minimum(traj.x[t]) if self.on_surface else (None, math.nan)
-        where = f", {dist:.3g} from a minimum" if math.isfinite(dist) else ""
-        return f"{label}: f = {f:.4g}{where}"
+        where = f", {dist:.2g} from min" if math.isfinite(dist) else ""
+        return f"{label}: f = {f:.3g}{where}"
+
+    # ----- the (lr, β) map -----------------------------------------------------------------
+    @property
+    def map_form(self) -> str | None:
+        """The (lr, β) map's form ("heavy_ball" or "ema"), or None while it is hidden."""
+        return self._map_form
+
+    @property
+    def map_shown(self) -> bool:
+        """True while the map is asked for and the run is on the ravine (its only surface)."""
+        return self._map_form is not None and self._settings.objective == "quadratic"
+
+    def set_map_form(self, form: str | None) -> None:
+        """Show the map in ``form`` ("heavy_ball", "ema") or hide it (None)."""
+        if form is not None and form not in maps.MAP_FORMS:
+            raise ValueError(f"Unknown map form {form!r}; choose 'heavy_ball' or 'ema'.")
+        if form != self._map_form:
+            self._map_form = form
+            self.notify("map")
+
+    def rate_map(self) -> maps.RateMap:
+        """The map of the current ravine in the current form."""
+        return maps.rate_map(self._settings.kappa, self._map_form or "heavy_ball")
+
+    def map_point(self) -> tuple[float, float] | None:
+        """Where the selected run sits on the map (lr axis, β), None for other methods."""
+        s = self._settings
+        return maps.map_point(s.method, s.lr, s.beta, self._map_form or "heavy_ball")
+
+    def set_from_map(self, lr: float, beta: float) -> None:
+        """A click on the map: the selected run takes that (lr, β) with the form's method
+        (β = 0: plain GD); the frame stays."""
+        changes = maps.settings_from_map(self._map_form or "heavy_ball", lr, beta)
+        self.update(frame=self._frame, **changes)
+
+    def snap_to_optimal(self) -> str:
+        """Heavy ball's optimal lr* and β* (in the map's form) for the selected run; returns
+        both rates in words."""
+        form = self._map_form or "heavy_ball"
+        self.update(frame=self._frame, **maps.optimal_settings(self._settings.kappa, form))
+        return maps.optimal_text(self._settings.kappa, form)
 
     # ----- pinned runs ---------------------------------------------------------------------
     def pin_run(self) -> PinnedRun:
@@ -687,18 +476,22 @@ class DescentModel(TopicModel):
         self.notify("preset")
 
     def state(self) -> dict[str, Any]:
-        return {
+        state = {
             "params": self._settings.to_state(),
             "frame": self._frame,
             "show_derivative": self._show_derivative,
             "pins": [pin.settings.to_state() for pin in self._pins],
         }
+        if self.map_shown:
+            # (only while shown on the ravine: the sheet's lessons keep exactly their keys)
+            state["map"] = self._map_form
+        return state
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state` returned, or raise ``ValueError`` and change nothing."""
         if not isinstance(state, dict):
             raise ValueError("The gradient-descent state must be a mapping.")
-        unknown = set(state) - {"params", "frame", "show_derivative", "pins"}
+        unknown = set(state) - {"params", "frame", "show_derivative", "pins", "map"}
         if unknown:
             raise ValueError(f"Unknown gradient-descent setting(s): {', '.join(sorted(unknown))}.")
         settings = DescentSettings.from_state(state.get("params", {}))
@@ -713,13 +506,17 @@ class DescentModel(TopicModel):
         if not isinstance(pins_state, list):
             raise ValueError("The pinned runs must be a list.")
         pin_settings = [DescentSettings.from_state(p) for p in pins_state]
+        map_form = state.get("map")
+        if map_form is not None and map_form not in maps.MAP_FORMS:
+            raise ValueError("The map's form must be 'heavy_ball' or 'ema'.")
         # Everything is valid: compute, then apply.
         trajectory = run(settings)
-        race = run_race(settings)
+        others = run_race(settings)
         pins = [PinnedRun(s, run(s), k) for k, s in enumerate(pin_settings)]
         self._settings, self._trajectory, self._frame = settings, trajectory, frame
-        self._race = race
+        self._race = others
         self._show_derivative = show
+        self._map_form = map_form
         self._pins = pins
         self.notify("settings")
         self.notify("restored")
@@ -745,36 +542,6 @@ class DescentModel(TopicModel):
 
     def worked_solution_markdown(self) -> str:
         """Every step of the current run worked out, with the rule and the settings."""
-        s = self._settings
-        preset = self.preset()
-        title = preset.label if preset is not None else "Gradient descent"
-        if self.on_surface:
-            formula = f"Surface: {self.surface.formula}"
-        else:
-            formula = f"Curve: {self.objective.formula}"
-        lines = [f"# {title}", "", formula, ""]
-        lines.append(f"Method: {METHOD_LABELS.get(s.method, s.method)}")
-        lines.extend(["", "```", METHOD_RULES.get(s.method, ""), "```", ""])
-        start = f"({s.x0:g}, {s.y0:g})" if s.on_surface else f"{s.x0:g}"
-        numbers = f"lr = {s.lr:g}, x0 = {start}, steps = {s.steps}"
-        if s.method in MOMENTUM_METHODS:
-            numbers += f", β = {s.beta:g}"
-        if s.method in BETA2_METHODS:
-            numbers += f", β2 = {s.beta2:g}"
-        if s.method in SECOND_MOMENT_METHODS:
-            numbers += f", ε = {s.eps:g}"
-        lines.extend([numbers, ""])
-        block: list[str] = []
-        for text in worked_solution(self._trajectory, self.f_name):
-            if text == "":
-                if block:
-                    lines.extend(["```", *block, "```", ""])
-                block = []
-            else:
-                block.append(text)
-        if block:
-            lines.extend(["```", *block, "```", ""])
-        x_range, y_range = self.view_ranges()
-        status = classify_run(self._trajectory, x_range=x_range, y_range=y_range)
-        lines.append(f"**Status:** {status.message}")
-        return "\n".join(lines) + "\n"
+        from visualizer.tabs.descent.report import worked_solution_markdown
+
+        return worked_solution_markdown(self)

@@ -322,6 +322,13 @@ class CurveToolbar(QWidget):
         self.derivative_check = QCheckBox("Show f'(x)")
         self.derivative_check.setToolTip("Draw the derivative f'(x) as a dashed grey curve")
         self.derivative_check.toggled.connect(model.set_show_derivative)
+        self.map_button = QPushButton("(lr, β) map")
+        self.map_button.setCheckable(True)
+        self.map_button.setToolTip(
+            "Heavy ball's convergence rate over lr and β on this ravine, in place of the "
+            "f(x_t) plot: click it to set lr and β"
+        )
+        self.map_button.toggled.connect(self._on_map_button_toggled)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)  # as tight as the plot below it
@@ -330,6 +337,7 @@ class CurveToolbar(QWidget):
         row.addSpacing(12)
         row.addWidget(self.arrow_key)
         row.addStretch(1)
+        row.addWidget(self.map_button)
         row.addWidget(self.derivative_check)
         model.subscribe(self._on_model_changed)
         self._on_model_changed("settings")
@@ -338,12 +346,31 @@ class CurveToolbar(QWidget):
         if what in ("settings", "derivative"):
             with QSignalBlocker(self.derivative_check):
                 self.derivative_check.setChecked(self.model.show_derivative)
+        if what in ("settings", "map", "restored"):
+            with QSignalBlocker(self.map_button):
+                self.map_button.setChecked(self.model.map_shown)
+            self.map_button.setVisible(
+                self.model.settings.objective == "quadratic" and not _hidden(self.map_button)
+            )
         if what == "settings":
-            key = f'<span style="color:{GRADIENT_COLOR}">━▶</span> −lr·f\'(x)'
+            surface = self.model.on_surface
+            self.derivative_check.setVisible(not surface and not _hidden(self.derivative_check))
+            self.whole_curve_button.setText("Whole surface" if surface else "Whole curve")
+            slope = "∇f" if surface else "f'(x)"
+            key = f'<span style="color:{GRADIENT_COLOR}">━▶</span> −lr·{slope}'
             name = velocity_name(self.model.settings.method)
             if name is not None:
                 key += f'&nbsp;&nbsp;<span style="color:{VELOCITY_COLOR}">━▶</span> −lr·{name}'
             self.arrow_key.setText(key)
+
+    def _on_map_button_toggled(self, on: bool) -> None:
+        form = "ema" if self.model.settings.method == "momentum" else "heavy_ball"
+        self.model.set_map_form(form if on else None)
+
+
+def _hidden(widget: QWidget) -> bool:
+    """True while a lesson lock hides ``widget`` (the view must not show it again)."""
+    return bool(widget.property("lockedHidden"))
 
 
 class PinnedRunRow(QWidget):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from visualizer.compute.surfaces import Surface, surface_grid
 from visualizer.tabs.descent.items import (
     GRADIENT_COLOR,
+    RUNNER_COLORS,
     VELOCITY_COLOR,
     ArrowHead,
     Dot,
@@ -40,8 +41,6 @@ from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 IMAGE_SAMPLES = 400
 #: Contour lines drawn over it.
 CONTOUR_LEVELS = 12
-#: The selected run first, then the other runners (none of the arrows' colours).
-RUNNER_COLORS = ("#0072B2", "#CC79A7", "#E69F00", "#000000", "#56B4E9", "#8C510A")
 #: Iterates numbered along the selected run.
 MAX_NUMBERED = 25
 #: Runs up to this many steps mark every iterate of the selected run with a dot.
@@ -80,7 +79,7 @@ class RaceLegend(QGraphicsRectItem):
         self._rows: list[tuple[QGraphicsLineItem, QGraphicsSimpleTextItem]] = []
         self._font = QFont()
 
-    def set_runners(self, colors: list[str]) -> None:
+    def set_runners(self, colors: list[str], selected: int) -> None:
         while len(self._rows) < len(colors):
             line = QGraphicsLineItem(self)
             text = QGraphicsSimpleTextItem(self)
@@ -91,7 +90,7 @@ class RaceLegend(QGraphicsRectItem):
             line.setVisible(shown)
             text.setVisible(shown)
             if shown:
-                line.setPen(pg.mkPen(colors[k], width=4 if k == 0 else 3))
+                line.setPen(pg.mkPen(colors[k], width=5 if k == selected else 3))
 
     def set_texts(self, texts: list[str]) -> None:
         height = self._font_height()
@@ -227,6 +226,10 @@ class SurfacePlot(pg.PlotWidget):
             self.render_frame()
 
     @property
+    def selected_runner(self) -> Runner:
+        return self.runners[self.model.selected_index]
+
+    @property
     def view_box(self) -> pg.ViewBox:
         return self.getPlotItem().getViewBox()
 
@@ -253,6 +256,7 @@ class SurfacePlot(pg.PlotWidget):
             self._draw_surface(surface)
             self.show_whole_surface()
         runners = self.model.runners()
+        sel = self.model.selected_index
         while len(self.runners) > len(runners):
             self.runners.pop().remove(self.getPlotItem())
         while len(self.runners) < len(runners):
@@ -260,18 +264,24 @@ class SurfacePlot(pg.PlotWidget):
             self.runners.append(Runner(self.getPlotItem(), color))
         for k, (runner, (_racer, traj)) in enumerate(zip(self.runners, runners, strict=True)):
             runner.set_run(traj.x, traj.last_valid)
-            runner.style(self._width, self._size, k == 0)
+            runner.style(self._width, self._size, k == sel)
         traj = self.model.trajectory
         count = traj.last_valid + 1 if traj.last_valid + 1 <= MAX_DOTS + 1 else 0
-        self._dot_xy = self.runners[0].xy[:count]
+        chosen = self.runners[sel]
+        self._dot_xy = chosen.xy[:count]
         self._dots_shown = -1
         for k, text in enumerate(self.numbers):
-            if k <= traj.last_valid and not math.isnan(self.runners[0].xy[k, 0]):
+            if k <= traj.last_valid and not math.isnan(chosen.xy[k, 0]):
                 text.setText(str(k))
-                text.setPos(float(self.runners[0].xy[k, 0]), float(self.runners[0].xy[k, 1]))
+                text.setPos(float(chosen.xy[k, 0]), float(chosen.xy[k, 1]))
                 text.set_anchor(-0.25, 1.1)
         self._choose_numbers()
-        self.legend.set_runners([r.color for r in self.runners])
+        self.legend.set_runners([r.color for r in self.runners], sel)
+        color = self.runners[sel].color
+        self.dots.setBrush(pg.mkBrush(color))
+        for text in self.numbers:
+            text.setBrush(pg.mkBrush(color))
+        self.start_handle.setPen(pg.mkPen(color, width=2))
         self.legend.setVisible(len(runners) > 1)
         self._place_start_handle()
 
@@ -309,7 +319,7 @@ class SurfacePlot(pg.PlotWidget):
 
     def zoom_to_run(self) -> None:
         """Fit the view to the selected run's iterates up to the current step."""
-        xy = self.runners[0].xy[: self.model.shown_step() + 1] if self.runners else None
+        xy = self.selected_runner.xy[: self.model.shown_step() + 1] if self.runners else None
         if xy is None:
             return
         ok = ~np.isnan(xy[:, 0])
@@ -330,9 +340,10 @@ class SurfacePlot(pg.PlotWidget):
             return  # (a view change while a new race is being drawn: render_run follows)
         t = model.frame
         shown = model.shown_step()
+        sel = model.selected_index
         for k, runner in enumerate(self.runners):
-            at = runner.show_upto(shown if k == 0 else t)
-            if k == 0:
+            at = runner.show_upto(shown if k == sel else t)
+            if k == sel:
                 self._show_arrows(at, shown)
         n = min(shown + 1, len(self._dot_xy))
         if n != self._dots_shown:
@@ -386,7 +397,7 @@ class SurfacePlot(pg.PlotWidget):
         vb = self.view_box
         sx = max(vb.width(), 100.0) / max(x_hi - x_lo, 1e-300)
         sy = max(vb.height(), 100.0) / max(y_hi - y_lo, 1e-300)
-        xy = self.runners[0].xy
+        xy = self.selected_runner.xy
         gap = 1.6 * QFontMetricsF(self.numbers[0].font()).height()
         kept: list[tuple[float, float]] = []
         allowed = []
@@ -402,7 +413,8 @@ class SurfacePlot(pg.PlotWidget):
 
     def _place_legend(self, *_args) -> None:
         rect = self.view_box.sceneBoundingRect()
-        self.legend.setPos(rect.right() - self.legend.rect().width() - 8, rect.top() + 8)
+        x = max(rect.left() + 4, rect.right() - self.legend.rect().width() - 8)
+        self.legend.setPos(x, rect.top() + 8)
 
     # ----- the start from the mouse --------------------------------------------------------
     def set_start_from_plot(self, x: float, y: float) -> None:
@@ -444,9 +456,8 @@ class SurfacePlot(pg.PlotWidget):
     def apply_styles(self, width: float, size: float, font: QFont) -> None:
         self._width, self._size = width, size
         for k, runner in enumerate(self.runners):
-            runner.style(width, size, k == 0)
+            runner.style(width, size, k == self.model.selected_index)
         self.dots.setSize(size * 0.7)
-        self.dots.setBrush(pg.mkBrush(RUNNER_COLORS[0]))
         self.dots.setPen(pg.mkPen("w", width=1))
         self.minima_item.setSize(size * 2.2)
         self.minima_item.setPen(pg.mkPen("#7A4F00", width=1))
@@ -458,16 +469,15 @@ class SurfacePlot(pg.PlotWidget):
         ):
             line.setPen(pg.mkPen(color, width=width * 1.25))
             head.set_style(size * 1.6, color)
-        self.start_handle.setPen(pg.mkPen(RUNNER_COLORS[0], width=2))
         self.legend.set_font(font)
         if self.model.on_surface:
             self.render_frame()
 
     # ----- reading what is shown -----------------------------------------------------------
     def current_point(self) -> tuple[float, float] | None:
-        if not self.runners or not self.runners[0].point.isVisible():
+        if not self.runners or not self.selected_runner.point.isVisible():
             return None
-        pos = self.runners[0].point.pos()
+        pos = self.selected_runner.point.pos()
         return pos.x(), pos.y()
 
     def runner_points(self, index: int) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayou
 
 from visualizer.compute import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
+from visualizer.tabs.descent.map_view import RateMapView
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
 from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, SettingsPanel
 from visualizer.tabs.descent.plot import CurvePlot
@@ -84,6 +85,11 @@ class DescentTab(TopicTab):
         self.plots.addWidget(self.surface)
         self.toolbar = CurveToolbar(model)
         self.steps_plot = StepPlot(model)
+        self.map_view = RateMapView(model)
+        # the f(x_t) plot, or the (lr, β) map in its place on the ravine
+        self.lower = QStackedWidget()
+        self.lower.addWidget(self.steps_plot)
+        self.lower.addWidget(self.map_view)
         self.play = PlayControls(model.frame_count(), fps=2.0)
         self.step_status = StepStatus(model)
         self.worked = WorkedStep(model)
@@ -92,6 +98,7 @@ class DescentTab(TopicTab):
         self.iterates = IterateTable(model)
         self.compact = CompactBar(model)
         self.practice_bar = self.build_practice_bar()
+        self._fitted_shape = ""
         self._lay_out()
         self.toolbar.zoom_run_button.clicked.connect(self.zoom_to_run)
         self.toolbar.whole_curve_button.clicked.connect(self.show_whole_curve)
@@ -102,6 +109,7 @@ class DescentTab(TopicTab):
             self.pins_panel,
             self.iterates,
             self.compact,
+            self.map_view,
         ):
             view.statusMessage.connect(self.statusMessage)
         model.subscribe(self._on_model_changed)
@@ -122,7 +130,7 @@ class DescentTab(TopicTab):
         # what the tab exists for, so it takes the space; the settings, pins and the table sit
         # in the side panel, which collapses (Ctrl+B, presentation) into the compact bar.
         bottom = self._bottom_row = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.steps_plot)
+        bottom.addWidget(self.lower)
         bottom.addWidget(self.worked)
         bottom.setStretchFactor(0, 2)
         bottom.setStretchFactor(1, 3)
@@ -182,15 +190,56 @@ class DescentTab(TopicTab):
         )
 
     def _show_plot(self) -> None:
-        """The curve plot for a 1-D run, the surface plot for a 2-D one."""
-        self.plots.setCurrentWidget(self.surface if self.model.on_surface else self.curve)
+        """The curve plot for a 1-D run, the surface plot for a 2-D one.
+
+        A curve is wide: it lies over the f(x_t) plot and the worked step. A surface is
+        drawn to scale: it stands beside them at the full height, as wide as its shape asks.
+        """
+        model = self.model
+        surface = model.on_surface
+        self.plots.setCurrentWidget(self.surface if surface else self.curve)
+        self.lower.setCurrentWidget(self.map_view if model.map_shown else self.steps_plot)
+        # the map needs the column's height; its readout says what the worked step would
+        self.worked.setVisible(not model.map_shown and not self.worked.property("lockedHidden"))
+        orientation = Qt.Orientation.Horizontal if surface else Qt.Orientation.Vertical
+        shape = model.settings.objective if surface else ""
+        if self.picture.orientation() != orientation:
+            self.picture.setOrientation(orientation)
+            self._bottom_row.setOrientation(
+                Qt.Orientation.Vertical if surface else Qt.Orientation.Horizontal
+            )
+            if not surface:
+                self.picture.setSizes([3000, 2000])
+                self._bottom_row.setSizes([2000, 3000])
+        if surface and shape != self._fitted_shape:
+            self._fit_surface_width()
+        self._fitted_shape = shape
+
+    def _fit_surface_width(self) -> None:
+        """Give the surface the width its aspect asks at the picture's height (at most 62%
+        of the width, at least 45%); the map or f(x_t) plot takes 60% of the column beside."""
+        (x_lo, x_hi), y_range = self.model.view_ranges()
+        y_lo, y_hi = y_range or (0.0, 1.0)
+        aspect = (x_hi - x_lo) / max(y_hi - y_lo, 1e-9)
+        total = max(self.picture.width(), 600)
+        height = max(self.picture.height(), 300)
+        wanted = aspect * (height - 45) + 60
+        width = int(min(max(wanted, 0.45 * total), 0.62 * total))
+        self.picture.setSizes([width, total - width])
+        column = max(self._bottom_row.height(), 300)
+        self._bottom_row.setSizes([int(0.6 * column), column - int(0.6 * column)])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.model.on_surface:
+            self._fit_surface_width()
 
     def _on_side_toggled(self, shown: bool) -> None:
         # The preset and the parameters a lesson is about stay at hand while the panel is away.
         self.compact.setVisible(not shown)
 
     def _on_model_changed(self, what: str) -> None:
-        if what == "settings":
+        if what in ("settings", "map", "restored"):
             self._show_plot()
         if what in ("preset", "restored"):
             self.play.pause()
@@ -205,6 +254,7 @@ class DescentTab(TopicTab):
         self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.surface.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.steps_plot.apply_styles(width, size)
+        self.map_view.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.step_status.apply_styles(font)
         # The worked lines are long: in presentation they grow less than the rest (never
         # below the normal size) so a whole step still fits beside the f(x_t) plot.
@@ -284,6 +334,7 @@ class DescentTab(TopicTab):
             "worked_steps": self.worked,
             "f_of_t": self.steps_plot,
             "derivative": self.toolbar.derivative_check,
+            "map": self.toolbar.map_button,
         }
 
     # ----- the window's exports ------------------------------------------------------------
