@@ -15,13 +15,8 @@ from visualizer.compute.backprop import MAX_SIZE
 from visualizer.compute.mlp import HIDDEN_ACTIVATIONS, REDUCTIONS
 from visualizer.tabs.backprop.model import LOSSES, BackpropModel
 
-ACTIVATION_TEXTS = {
-    "sigmoid": "sigmoid σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "gelu": "GeLU x·σ(1.702x)",
-}
-LOSS_TEXTS = {"cross_entropy": "softmax + cross-entropy", "mse": "mean squared error"}
+ACTIVATION_TEXTS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "gelu": "GeLU"}
+LOSS_TEXTS = {"cross_entropy": "cross-entropy", "mse": "squared error"}
 REDUCTION_TEXTS = {"mean": "mean over B", "sum": "sum over B"}
 
 
@@ -72,9 +67,15 @@ class NetworkOptions(QWidget):
             self.fontMetrics().horizontalAdvance("64, 64, 64, 6") + 16
         )
         self.activation_combo = _combo(
-            ACTIVATION_TEXTS, HIDDEN_ACTIVATIONS, "The hidden layers' activation φ"
-        )
-        self.loss_combo = _combo(LOSS_TEXTS, LOSSES, "The loss on the output layer f_L")
+            ACTIVATION_TEXTS, HIDDEN_ACTIVATIONS,
+            "The hidden layers' activation φ: sigmoid (the sheet), tanh, ReLU or the sheet's "
+            "GeLU x·σ(1.702x)",
+        )  # fmt: skip
+        self.loss_combo = _combo(
+            LOSS_TEXTS, LOSSES,
+            "The loss on the output layer f_L: softmax + cross-entropy (the sheet) or mean "
+            "squared error ½‖f_L − y‖²",
+        )  # fmt: skip
         self.reduction_combo = _combo(
             REDUCTION_TEXTS, REDUCTIONS, "E is the mean or the sum of the samples' losses"
         )

@@ -76,6 +76,7 @@ class ControlsBar(QWidget):
         self.class_spin.setToolTip("The true class: where the one-hot y has its 1")
         self.seed_field = NumberField(0, minimum=0, maximum=MAX_SEED, integer=True)
         self.seed_field.setToolTip("Seed of the random values: the same seed gives the same values")
+        self.seed_field.setMaximumWidth(self.fontMetrics().horizontalAdvance("2147483647") + 24)
         self.new_values_button = QPushButton("New values")
         self.new_values_button.setToolTip("Draw new random values (next seed); typed values go")
         self.letters_check = QCheckBox("N, M, K as letters")
