@@ -44,6 +44,7 @@ NODE_MIN_MAP = 14.0
 #: The size laid out for before the view is first shown (it relayouts when it is).
 UNSHOWN_SIZE = (560.0, 380.0)
 HINT = "Click A or B to toggle it.\nClick a neuron or a weight to edit it."
+PLAYGROUND_HINT = "Click a neuron to see its map large.\nHover it for its formula."
 
 
 @lru_cache(maxsize=512)
@@ -243,7 +244,13 @@ class GateNetworkView(pg.PlotWidget):
             _show_text(item, e.text, edge_font, colour, fill, centred=False, anchor=(0, 0))
         caption_font = _app_font(0.95 if big else 0.85)
         _show_text(
-            self.caption, HINT, caption_font, (90, 90, 90), clear, centred=False, anchor=(0, 0)
+            self.caption,
+            PLAYGROUND_HINT if self._model.is_playground() else HINT,
+            caption_font,
+            (90, 90, 90),
+            clear,
+            centred=False,
+            anchor=(0, 0),
         )
         self._place()
 
