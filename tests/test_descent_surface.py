@@ -89,7 +89,7 @@ def test_surface_presets(tab, name):
     assert np.all(np.isfinite(tab.surface.image_values()))
     if len(runners) > 1:
         texts = tab.surface.legend_texts()
-        assert len(texts) == len(runners) and all("f = " in t or "diverged" in t for t in texts)
+        assert len(texts) == len(runners) and all(": f " in t or "diverged" in t for t in texts)
 
 
 def test_ravine_gd_zig_zags_and_momentum_glides(tab):
@@ -106,7 +106,7 @@ def test_the_race_goes_on_after_a_racer_diverges(tab):
     tab.set_frame(30)
     texts = tab.surface.legend_texts()
     assert "diverged at step" in texts[1]
-    assert "f = " in texts[0] and "f = " in texts[2]
+    assert ": f " in texts[0] and ": f " in texts[2]
     xs, ys = tab.surface.runner_points(1)
     assert np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))
     assert len(tab.surface.runner_points(2)[0]) == 31

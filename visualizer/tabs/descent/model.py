@@ -395,7 +395,7 @@ class DescentModel(TopicModel):
         f = float(traj.fx[t]) if traj.fx is not None else math.nan
         _, dist = self.surface.nearest_minimum(traj.x[t]) if self.on_surface else (None, math.nan)
         where = f", {dist:.2g} from min" if math.isfinite(dist) else ""
-        return f"{label}: f = {f:.3g}{where}"
+        return f"{label}: f {f:.3g}{where}"
 
     # ----- the (lr, β) map -----------------------------------------------------------------
     @property

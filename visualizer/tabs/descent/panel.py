@@ -108,6 +108,13 @@ class SettingsPanel(QGroupBox):
         )
         self.angle_field = self._field("angle", "Angle of the ravine's long axis, in radians")
         self.steps_field = self._field("steps", "Number of updates (0 to 10,000)", integer=True)
+        for box in (self.preset_box, self.objective_box, self.method_box):
+            # as wide as the panel is, not as the longest entry (the panel may scroll, but
+            # never sideways)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(12)
         form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(3)

@@ -20,8 +20,8 @@ from visualizer.tabs.descent.runs import (
     surface_of,
 )
 
-RACER_LABEL = "{name} (lr {lr:g})"
-RACER_BETA_LABEL = "{name} (lr {lr:g}, β {beta:g})"
+RACER_LABEL = "{name} lr {lr:g}"
+RACER_BETA_LABEL = "{name} lr {lr:g} β {beta:g}"
 #: GD's learning rate worth racing with on each surface (the ravine's is 1.8/κ).
 GD_LEARNING_RATES = {"rosenbrock": 0.001, "saddle": 0.05, "himmelblau": 0.01, "gelu_sum": 0.5}
 #: Adaptive methods' lr as a fraction of the surface's usual width (their steps are about lr).

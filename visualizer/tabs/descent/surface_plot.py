@@ -110,12 +110,25 @@ class RaceLegend(QGraphicsRectItem):
             text.setFont(self._font)
 
     def _font_height(self) -> float:
-        return QGraphicsSimpleTextItem("Ag").boundingRect().height() * (
-            self._font.pointSizeF() / max(QFont().pointSizeF(), 1.0)
-        )
+        return QFontMetricsF(self._font).height() + 1
 
     def texts(self) -> list[str]:
         return [text.text() for _line, text in self._rows if text.isVisible()]
+
+    def row_at(self, scene_pos: QPointF) -> int | None:
+        """The runner whose legend row is under ``scene_pos``, or None."""
+        if not self.isVisible() or not self.sceneBoundingRect().contains(scene_pos):
+            return None
+        y = self.mapFromScene(scene_pos).y()
+        for k, (_line, text) in enumerate(self._rows):
+            if text.isVisible() and text.y() <= y < text.y() + self._font_height():
+                return k
+        return None
+
+    def row_center(self, index: int) -> QPointF:
+        """The scene position of runner ``index``'s row (to click on it)."""
+        _line, text = self._rows[index]
+        return self.mapToScene(text.pos() + QPointF(10, self._font_height() / 2))
 
 
 class Runner:
@@ -213,6 +226,7 @@ class SurfacePlot(pg.PlotWidget):
         self.start_handle.setToolTip("Drag to move the start (or click the surface)")
         plot.addItem(self.start_handle)
         self.legend = RaceLegend()
+        self.legend.setToolTip("Click a runner to show its worked steps, table and practice")
         self.scene().addItem(self.legend)
         self.start_handle.sigPositionChangeFinished.connect(self._on_start_handle_released)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -434,6 +448,13 @@ class SurfacePlot(pg.PlotWidget):
 
     def _on_scene_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        row = self.legend.row_at(event.scenePos())
+        if row is not None:
+            # a legend entry picks the runner whose steps show (not a new start)
+            self.model.select_runner(row)
+            return
+        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(event.scenePos()):
             return
         if event.isAccepted() and getattr(event, "acceptedItem", None) is self.start_handle:
             return

@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualizer.compute import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
@@ -20,6 +28,7 @@ from visualizer.tabs.descent.map_view import RateMapView
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
 from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, SettingsPanel
 from visualizer.tabs.descent.plot import CurvePlot
+from visualizer.tabs.descent.race_panel import RacePanel
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
 from visualizer.tabs.descent.surface_plot import SurfacePlot
@@ -95,6 +104,7 @@ class DescentTab(TopicTab):
         self.worked = WorkedStep(model)
         self.settings_panel = SettingsPanel(model)
         self.pins_panel = PinsPanel(model)
+        self.race_panel = RacePanel(model)
         self.iterates = IterateTable(model)
         self.compact = CompactBar(model)
         self.practice_bar = self.build_practice_bar()
@@ -107,6 +117,7 @@ class DescentTab(TopicTab):
             self.step_status,
             self.settings_panel,
             self.pins_panel,
+            self.race_panel,
             self.iterates,
             self.compact,
             self.map_view,
@@ -161,12 +172,20 @@ class DescentTab(TopicTab):
         column_layout.addWidget(self.step_status)
         column_layout.addWidget(self.practice_bar)
 
-        side = self._side_panel = QWidget()
-        side_layout = QVBoxLayout(side)
+        content = self._side_panel = QWidget()
+        side_layout = QVBoxLayout(content)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.settings_panel)
+        side_layout.addWidget(self.race_panel)
         side_layout.addWidget(self.pins_panel)
         side_layout.addWidget(self.iterates, 1)
+        self.iterates.setMinimumHeight(150)
+        # (a race adds a row per method: the panel scrolls rather than make the window taller)
+        side = QScrollArea()
+        side.setWidget(content)
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side.setMinimumWidth(SIDE_MIN_WIDTH)
 
         self.picture_layout = PictureLayout(
@@ -335,6 +354,7 @@ class DescentTab(TopicTab):
             "f_of_t": self.steps_plot,
             "derivative": self.toolbar.derivative_check,
             "map": self.toolbar.map_button,
+            "race": self.race_panel,
         }
 
     # ----- the window's exports ------------------------------------------------------------
