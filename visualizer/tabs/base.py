@@ -203,7 +203,7 @@ class TopicTab(QWidget):
         return exercise.code
 
     def _on_model_practice_changed(self, what: str) -> None:
-        if what in ("practice", "settings", "frame"):
+        if what == "practice" or what in self.model.practice_words:
             self._show_practice()
 
     def _show_practice(self) -> None:

@@ -38,6 +38,8 @@ class TopicModel(Observable):
     """
 
     key: ClassVar[str] = ""
+    #: Listener words after which practice asks again (the questions depend on them).
+    practice_words: ClassVar[frozenset[str]] = frozenset({"settings", "frame"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -322,6 +322,8 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
     """
 
     key: ClassVar[str] = "gates"
+    #: Other inputs: practice asks about that row.
+    practice_words: ClassVar[frozenset[str]] = frozenset({"settings", "frame", "inputs"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -124,8 +124,6 @@ class GatesTab(TopicTab):
             self._show_page()
         if what == "settings":
             self._show_mode()
-        if what == "inputs":  # other inputs: practice asks about that row
-            self._show_practice()
         self.stateChanged.emit()
 
     def _show_page(self) -> None:
