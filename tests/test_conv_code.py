@@ -97,7 +97,7 @@ def test_lockable_controls_hide_and_disable_and_unlock(qtbot, tmp_path):
     controls = tab.lockable_controls()
     assert set(controls) == {
         "preset", "view", "mode", "padding", "stride", "dilation", "input", "kernel", "pooling",
-        "solver", "backward", "transposed",
+        "solver", "backward", "transposed", "channels",
         "play",
     }  # fmt: skip
     lock = LessonLock(hide={"conv": ("solver", "play")}, disable={"conv": ("padding", "mode")})

@@ -600,7 +600,8 @@ def test_state_round_trip(model, name):
     model.set_frame(1)
     state = json.loads(json.dumps(model.state()))
     # the sheet's presets keep exactly the old keys; newer settings add theirs when used
-    assert [k for k in state if k not in ConvSettings.EXTENSION_DEFAULTS] == OLD_STATE_KEYS
+    extension = {*ConvSettings.EXTENSION_DEFAULTS, "focus_channel"}
+    assert [k for k in state if k not in extension] == OLD_STATE_KEYS
     other = ConvModel(picture_loader=fake_pictures([]))
     listener = Listener(other)
     other.restore_state(state)

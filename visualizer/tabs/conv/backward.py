@@ -56,6 +56,11 @@ def _effective_kernel(settings: ConvSettings, kernel: np.ndarray) -> np.ndarray:
 def compute_backward(settings: ConvSettings, result: ConvResult) -> BackwardResult:
     """The backward pass for ``settings`` (upstream gradient ``settings.upstream``)."""
     s, out = settings, result.output
+    if s.channels_used:
+        return BackwardResult(
+            error="The backward pass is drawn for one channel: set the channel counts to 1 "
+            "(the exported Python code computes it with channels too)."
+        )
     if s.mode == "transposed":
         return BackwardResult(
             error="The backward pass is shown for the sliding convolutions: a transposed "

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from visualizer.tabs.conv import explain
 from visualizer.tabs.conv.model import ConvModel
@@ -30,25 +30,63 @@ def _label() -> QLabel:
     return label
 
 
+class ExplainArea(QScrollArea):
+    """The explanation label, as tall as its text up to ``MAX_LINES`` lines, then scrolled.
+
+    A sum over four channels writes six lines: without a cap the label would push the
+    window past a 768-pixel screen and squeeze the grids it explains.
+    """
+
+    MAX_LINES = 5.0
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__()
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def fit(self) -> None:
+        """Take the text's height, at most ``MAX_LINES`` lines of the label's font."""
+        label = self.widget()
+        width = max(1, self.viewport().width())
+        wanted = label.heightForWidth(width)
+        if wanted < 0:
+            wanted = label.sizeHint().height()
+        cap = int(QFontMetrics(label.font()).lineSpacing() * self.MAX_LINES)
+        height = min(wanted, cap) + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+
 class Captions:
-    """The formula line and the explanation line (two labels the tab places under the view)."""
+    """The formula line and the explanation line (two labels the tab places under the view;
+    the explanation inside ``explain_area``, which caps its height)."""
 
     def __init__(self, model: ConvModel) -> None:
         self._model = model
         self.formula_label = _label()
         self.explain_label = _label()
-        self.explain_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.explain_area = ExplainArea(self.explain_label)
 
     def show_formula(self) -> None:
         """The output size with its numbers (and why rows are never reached), or in image mode
         what the filtered picture is (or why it is missing)."""
         image = self._model.image
-        if self._model.settings.view == "image" and image is not None:
+        if self._model.settings.view == "image" and image is not None and image.channels is None:
             self.formula_label.setText(
                 _error(html.escape(image.note)) if image.note else explain.IMAGE_DESCRIPTION
             )
             return
         formula = explain.size_formula(self._model)
+        if formula.shape:
+            self.formula_label.setText(self._channel_text(formula))
+            return
         if formula.error:
             self.formula_label.setText(
                 _error(f"<b>No window fits:</b> {html.escape(formula.error)}")
@@ -74,27 +112,61 @@ class Captions:
             text += f"<br><b>Exercise 4b:</b> {html.escape(formula.exercise_answer)}"
         self.formula_label.setText(text)
 
+    def _explain(self, text: str) -> None:
+        self.explain_label.setText(text)
+        self.explain_area.fit()
+
+    @staticmethod
+    def _channel_text(formula: explain.SizeFormula) -> str:
+        """With channels: the shape line and the parameter count first, then the sizes."""
+        lines = [
+            f"<b>Shape:</b> {html.escape(formula.shape)} &nbsp; "
+            f"<b>Parameters:</b> {html.escape(formula.parameters)}"
+        ]
+        if formula.rows:
+            size = (
+                f"H' = W' = {formula.rows}"
+                if formula.same
+                else f"H' = {formula.rows}, W' = {formula.cols}"
+            )
+            lines.append(html.escape(size))
+        if formula.channel_error:
+            lines.append(_error(html.escape(formula.channel_error)))
+        return "<br>".join(lines)
+
     def show_focus(self, focus: explain.CellFocus) -> None:
         """The explained cell's sum, its notes and the sheet's slips (in the error colour)."""
         if focus.heading:
             qualifier = f" ({focus.qualifier})" if focus.qualifier else ""
             lines = [f"<b>{focus.heading}</b>{qualifier} = {html.escape(focus.formula)}"]
-            lines += [html.escape(note) for note in focus.notes]
+            # With channels the notes are each channel's sum: detail, in smaller type.
+            small = focus.channel is not None
+            lines += [
+                f"<small>{html.escape(note)}</small>" if small else html.escape(note)
+                for note in focus.notes
+            ]
             lines += [_error(html.escape(warning)) for warning in focus.warnings]
         else:
             lines = [focus.hint] if focus.hint else []
-        self.explain_label.setText("<br>".join(lines))
+        self._explain("<br>".join(lines))
 
     def show_pixel(self) -> None:
         """Image mode: the hovered pixel's sum of products, or how to get one."""
         pixel = self._model.hovered_pixel
         image = self._model.image
         if pixel is not None:
-            self.explain_label.setText(html.escape(pixel.text))
+            lines = [html.escape(pixel.text)]
+            lines += [f"<small>{html.escape(note)}</small>" for note in pixel.notes]
+            self._explain("<br>".join(lines))
+        elif image is not None and image.channels is not None:
+            found = image.channels
+            self._explain(
+                explain.CHANNEL_IMAGE_HINT if found.output is not None and not found.stale else ""
+            )
         elif image is not None and image.filtered is not None:
-            self.explain_label.setText(explain.IMAGE_HINT)
+            self._explain(explain.IMAGE_HINT)
         else:
-            self.explain_label.setText("")
+            self._explain("")
 
     def show_error(self, text: str) -> None:
         """A refusal (e.g. a file that is not a picture) until the next change."""
@@ -104,4 +176,5 @@ class Captions:
         # Presentation's font is already 1.45 times larger: the sentence stays the largest
         # text on screen without taking the grids' room.
         self.explain_label.setFont(scaled_font(font, 1.3 if presentation else 1.25))
+        self.explain_area.fit()
         self.formula_label.setFont(scaled_font(font, 1.1))

@@ -61,13 +61,71 @@ class GridEditing:
         self.change(kernel=kernel, kernel_preset=CUSTOM_KERNEL)
 
     def randomize_input(self, rng: np.random.Generator | None = None) -> None:
-        """Random whole numbers 0 to 9 in every input cell (same size)."""
+        """Random whole numbers 0 to 9 in every input cell of every channel (same size)."""
         rng = rng if rng is not None else np.random.default_rng()
-        shape = self._result.input.shape
-        self.change(input=rng.integers(0, 10, size=shape).astype(float))
+        shape = (self._settings.in_channels, *self._result.input.shape)
+        grids = rng.integers(0, 10, size=shape).astype(float)
+        self.change(input=grids[0], more_inputs=grids[1:])
 
     def clear_input(self) -> None:
-        self.change(input=np.zeros(self._result.input.shape))
+        """Every input cell of every channel 0."""
+        shape = (self._settings.in_channels, *self._result.input.shape)
+        grids = np.zeros(shape)
+        self.change(input=grids[0], more_inputs=grids[1:])
+
+    # ----- channels ------------------------------------------------------------------------
+    def set_channel_cell(self, channel: int, row: int, col: int, value: float) -> None:
+        """Set cell (row, col) of input channel ``channel`` (0-based; 0 is ``input``)."""
+        s = self._settings
+        if channel == 0:
+            self.set_input_cell(row, col, value)
+            return
+        if not 0 < channel < s.in_channels:
+            raise ValueError(
+                f"Input channel {channel + 1} does not exist; there are {s.in_channels}."
+            )
+        grids = list(s.more_inputs)
+        grids[channel - 1] = with_cell(grids[channel - 1], row, col, value, "input channel")
+        self.set_settings(replace(s, more_inputs=tuple(grids)))
+
+    def set_weight_cell(self, kernel: int, piece: int, row: int, col: int, value: float) -> None:
+        """Set cell (row, col) of slice ``piece`` of kernel ``kernel`` (0-based)."""
+        s = self._settings
+        if not (0 <= kernel < s.out_channels and 0 <= piece < s.kernel_channels):
+            raise ValueError(
+                f"Kernel {kernel + 1}, slice {piece + 1} does not exist: there are "
+                f"{s.out_channels} kernel(s) of {s.kernel_channels} slice(s)."
+            )
+        index = kernel * s.kernel_channels + piece
+        if index == 0:
+            self.set_kernel_cell(row, col, value)
+            return
+        grids = list(s.more_kernels)
+        grids[index - 1] = with_cell(grids[index - 1], row, col, value, "kernel slice")
+        self.set_settings(replace(s, more_kernels=tuple(grids)))
+
+    def set_bias(self, kernel: int, value: float) -> None:
+        """Set the bias of kernel ``kernel`` (0-based), added to its whole output channel."""
+        s = self._settings
+        if not 0 <= kernel < s.out_channels or not s.channels_used:
+            raise ValueError("A bias belongs to a kernel: there is one per output channel.")
+        bias = list(s.bias_vector().tolist())
+        bias[kernel] = value
+        self.change(bias=bias)
+
+    def randomize_kernels(self, rng: np.random.Generator | None = None) -> None:
+        """Random whole numbers -1 to 1 in every kernel slice, and biases -2 to 2."""
+        rng = rng if rng is not None else np.random.default_rng()
+        s = self._settings
+        slices = rng.integers(-1, 2, size=(s.out_channels * s.kernel_channels, *np.shape(s.kernel)))
+        changes: dict[str, Any] = {
+            "kernel": slices[0].astype(float),
+            "more_kernels": slices[1:].astype(float),
+            "kernel_preset": CUSTOM_KERNEL,
+        }
+        if s.channels_used:
+            changes["bias"] = rng.integers(-2, 3, size=s.out_channels).astype(float)
+        self.change(**changes)
 
     def paste_input(self, text: str) -> None:
         """Rows of numbers (e.g. from a spreadsheet) become the input; ``ValueError`` says why

@@ -13,6 +13,7 @@ import numpy as np
 
 from visualizer.compute import conv
 from visualizer.tabs.conv.backward import BACKWARD_KINDS, GradientFocus, gradient_focus
+from visualizer.tabs.conv.channels import ChannelResult, channel_focus
 from visualizer.tabs.conv.model import (
     PRESET_4B,
     SHEET_INPUT,
@@ -40,6 +41,10 @@ BACKWARD_HINT = (
     "which weights; type into the upstream gradient to change it."
 )
 IMAGE_HINT = "Hover the filtered picture to see one pixel's sum of products."
+CHANNEL_IMAGE_HINT = (
+    "Hover a filtered picture: each pixel is its kernel's bias plus one sum of products per "
+    "colour channel."
+)
 IMAGE_DESCRIPTION = (
     "Each pixel of the filtered picture is one sum of products of the kernel with the gray "
     "levels (0 to 255) under it; black = smallest, white = largest value."
@@ -73,6 +78,7 @@ class CellFocus:
     kernel_marks: tuple[tuple[int, int], ...] = ()  # ... and the kernel taps
     backward_kind: str = ""  # "dx", "dw", "dy" or "dp" for a gradient cell
     backward: GradientFocus | None = None  # where that gradient comes from
+    channel: int | None = None  # with channels: the output channel (its kernel is outlined)
 
     @property
     def text(self) -> str:
@@ -146,6 +152,8 @@ def cell_focus(model: ConvModel) -> CellFocus:
             )  # fmt: skip
     if focus is not None and focus[0] in BACKWARD_KINDS:
         focus = None
+    if model.channels is not None:
+        return _channel_cell_focus(model, model.channels, focus)
     if (
         focus is not None
         and focus[0] == "conv"
@@ -224,6 +232,42 @@ def cell_focus(model: ConvModel) -> CellFocus:
     return CellFocus(hint=HOVER_HINT if res.output is not None else "")
 
 
+CHANNEL_HINT = (
+    "Hover or click an output cell: its value is its kernel's bias plus one sum of products "
+    "per input channel."
+)
+
+
+def _channel_cell_focus(
+    model: ConvModel, channels: ChannelResult, focus: tuple[str, int, int] | None
+) -> CellFocus:
+    """An output cell with channels: the bias plus the sum over the input channels."""
+    if focus is None or focus[0] != "conv" or channels.output is None or channels.stale:
+        return CellFocus(hint=CHANNEL_HINT if channels.output is not None else "")
+    _, r, c = focus
+    o = model.current_channel()
+    found = channel_focus(model.settings, channels, o, r, c)
+    formula = found.formula
+    notes = found.per_channel
+    if model.is_hidden(channel_key(o, r, c)):
+        formula = formula.rsplit(" = ", 1)[0] + " = ?"
+        notes = tuple(note.rsplit(" = ", 1)[0] + " = ?" for note in notes)
+    return CellFocus(
+        heading=found.heading,
+        formula=formula,
+        notes=notes,
+        input_window=found.window,
+        taps=found.taps,
+        output_window=(r, r + 1, c, c + 1),
+        channel=o,
+    )
+
+
+def channel_key(channel: int, row: int, col: int) -> str:
+    """Practice's key of output cell (row, col) of output ``channel``."""
+    return f"ch{channel + 1}:{row},{col}"
+
+
 def argmax_marks(
     settings: ConvSettings, result: ConvResult
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -257,6 +301,9 @@ class SizeFormula:
     exercise_answer: str = ""  # exercise 4b: the solver's answer, repeated large
     hidden: bool = False  # practice asks for the size: only the formula without numbers
     info: tuple[str, ...] = ()  # what dilation does (not a warning)
+    shape: str = ""  # with channels: C_in×H×W ⋆ C_out×C_in×k×k → C_out×H'×W'
+    parameters: str = ""  # with channels: the learnable numbers
+    channel_error: str = ""  # with channels: why the output shown is the last valid one
 
     @property
     def same(self) -> bool:
@@ -265,6 +312,9 @@ class SizeFormula:
 
 def size_formula(model: ConvModel) -> SizeFormula:
     s, res = model.settings, model.result
+    found = model.channel_result()
+    if found is not None:
+        return _channel_formula(model, found)
     if res.output is None:
         return SizeFormula(error=res.error)
     notes = []
@@ -311,6 +361,28 @@ def size_formula(model: ConvModel) -> SizeFormula:
         rows=res.formula_rows, cols=res.formula_cols, notes=tuple(notes),
         exercise_answer=answer, info=tuple(info),
     )  # fmt: skip
+
+
+def _channel_formula(model: ConvModel, found: ChannelResult) -> SizeFormula:
+    """With channels: the shape line, the parameter count, and the size formula."""
+    res = model.result
+    shape = "? (work it out)" if model.is_hidden("shape") else found.shape_text
+    parameters = "?" if model.is_hidden("params") else found.parameters_text
+    error = ""
+    if found.error:
+        kept = " The last valid output is shown." if found.stale else ""
+        error = found.error + kept
+    elif model.backward is not None and model.backward.error:
+        error = model.backward.error
+    # The formula's numbers are the grids' (a picture's sizes are in the shape line).
+    hidden = model.is_hidden("shape") or model.settings.view == "image"
+    return SizeFormula(
+        rows="" if hidden else res.formula_rows,
+        cols="" if hidden else res.formula_cols,
+        shape=shape,
+        parameters=parameters,
+        channel_error=error,
+    )
 
 
 def solver_answer(settings: ConvSettings) -> tuple[bool, str]:

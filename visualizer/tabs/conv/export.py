@@ -9,6 +9,7 @@ import numpy as np
 
 from visualizer.compute import conv
 from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.channels import ChannelResult, channel_focus, channel_names
 from visualizer.tabs.conv.grid_text import cell_text
 from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.transposed import transposed_focus
@@ -18,7 +19,13 @@ MAX_WRITTEN_CELLS = 64
 
 
 def table_csv(model: ConvModel) -> str:
-    """The output grid as CSV (a header row, then one row per output row); "" without one."""
+    """The output grid as CSV (a header row, then one row per output row); "" without one.
+
+    With channels every output channel's rows follow each other, with a channel column.
+    """
+    found = model.channel_result()
+    if found is not None:
+        return _channels_csv(found)
     out = model.result.output
     if out is None:
         return ""
@@ -26,6 +33,63 @@ def table_csv(model: ConvModel) -> str:
     for i, row in enumerate(out.tolist()):
         lines.append(f"{i + 1}," + ",".join(f"{v:.10g}" for v in row))
     return "\n".join(lines) + "\n"
+
+
+def _channels_csv(found: ChannelResult) -> str:
+    out = found.output
+    if out is None or found.stale:
+        return ""
+    lines = ["channel,row," + ",".join(f"col {j + 1}" for j in range(out.shape[2]))]
+    for o, grid in enumerate(out.tolist()):
+        for i, row in enumerate(grid):
+            lines.append(f"{o + 1},{i + 1}," + ",".join(f"{v:.10g}" for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def _channels_markdown(model: ConvModel, found: ChannelResult) -> list[str]:
+    """Channels: each input channel, each kernel's slices and bias, the shape, each sum."""
+    s = model.settings
+    names = channel_names(s, found.inputs.shape[0])
+    md: list[str] = []
+    picture = s.view == "image"
+    if not picture:
+        for c, name in enumerate(names):
+            md += [f"## Input {name}", "", *markdown_grid(found.inputs[c]), ""]
+    for o in range(found.weights.shape[0]):
+        bias = conv.format_number(float(found.bias[o]))
+        md += [f"## Kernel {o + 1} (bias b{o + 1} = {bias})", ""]
+        for c in range(found.weights.shape[1]):
+            name = names[c] if c < len(names) else f"slice {c + 1}"
+            md += [f"Slice {c + 1} (for {name}):", "", *markdown_grid(found.weights[o, c]), ""]
+    words = explain.mode_words(s.mode)
+    md += [
+        f"Operation: {words}, padding p = {s.padding}, stride s = {s.stride}, "
+        f"dilation d = {s.dilation}.",
+        "",
+        "## Shape and parameters",
+        "",
+        f"- shape: {found.shape_text}",
+        f"- parameters: {found.parameters_text}",
+        "",
+    ]
+    out = found.output
+    if found.error:
+        kept = " (the last valid output is shown)" if found.stale else ""
+        md += [f"Does not fit{kept}: {found.error}", ""]
+    if out is None or found.stale or picture:
+        return md
+    md += ["## Each output cell (the bias plus one sum of products per channel)", ""]
+    cells = [(o, r, c) for o in range(out.shape[0]) for r, c in np.ndindex(*out.shape[1:])]
+    for o, r, c in cells[:MAX_WRITTEN_CELLS]:
+        found_cell = channel_focus(s, found, o, r, c)
+        md.append(f"- channel {o + 1}, ({r + 1}, {c + 1}): {found_cell.formula}")
+        md += [f"  - {line}" for line in found_cell.per_channel]
+    if len(cells) > MAX_WRITTEN_CELLS:
+        md.append(f"- ... and {len(cells) - MAX_WRITTEN_CELLS} more cells")
+    md.append("")
+    for o in range(out.shape[0]):
+        md += [f"## Output channel {o + 1}", "", *markdown_grid(out[o]), ""]
+    return md
 
 
 def markdown_grid(grid: np.ndarray) -> list[str]:
@@ -46,6 +110,11 @@ def worked_solution_markdown(model: ConvModel) -> str:
         else f"{explain.mode_words(s.mode)} (kernel flipped)"
     )
     md = [f"# Convolution: {model.preset}", ""]
+    found = model.channel_result()
+    if found is not None:
+        md += _channels_markdown(model, found)
+        md += ["## Solving the size formula", "", explain.solver_answer(s)[1], ""]
+        return "\n".join(md)
     md += ["## Input", "", *markdown_grid(res.input), ""]
     md += ["## Kernel", "", *markdown_grid(res.kernel), ""]
     if s.mode == "convolution":

@@ -59,9 +59,16 @@ class GridLook:
     shaded_cols: list[int] = field(default_factory=list)
     selected: tuple[int, int] | None = None
     editable: bool = False
+    #: No title line and no row and column numbers: where the grid sits says what it is
+    #: (a kernel slice in a table of channels).
+    plain: bool = False
+
+    def shows_numbers(self) -> bool:
+        """Grids over 16 a side show colours only."""
+        return max(self.values.shape) <= _MAX_LABELLED
 
     def show_labels(self) -> bool:
-        return max(self.values.shape) <= _MAX_LABELLED
+        return not self.plain and self.shows_numbers()
 
 
 _COLOR_TABLE: np.ndarray | None = None
@@ -139,6 +146,8 @@ def title_font(font: QFont) -> QFont:
 
 def title_height(look: GridLook, font: QFont, width: int) -> float:
     # Long titles wrap onto a second line instead of being cut off.
+    if look.plain and not look.title:
+        return 2.0
     fm = QFontMetrics(title_font(font))
     box = fm.boundingRect(
         QRect(0, 0, max(1, width - 8), 10000), int(Qt.TextFlag.TextWordWrap), look.title
@@ -259,7 +268,7 @@ def readable_cell_size(look: GridLook, base: QFont) -> float:
     Grids too large for row and column numbers (over 16 a side) show colours only, so any
     cell size does for them.
     """
-    if look.message or not look.show_labels():
+    if look.message or not look.shows_numbers():
         return 1.0
     font = QFont(base)
     font.setPointSizeF(MIN_NUMBER_POINTS)
@@ -286,7 +295,8 @@ def number_font(look: GridLook, cell: float, base: QFont) -> QFont | None:
             font, point = bigger, grown
             fm = QFontMetrics(font)
             widest = _widest(texts, fm)
-    while widest > cell - 4 and point > MIN_NUMBER_POINTS:
+    # Shrink until the widest number fits across the cell and a line fits in its height.
+    while (widest > cell - 4 or fm.height() > cell) and point > MIN_NUMBER_POINTS:
         point = max(MIN_NUMBER_POINTS, point - 1)
         font.setPointSizeF(point)
         fm = QFontMetrics(font)

@@ -179,6 +179,12 @@ class GridWidget(QWidget):
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.NoFocus)
             self.update()
 
+    def set_plain(self, plain: bool) -> None:
+        """No title line and no row and column numbers (the place of the grid names it)."""
+        if plain != self._look.plain:
+            self._look.plain = plain
+            self.update()
+
     def set_error(self, text: str) -> None:
         if text != self._look.error:
             self._look.error = text

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.channel_grids import ChannelGrids
 from visualizer.tabs.conv.grid_layout import Arrangement, Metrics, arrange
 from visualizer.tabs.conv.grid_paint import max_cell_size, readable_cell_size, title_font
 from visualizer.tabs.conv.grid_text import cell_text
@@ -174,6 +175,9 @@ class GridsView(QScrollArea):
         for grid in (self.dy_grid, self.dp_grid):
             grid.cellEdited.connect(self._on_upstream_cell_edited)
             grid.editRefused.connect(self.message)
+        # With channels these take the place of the single input, kernel and output.
+        self.channel_grids = ChannelGrids(model, self.canvas)
+        self.channel_grids.message.connect(self.message)
 
     # ----- layout ---------------------------------------------------------------------------
     def all_grids(self) -> list[GridWidget]:
@@ -192,6 +196,13 @@ class GridsView(QScrollArea):
 
     def blocks(self) -> list[list[GridWidget]]:
         """The grids shown, as columns in reading order (a column shares one place)."""
+        return self.block_options()[0][0]
+
+    def block_options(self) -> list[tuple[list[list[GridWidget]], frozenset[int]]]:
+        """Ways to group the shown grids into columns, with the blocks that start a new row
+        (the layout keeps the one with the largest cells)."""
+        if self._model.channels is not None:
+            return self.channel_grids.block_options()
         columns = [
             [self.input_grid],
             [self.kernel_grid, self.flipped_grid],
@@ -200,7 +211,8 @@ class GridsView(QScrollArea):
             *([grid] for grid in self.backward_grids()),
         ]
         shown = [[g for g in column if not g.isHidden()] for column in columns]
-        return [column for column in shown if column]
+        blocks = [column for column in shown if column]
+        return [(blocks, self._breaks(blocks))]
 
     def _breaks(self, blocks: list[list[GridWidget]]) -> frozenset[int]:
         # The backward pass starts its own row, under the forward pass.
@@ -212,21 +224,28 @@ class GridsView(QScrollArea):
 
     def relayout(self) -> None:
         """Place every grid at the common cell size that fits the visible area."""
-        blocks = self.blocks()
         font = self.font()
         line = QFontMetrics(font).height()
         bold = QFontMetrics(title_font(font)).height()
         metrics = Metrics(line=line, title=bold * 2 + line * 0.5, title_line=bold)
-        boxes = [tuple(grid.layout_box() for grid in block) for block in blocks]
-        readable = max(
-            (readable_cell_size(grid.look(), font) for block in blocks for grid in block),
-            default=1.0,
-        )
         viewport = self.viewport().size()
-        arrangement = arrange(
-            boxes, viewport.width(), viewport.height(), metrics,
-            max_cell=max_cell_size(font), min_cell=readable, breaks=self._breaks(blocks),
-        )  # fmt: skip
+        best: tuple[Arrangement, list[list[GridWidget]]] | None = None
+        for blocks, breaks in self.block_options():
+            boxes = [tuple(grid.layout_box() for grid in block) for block in blocks]
+            readable = max(
+                (readable_cell_size(grid.look(), font) for block in blocks for grid in block),
+                default=1.0,
+            )
+            found = arrange(
+                boxes, viewport.width(), viewport.height(), metrics,
+                max_cell=max_cell_size(font), min_cell=readable, breaks=breaks,
+            )  # fmt: skip
+            # The largest cells win; at equal cells, the one that needs the least scrolling.
+            key = (found.cell, -found.width * found.height)
+            if best is None or key > (best[0].cell, -best[0].width * best[0].height):
+                best = (found, blocks)
+        assert best is not None
+        arrangement, blocks = best
         self.arrangement = arrangement
         self.canvas.resize(arrangement.width, arrangement.height)
         for block, rects in zip(blocks, arrangement.rects, strict=True):
@@ -235,9 +254,9 @@ class GridsView(QScrollArea):
 
     def grid_rects(self) -> dict[str, QRect]:
         """Each shown grid's rectangle on the canvas, by its attribute name (for tests)."""
-        names = {
-            id(grid): name for name, grid in vars(self).items() if isinstance(grid, GridWidget)
-        }
+        named = {name: g for name, g in vars(self).items() if isinstance(g, GridWidget)}
+        named.update(self.channel_grids.named_grids())
+        names = {id(grid): name for name, grid in named.items()}
         return {names[id(grid)]: grid.geometry() for block in self.blocks() for grid in block}
 
     def cell_size(self) -> float:
@@ -279,6 +298,16 @@ class GridsView(QScrollArea):
     def show_grids(self) -> None:
         """Values, titles, what the animation hides and the unreached rows and columns."""
         model = self._model
+        channels = model.channels is not None
+        if channels:
+            for grid in self.all_grids():
+                grid.hide()
+            self.channel_grids.show()
+            self.relayout()
+            return
+        self.channel_grids.hide_all()
+        for grid in (self.input_grid, self.kernel_grid, self.output_grid):
+            grid.show()
         s, res = model.settings, model.result
         row_labels, col_labels = input_labels(model)
         self.input_grid.set_grid(
@@ -403,6 +432,9 @@ class GridsView(QScrollArea):
 
     def show_focus(self, focus: explain.CellFocus) -> None:
         """Outline the explained cell's windows and circle max pooling's arg-max cells."""
+        if self._model.channels is not None:
+            self.channel_grids.show_focus(focus)
+            return
         if focus.backward is not None:
             self._show_gradient_focus(focus)
             return

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.tabs.conv import explain
+from visualizer.tabs.conv.channel_image import ChannelPictures
 from visualizer.tabs.conv.grid_widget import GridWidget
 from visualizer.tabs.conv.grids import KernelEditing, kernel_title
 from visualizer.tabs.conv.model import ConvModel
@@ -56,18 +57,15 @@ class ImageView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         side = QVBoxLayout()
-        self.open_picture_button = QPushButton("Open picture...")
-        self.open_picture_button.setToolTip("A PNG or JPEG; shown in gray, at most 512x512")
-        self.sample_picture_button = QPushButton("Sample picture")
-        self.sample_picture_button.setToolTip("The picture that ships with the app")
-        side.addWidget(self.open_picture_button)
-        side.addWidget(self.sample_picture_button)
+        buttons = self._picture_buttons()
+        self.open_picture_button, self.sample_picture_button = buttons.findChildren(QPushButton)
+        side.addWidget(buttons)
         self.kernel_grid = GridWidget("Kernel", editable=True)
         side.addWidget(self.kernel_grid, 1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setMaximumWidth(230)
-        layout.addWidget(side_widget)
+        self.side_widget = QWidget()
+        self.side_widget.setLayout(side)
+        self.side_widget.setMaximumWidth(230)
+        layout.addWidget(self.side_widget)
         self.plots = pg.GraphicsLayoutWidget()
         self._boxes: list[pg.ViewBox] = []
         self._items: list[pg.ImageItem] = []
@@ -93,6 +91,10 @@ class ImageView(QWidget):
         for label in self._titles:
             label.setMaximumHeight(QFontMetrics(self.font()).height() * 3)
         layout.addWidget(self.plots, 4)
+        # With channels: a table of the channels, the kernels' slices and the outputs.
+        self.channel_pictures = ChannelPictures(model, self._picture_buttons())
+        self.channel_pictures.hide()
+        layout.addWidget(self.channel_pictures, 4)
         self._window = QGraphicsRectItem()
         window_pen = QPen(QColor(HIGHLIGHT_COLOR), 2)
         window_pen.setCosmetic(True)
@@ -102,9 +104,23 @@ class ImageView(QWidget):
         self._boxes[0].addItem(self._window)
 
         self.kernel_editing = KernelEditing(self.kernel_grid, model, self.message)
-        self.open_picture_button.clicked.connect(self._on_open_picture_button_clicked)
-        self.sample_picture_button.clicked.connect(model.use_sample_picture)
+        self.channel_pictures.message.connect(self.message)
         self.plots.scene().sigMouseMoved.connect(self._on_plots_mouse_moved)
+
+    def _picture_buttons(self) -> QWidget:
+        """Open picture... and Sample picture, one above the other."""
+        buttons = QWidget()
+        column = QVBoxLayout(buttons)
+        column.setContentsMargins(0, 0, 0, 0)
+        open_button = QPushButton("Open picture...")
+        open_button.setToolTip("A PNG or JPEG, at most 512x512 (gray, or its colours)")
+        sample_button = QPushButton("Sample picture")
+        sample_button.setToolTip("The picture that ships with the app")
+        column.addWidget(open_button)
+        column.addWidget(sample_button)
+        open_button.clicked.connect(self._on_open_picture_button_clicked)
+        sample_button.clicked.connect(self._model.use_sample_picture)
+        return buttons
 
     # ----- controls -> model ---------------------------------------------------------------
     def _on_open_picture_button_clicked(self) -> None:
@@ -124,9 +140,16 @@ class ImageView(QWidget):
         """The three pictures, their titles and the kernel; the pixel window is cleared."""
         model = self._model
         image = model.image
+        channels = image is not None and image.channels is not None
+        self.side_widget.setVisible(not channels)
+        self.plots.setVisible(not channels)
+        self.channel_pictures.setVisible(channels)
         self.kernel_grid.set_grid(model.result.kernel)
         self.kernel_grid.set_title(kernel_title(model))
         if image is None:
+            return
+        if image.channels is not None:
+            self.channel_pictures.show_pictures()
             return
         arrays = (image.picture, image.filtered, image.pooled)
         for index, (array, item) in enumerate(zip(arrays, self._items, strict=True)):
@@ -156,6 +179,10 @@ class ImageView(QWidget):
 
     def show_pixel(self) -> None:
         """Outline the hovered pixel's window on the picture (hidden when none)."""
+        image = self._model.image
+        if image is not None and image.channels is not None:
+            self.channel_pictures.show_pixel()
+            return
         pixel = self._model.hovered_pixel
         if pixel is None:
             self._window.hide()
@@ -166,6 +193,7 @@ class ImageView(QWidget):
     def apply_styles(self, font: QFont, presentation: bool) -> None:
         self._title_points = point_size(font) * (1.05 if presentation else 1.0)
         self._show_titles()
+        self.channel_pictures.set_title_points(self._title_points)
 
     # ----- read back (tests) ---------------------------------------------------------------
     def shown_levels(self, index: int) -> np.ndarray | None:

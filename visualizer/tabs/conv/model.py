@@ -22,12 +22,18 @@ tests have always imported them.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from visualizer.tabs.conv.backward import BackwardResult, compute_backward
+from visualizer.tabs.conv.channels import (
+    ChannelResult,
+    compute_channels,
+    fit_channels,
+    with_channel_counts,
+)
 from visualizer.tabs.conv.editing import GridEditing
 from visualizer.tabs.conv.pictures import PictureLoader, PictureStore, load_picture
 from visualizer.tabs.conv.presets import (
@@ -37,10 +43,12 @@ from visualizer.tabs.conv.presets import (
     PRESET_4C,
     PRESET_4D,
     PRESET_BACKWARD,
+    PRESET_CHANNELS,
     PRESET_DILATION,
     PRESET_FLOOR,
     PRESET_IMAGE,
     PRESET_MAX,
+    PRESET_RGB,
     PRESET_TRANSPOSED,
     PRESETS,
     preset_settings,
@@ -49,14 +57,16 @@ from visualizer.tabs.conv.result import (
     ConvResult,
     ImageResult,
     PixelFocus,
+    channel_pixel_focus,
     compute_result,
     image_result,
     pixel_focus,
 )
 from visualizer.tabs.conv.settings import (
     CUSTOM_KERNEL,
-    FOCUS_KINDS,
     KERNEL_CHOICES,
+    MAX_BIAS,
+    MAX_CHANNELS,
     MAX_DILATION,
     MAX_INPUT_SIDE,
     MAX_KERNEL_SIDE,
@@ -79,6 +89,8 @@ from visualizer.tabs.conv.settings import (
     Focus,
     Grid,
     as_grid,
+    read_changes,
+    read_focus,
 )
 from visualizer.tabs.topic_model import TopicModel
 
@@ -88,8 +100,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CUSTOM_KERNEL",
-    "FOCUS_KINDS",
     "KERNEL_CHOICES",
+    "MAX_BIAS",
+    "MAX_CHANNELS",
     "MAX_DILATION",
     "MAX_INPUT_SIDE",
     "MAX_KERNEL_SIDE",
@@ -109,10 +122,12 @@ __all__ = [
     "PRESET_4C",
     "PRESET_4D",
     "PRESET_BACKWARD",
+    "PRESET_CHANNELS",
     "PRESET_DILATION",
     "PRESET_FLOOR",
     "PRESET_IMAGE",
     "PRESET_MAX",
+    "PRESET_RGB",
     "PRESET_TRANSPOSED",
     "SHEET_INPUT",
     "SHEET_KERNEL",
@@ -138,25 +153,37 @@ __all__ = [
 class ConvModel(GridEditing, TopicModel):
     """Settings -> grids (computed once) -> the frame shown; the pinned and hovered cells.
 
+    With channels, output cells are ``("conv", row, col)`` of an output channel: the pinned
+    and hovered cells each carry their channel (``focus_channel``, ``current_channel()``).
+
     Parameters
     ----------
     picture_loader
         Turns a picture path (``None``: the sample picture) into gray levels, raising
         ``ValueError`` (or ``FileNotFoundError``) when it cannot. Called only when image
         mode needs a picture; the default decodes files with Qt (:func:`load_picture`).
+    colour_loader
+        The same for red, green and blue levels (height, width, 3), used with 3 input
+        channels; without one an injected ``picture_loader``'s gray shows in every colour.
     """
 
     key: ClassVar[str] = "conv"
 
-    def __init__(self, picture_loader: PictureLoader | None = None) -> None:
+    def __init__(
+        self,
+        picture_loader: PictureLoader | None = None,
+        colour_loader: PictureLoader | None = None,
+    ) -> None:
         super().__init__()
-        self._pictures = PictureStore(picture_loader)
+        self._pictures = PictureStore(picture_loader, colour_loader)
         self._settings, self._focus = preset_settings(PRESET_4A)
         self._preset = PRESET_4A
         self._result = compute_result(self._settings)
         self._backward: BackwardResult | None = None
+        self._channels: ChannelResult | None = None
         self._image: ImageResult | None = None
         self._hover: Focus | None = None
+        self._hover_channel = self._focus_channel = 0
         self._pixel: PixelFocus | None = None
         self._frame = self.frame_count() - 1  # the whole output, not the empty first step
         self._questions: tuple[Any, list[Question], frozenset[str]] | None = None
@@ -192,6 +219,17 @@ class ConvModel(GridEditing, TopicModel):
         }.get(kind)
 
     @property
+    def channels(self) -> ChannelResult | None:
+        """The channel grids' result (``None`` without channels or in image mode)."""
+        return self._channels
+
+    def channel_result(self) -> ChannelResult | None:
+        """With channels: the result shown, of the grids or (image mode) of the picture."""
+        if self._image is not None:
+            return self._image.channels
+        return self._channels
+
+    @property
     def image(self) -> ImageResult | None:
         """Image mode's pictures (``None`` while the view shows number grids)."""
         return self._image
@@ -207,8 +245,19 @@ class ConvModel(GridEditing, TopicModel):
         return self._focus
 
     @property
+    def focus_channel(self) -> int:
+        """The output channel of the pinned cell (0 without channels)."""
+        return self._focus_channel
+
+    @property
     def hovered(self) -> Focus | None:
         return self._hover
+
+    def current_channel(self) -> int:
+        """The output channel of ``current_focus()`` (the animation explains channel 1)."""
+        if self._hover is not None:
+            return self._hover_channel
+        return self._focus_channel if self.animation_complete() else 0
 
     @property
     def hovered_pixel(self) -> PixelFocus | None:
@@ -255,31 +304,49 @@ class ConvModel(GridEditing, TopicModel):
         A settings change keeps the animation where it was (on the whole output if it was
         there) and drops a pinned cell the new grids no longer have.
         """
-        settings.validate()
-        result = compute_result(settings)
-        image = self._image_result(settings, result.kernel)
         at_end = self.animation_complete()
-        self._settings, self._result, self._image = settings, result, image
-        self._backward = self._backward_result(settings, result)
-        self._questions = None
+        self._compute(settings, keep_last=True)
         last = self.frame_count() - 1
         self._frame = last if at_end else min(self._frame, last)
         self._drop_missing_focus()
         self._hover = self._pixel = None
         self.notify("settings")
 
+    def _compute(self, settings: ConvSettings, keep_last: bool) -> None:
+        """Compute everything for ``settings`` (``ValueError`` before anything changes);
+        ``keep_last``: a channel setting that does not fit keeps the last valid output."""
+        settings = fit_channels(settings)
+        settings.validate()
+        result = compute_result(settings)
+        channels = None
+        if settings.channels_used and settings.view != "image":
+            previous = self._channels if keep_last else None
+            channels = compute_channels(settings, settings.input_stack(), previous)
+        image = None
+        if settings.view == "image":
+            picture, note = self._pictures.get(settings.picture_path)
+            colour = None
+            if settings.channels_used and settings.in_channels == 3:
+                colour, note = self._pictures.colour(settings.picture_path)
+            last = self._image.channels if keep_last and self._image is not None else None
+            image = image_result(settings, result.kernel, picture, note, colour, last)
+        self._settings, self._result, self._image = settings, result, image
+        self._channels = channels
+        self._backward = self._backward_result(settings, result)
+        self._questions = None
+
     def change(self, **changes: Any) -> None:
-        """Change some settings by name; each value is read (and checked) as a lesson's is."""
-        known = {f.name: f for f in fields(ConvSettings)}
-        read: dict[str, Any] = {}
-        for name, value in changes.items():
-            if name not in known:
-                raise ValueError(f"Unknown convolution setting {name!r}.")
-            if isinstance(value, np.ndarray):
-                value = value.tolist()
-            label = known[name].metadata.get("label") or name
-            read[name] = known[name].metadata["reader"](value, label)
-        self.set_settings(replace(self._settings, **read))
+        """Change some settings by name; each value is read (and checked) as a lesson's is.
+
+        New channel counts keep every channel and kernel slice that still exists.
+        """
+        read = read_changes(changes)
+        counts = {
+            k: read.pop(k) for k in ("in_channels", "kernel_channels", "out_channels") if k in read
+        }
+        # New counts re-lay the grids held now; grids given with them are in the new layout.
+        settings = with_channel_counts(self._settings, **counts) if counts else self._settings
+        self.set_settings(replace(settings, **read))
 
     # ----- image mode ----------------------------------------------------------------------
     def open_picture(self, path: str) -> None:
@@ -291,29 +358,35 @@ class ConvModel(GridEditing, TopicModel):
     def use_sample_picture(self) -> None:
         self.change(picture_path=None, view="image")
 
-    def hover_pixel(self, row: int, col: int) -> PixelFocus | None:
-        """The mouse is over pixel (row, col) of the filtered picture: its sum of products and
-        its window on the picture (``None`` outside the filtered picture)."""
+    def hover_pixel(self, row: int, col: int, channel: int = 0) -> PixelFocus | None:
+        """The mouse is over pixel (row, col) of the filtered picture (of output ``channel``):
+        its sum of products and its window on the picture (``None`` outside it)."""
         image = self._image
-        if image is None or image.picture is None or image.filtered is None:
+        if image is None or image.picture is None:
             return None
-        if not self._inside(image.filtered, row, col):
+        found = image.channels
+        filtered = image.filtered
+        if found is not None:
+            if found.output is None or found.stale or not 0 <= channel < len(found.output):
+                return None
+            filtered = found.output[channel]
+        if filtered is None or not self._inside(filtered, row, col):
             return None
-        if self._pixel is None or (self._pixel.row, self._pixel.col) != (row, col):
-            self._pixel = pixel_focus(self._settings, image.picture, self._result.kernel, row, col)
+        pixel = self._pixel
+        if pixel is None or (pixel.row, pixel.col, pixel.channel) != (row, col, channel):
+            if found is not None:
+                pixel = channel_pixel_focus(self._settings, found, channel, row, col)
+            else:
+                pixel = pixel_focus(self._settings, image.picture, self._result.kernel, row, col)
+            self._pixel = pixel
             self.notify("hover")
         return self._pixel
 
-    def _image_result(self, settings: ConvSettings, kernel: np.ndarray) -> ImageResult | None:
-        if settings.view != "image":
-            return None
-        picture, note = self._pictures.get(settings.picture_path)
-        return image_result(settings, kernel, picture, note)
-
     # ----- the explained cell --------------------------------------------------------------
-    def hover(self, kind: str, row: int, col: int) -> None:
-        """The mouse is over output (``"conv"``) or pooled (``"pool"``) cell (row, col); a
-        negative row means it left the grid. Cells the animation hides explain nothing."""
+    def hover(self, kind: str, row: int, col: int, channel: int = 0) -> None:
+        """The mouse is over output (``"conv"``, of output ``channel``) or pooled (``"pool"``)
+        cell (row, col); a negative row means it left the grid. Cells the animation hides
+        explain nothing."""
         res = self._result
         if kind == "pool" and res.pooled is None:
             return
@@ -323,24 +396,31 @@ class ConvModel(GridEditing, TopicModel):
             if grid is None or not self._inside(grid, row, col):
                 cell = None
         elif cell is not None and kind == "conv":
-            out = res.output
-            if out is None or not self._inside(out, row, col) or self.output_hidden()[row, col]:
+            out = self._focus_grid(kind, channel)
+            hidden = self.output_hidden()
+            if (
+                out is None
+                or not self._inside(out, row, col)
+                or (hidden.shape == out.shape and hidden[row, col])
+            ):
                 cell = None
         elif cell is not None:
             assert res.pooled is not None
             if not self._inside(res.pooled, row, col) or self.pool_hidden():
                 cell = None
-        if cell != self._hover:
-            self._hover = cell
+        channel = channel if cell is not None and kind == "conv" else 0
+        if (cell, channel) != (self._hover, self._hover_channel):
+            self._hover, self._hover_channel = cell, channel
             self.notify("hover")
 
-    def pin(self, kind: str, row: int, col: int) -> None:
-        """Pin output (``"conv"``) or pooled (``"pool"``) cell (row, col): it is explained
-        whenever nothing is hovered, and saved in the lesson."""
-        grid = self._focus_grid(kind)
+    def pin(self, kind: str, row: int, col: int, channel: int = 0) -> None:
+        """Pin output (``"conv"``, of output ``channel``) or pooled (``"pool"``) cell (row,
+        col): it is explained whenever nothing is hovered, and saved in the lesson."""
+        channel = channel if kind == "conv" else 0
+        grid = self._focus_grid(kind, channel)
         if grid is None or not self._inside(grid, row, col):
             return
-        self._focus = (kind, row, col)
+        self._focus, self._focus_channel = (kind, row, col), channel
         self._hover = None
         self.notify("focus")
 
@@ -351,11 +431,15 @@ class ConvModel(GridEditing, TopicModel):
     def _drop_missing_focus(self) -> None:
         # A pinned cell that the new settings no longer have falls back to the first cell.
         kind, r, c = self._focus
-        grid = self._focus_grid(kind)
+        grid = self._focus_grid(kind, self._focus_channel)
         if grid is None or not self._inside(grid, r, c):
-            self._focus = ("conv", 0, 0)
+            self._focus, self._focus_channel = ("conv", 0, 0), 0
 
-    def _focus_grid(self, kind: str) -> np.ndarray | None:
+    def _focus_grid(self, kind: str, channel: int = 0) -> np.ndarray | None:
+        found = self.channel_result()
+        if kind == "conv" and found is not None:
+            out = found.output
+            return out[channel] if out is not None and 0 <= channel < len(out) else None
         if kind == "conv":
             return self._result.output
         if kind == "pool":
@@ -382,7 +466,7 @@ class ConvModel(GridEditing, TopicModel):
 
         # Built once per result, pinned cell and exercise: views ask for every cell.
         # (Reset to None whenever the result changes.)
-        stamp = (self._focus, self.practice.code)
+        stamp = (self._focus, self._focus_channel, self.practice.code)
         if self._questions is None or self._questions[0] != stamp:
             questions = practice_questions.practice_questions(self)
             self._questions = (stamp, questions, frozenset(q.key for q in questions))
@@ -402,11 +486,7 @@ class ConvModel(GridEditing, TopicModel):
         from visualizer.tabs.conv import practice_questions
 
         changes, focus = practice_questions.exercise_settings(exercise)
-        known = {f.name: f for f in fields(ConvSettings)}
-        read = {
-            name: known[name].metadata["reader"](value, known[name].metadata.get("label") or name)
-            for name, value in changes.items()
-        }
+        read = read_changes(changes)
         if "kernel" in read:
             read["kernel_preset"] = CUSTOM_KERNEL
         settings = replace(self._settings, **read)
@@ -433,43 +513,34 @@ class ConvModel(GridEditing, TopicModel):
         state["focus"] = list(self._focus)
         state["frame"] = -1 if self.animation_complete() else self._frame
         state["preset"] = self._preset
+        if self._settings.channels_used:  # a key only lessons with channels have
+            state["focus_channel"] = self._focus_channel
         return state
 
     def restore_state(self, state: dict[str, Any]) -> None:
         if not isinstance(state, dict):
             raise ValueError("The saved convolution settings must be a mapping of names to values.")
         values = dict(state)
-        focus = values.pop("focus", ["conv", 0, 0])
+        focus, channel = read_focus(
+            values.pop("focus", ["conv", 0, 0]), values.pop("focus_channel", 0)
+        )
         frame = values.pop("frame", -1)
         name = values.pop("preset", None)
         if "kernel_preset" in values and values["kernel_preset"] not in KERNEL_CHOICES:
             values["kernel_preset"] = CUSTOM_KERNEL  # a kernel name this version does not have
         settings = ConvSettings.from_state(values)
-        if (
-            not isinstance(focus, list | tuple)
-            or len(focus) != 3
-            or focus[0] not in FOCUS_KINDS
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in focus[1:])
-        ):
-            raise ValueError(
-                "The saved focused cell must be [kind ('conv', 'pool', 'dx', 'dw', 'dy' or "
-                "'dp'), row, column]."
-            )
         if isinstance(frame, bool) or not isinstance(frame, int) or frame < -1:
             raise ValueError("The saved animation step must be a whole number (-1 for the end).")
         name = name if isinstance(name, str) and name in PRESETS else self._preset
-        self._apply(settings, (focus[0], focus[1], focus[2]), frame, name)
+        self._apply(settings, focus, frame, name, channel)
 
-    def _apply(self, settings: ConvSettings, focus: Focus, frame: int, name: str) -> None:
-        settings.validate()
-        result = compute_result(settings)
-        image = self._image_result(settings, result.kernel)
-        self._settings, self._result, self._image = settings, result, image
-        self._backward = self._backward_result(settings, result)
-        self._questions = None
+    def _apply(
+        self, settings: ConvSettings, focus: Focus, frame: int, name: str, channel: int = 0
+    ) -> None:
+        self._compute(settings, keep_last=False)
         last = self.frame_count() - 1
         self._frame = last if frame < 0 else min(frame, last)
-        self._focus = focus
+        self._focus, self._focus_channel = focus, channel
         self._drop_missing_focus()
         self._preset = name
         self._hover = self._pixel = None

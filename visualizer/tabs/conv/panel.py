@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +31,8 @@ from visualizer.tabs.conv import explain
 from visualizer.tabs.conv.model import (
     CUSTOM_KERNEL,
     KERNEL_CHOICES,
+    MAX_BIAS,
+    MAX_CHANNELS,
     MAX_INPUT_SIDE,
     MAX_KERNEL_SIDE,
     MAX_OUTPUT_PADDING,
@@ -68,11 +71,13 @@ class SidePanel(QScrollArea):
         self.solver_group = self._build_solver_group()
         self.backward_group = self._build_backward_group()
         self.transposed_group = self._build_transposed_group()
+        self.channels_group = self._build_channels_group()
         for group in (
             self.input_group,
             self.kernel_group,
             self.transposed_group,
             self.pool_group,
+            self.channels_group,
             self.backward_group,
             self.solver_group,
         ):
@@ -151,6 +156,41 @@ class SidePanel(QScrollArea):
             "Average pooling = correlation with a k x k kernel of 1/k² at stride k"
         )
         form.addRow(self.pool_as_conv_box)
+        return group
+
+    def _build_channels_group(self) -> QGroupBox:
+        group = QGroupBox("Channels")
+        grid = QGridLayout(group)
+        self.in_channels_box = spin_box(
+            1, MAX_CHANNELS, 1, "Input channels (image mode: 1 = gray, 3 = red, green, blue)"
+        )
+        self.kernel_channels_box = spin_box(
+            1, MAX_CHANNELS, 1, "Slices per kernel: one per input channel"
+        )
+        self.out_channels_box = spin_box(
+            1, MAX_CHANNELS, 1, "Kernels: each makes one output channel"
+        )
+        grid.addWidget(QLabel("Input"), 0, 0)
+        grid.addWidget(self.in_channels_box, 0, 1)
+        grid.addWidget(QLabel("Slices"), 0, 2)
+        grid.addWidget(self.kernel_channels_box, 0, 3)
+        grid.addWidget(QLabel("Kernels"), 1, 0)
+        grid.addWidget(self.out_channels_box, 1, 1)
+        self.random_kernels_button = QPushButton("Random")
+        self.random_kernels_button.setToolTip("Random weights -1 to 1 and biases -2 to 2")
+        grid.addWidget(self.random_kernels_button, 1, 2, 1, 2)
+        self.bias_boxes: list[QDoubleSpinBox] = []
+        for o in range(MAX_CHANNELS):
+            box = QDoubleSpinBox()
+            box.setRange(-MAX_BIAS, MAX_BIAS)
+            box.setDecimals(2)
+            box.setKeyboardTracking(False)
+            box.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+            box.setToolTip(f"Bias b{o + 1}: added to every cell of output channel {o + 1}")
+            self.bias_boxes.append(box)
+            row, col = divmod(o, 2)
+            grid.addWidget(QLabel(f"b{o + 1}"), 2 + row, 2 * col)
+            grid.addWidget(box, 2 + row, 2 * col + 1)
         return group
 
     def _build_transposed_group(self) -> QGroupBox:
@@ -277,6 +317,14 @@ class SidePanel(QScrollArea):
             lambda value: model.change(output_padding=value)
         )
         self.upstream_random_button.clicked.connect(lambda: model.randomize_upstream())
+        self.in_channels_box.valueChanged.connect(lambda value: model.change(in_channels=value))
+        self.kernel_channels_box.valueChanged.connect(
+            lambda value: model.change(kernel_channels=value)
+        )
+        self.out_channels_box.valueChanged.connect(lambda value: model.change(out_channels=value))
+        self.random_kernels_button.clicked.connect(lambda: model.randomize_kernels())
+        for o, box in enumerate(self.bias_boxes):
+            box.valueChanged.connect(lambda value, o=o: model.set_bias(o, value))
 
     # ----- showing the model ---------------------------------------------------------------
     def show_settings(self) -> None:
@@ -309,6 +357,7 @@ class SidePanel(QScrollArea):
         select_data(self.upstream_at_box, s.upstream_at)
         select_data(self.transposed_view_box, s.transposed_view)
         show_value(self.output_padding_box, s.output_padding)
+        self._show_channels()
         transposed = s.mode == "transposed"
         self.transposed_view_box.setEnabled(transposed)
         self.output_padding_box.setEnabled(transposed)
@@ -331,6 +380,28 @@ class SidePanel(QScrollArea):
         color = OK_COLOR if works else ERROR_COLOR
         self.solver_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
 
+    def _show_channels(self) -> None:
+        s = self._model.settings
+        show_value(self.in_channels_box, s.in_channels)
+        show_value(self.kernel_channels_box, s.kernel_channels)
+        show_value(self.out_channels_box, s.out_channels)
+        bias = s.bias_vector()
+        for o, box in enumerate(self.bias_boxes):
+            used = s.channels_used and o < s.out_channels
+            box.setEnabled(used)
+            value = float(bias[o]) if used else 0.0
+            if box.value() != value:
+                with QSignalBlocker(box):
+                    box.setValue(value)
+        # Pooling is drawn for one channel: with channels its settings wait.
+        locked = bool(self.pool_group.property("lockedDisabled"))  # a locked lesson's
+        self.pool_group.setEnabled(not s.channels_used and not locked)
+        self.pool_group.setToolTip(
+            "Pooling is drawn for one channel: set the channel counts to 1"
+            if s.channels_used
+            else ""
+        )
+
     def apply_styles(self, font: QFont) -> None:
         """The panel grows with the font, so nothing in it is cut off; its number boxes stay
         compact so the panel does not need to be wide."""
@@ -339,6 +410,8 @@ class SidePanel(QScrollArea):
         side = self.widget()
         for box in side.findChildren(QSpinBox):
             box.setMaximumWidth(metrics.averageCharWidth() * 5 + 44)
+        for box in self.bias_boxes:
+            box.setMaximumWidth(metrics.averageCharWidth() * 7 + 16)
         side.layout().activate()
         scrollbar = self.verticalScrollBar().sizeHint().width()
         # The splitter may widen the panel; it never gets narrower than its contents.

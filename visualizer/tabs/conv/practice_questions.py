@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 TOPIC = "conv"
 SIZE_KEY = "size"
 SOLVE_KEY = "solve"
+SHAPE_KEY = "shape"  # with channels: the output's shape
+PARAMS_KEY = "params"  # with channels: the parameter count
 SHOWN_KINDS = ("output_size", "conv_cell", "padding", "stride", "pool_cell")
 
 
@@ -143,11 +145,68 @@ def _cells(shape: tuple[int, ...], first: tuple[int, int] | None) -> list[tuple[
     return cells
 
 
+def _channel_questions(model: ConvModel) -> list[Question]:
+    """With channels: the output's shape, the parameter count, then the output cells (the
+    clicked one first), each a bias plus one sum of products per input channel."""
+    from visualizer.tabs.conv.channels import channel_focus
+    from visualizer.tabs.conv.explain import channel_key
+
+    found = model.channels
+    assert found is not None
+    s, res = model.settings, model.result
+    c_out = found.weights.shape[0]
+    questions = [
+        question(
+            PARAMS_KEY, "Learnable parameters (weights and biases) =", topic=TOPIC,
+            kind="conv_cell", answer=float(found.parameters), exact=True,
+            solution=[f"C_out·C_in·k·k + C_out = {found.parameters_text}"],
+        )
+    ]  # fmt: skip
+    out = found.output
+    if out is None or found.stale:
+        return questions
+    questions.insert(
+        0,
+        question(
+            SHAPE_KEY, "Output shape (channels × rows × columns) =", topic=TOPIC, kind="shape",
+            answer=tuple(int(n) for n in out.shape), exact=True,
+            solution=[
+                f"One output channel per kernel: {c_out}.",
+                f"rows = {res.formula_rows}", f"columns = {res.formula_cols}",
+            ],
+        ),
+    )  # fmt: skip
+    cells = [(o, r, c) for o in range(out.shape[0]) for r, c in _cells(out.shape[1:], None)]
+    kind, row, col = model.focus
+    pinned = (model.focus_channel, row, col)
+    if kind == "conv" and pinned in cells:
+        cells.remove(pinned)
+        cells.insert(0, pinned)
+    for o, r, c in cells:
+        cell = channel_focus(s, found, o, r, c)
+        questions.append(
+            question(
+                channel_key(o, r, c),
+                f"Output channel {o + 1}, row {r + 1}, column {c + 1} =", topic=TOPIC,
+                kind="conv_cell", answer=float(out[o, r, c]),
+                solution=[
+                    *cell.per_channel,
+                    ", ".join(line.split(" = ")[0] + " = " + line.rsplit(" = ", 1)[1]
+                              for line in cell.per_channel),
+                    f"{cell.heading} = {cell.formula}",
+                ],
+            )
+        )  # fmt: skip
+    return questions
+
+
 def practice_questions(model: ConvModel) -> list[Question]:
     """Everything practice asks about the current grids, in the order it asks."""
     s, res = model.settings, model.result
     if s.view != "grids":
         return []
+    if model.channels is not None:
+        return _channel_questions(model)
     exercise = current_exercise(model)
     if exercise is not None and exercise.kind in ("padding", "stride"):
         letter = "p" if exercise.kind == "padding" else "s"
@@ -175,7 +234,10 @@ def exercise_settings(exercise: Exercise) -> tuple[dict[str, Any], tuple[str, in
     if exercise.topic != TOPIC or exercise.kind not in SHOWN_KINDS:
         raise ValueError(f"The convolution tab cannot show {exercise.kind} exercises.")
     data = exercise.data
-    grids: dict[str, Any] = {"view": "grids", "mode": "correlation", "dilation": 1}
+    grids: dict[str, Any] = {
+        "view": "grids", "mode": "correlation", "dilation": 1,
+        "in_channels": 1, "kernel_channels": 1, "out_channels": 1,  # exercises: one channel
+    }  # fmt: skip
     if exercise.kind == "output_size":
         n, f = data["n"], data["f"]
         kernel = [[1.0 if (u + v) % 2 == 0 else 0.0 for v in range(f)] for u in range(f)]

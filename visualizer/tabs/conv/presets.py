@@ -24,6 +24,8 @@ PRESET_IMAGE = "Image mode: Sobel x edges on the sample picture"
 PRESET_DILATION = "Dilation 2: a 3x3 kernel spread over 5x5 cells"
 PRESET_TRANSPOSED = "Transposed convolution: a 2x2 input stamps the kernel at stride 2"
 PRESET_BACKWARD = "Backward pass: dL/dX and dL/dW of exercise 4a"
+PRESET_CHANNELS = "Channels: 3 input channels, 2 kernels of 3 slices and a bias"
+PRESET_RGB = "Image mode in colour: R, G, B through 2 kernels of 3 slices"
 PRESETS: tuple[str, ...] = (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -36,6 +38,8 @@ PRESETS: tuple[str, ...] = (
     PRESET_DILATION,
     PRESET_TRANSPOSED,
     PRESET_BACKWARD,
+    PRESET_CHANNELS,
+    PRESET_RGB,
 )
 
 
@@ -77,8 +81,48 @@ def preset_settings(name: str) -> tuple[ConvSettings, Focus]:
         s = replace(s, input=((1.0, 2.0), (3.0, 4.0)), padding=0, stride=2, mode="transposed")
     elif name == PRESET_BACKWARD:
         s = replace(s, view="backward")
+    elif name == PRESET_CHANNELS:
+        s = _channels_preset(s)
+    elif name == PRESET_RGB:
+        s = _rgb_preset(s)
     elif name == PRESET_IMAGE:
         sobel = "Sobel x (vertical edges)"
         kernel = as_grid(conv.KERNEL_PRESETS[sobel])
         s = replace(s, view="image", kernel=kernel, kernel_preset=sobel)
     return s, focus
+
+
+def _channels_preset(s: ConvSettings) -> ConvSettings:
+    """F and two more 4x4 channels through 2 kernels of 3 slices (3x3), no padding: 2x2x2."""
+    more_inputs = (
+        as_grid([[1, 0, 2, 1], [0, 3, 1, 0], [2, 1, 0, 2], [1, 0, 1, 3]]),
+        as_grid([[0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0]]),
+    )
+    identity = as_grid([[0, 0, 0], [0, 1, 0], [0, 0, 0]])
+    ones = as_grid(np.ones((3, 3)))
+    cross = as_grid([[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+    zeros = as_grid(np.zeros((3, 3)))
+    # Kernel 1: the sheet's kernel on channel 1, the centre of channel 2, nothing of channel 3.
+    # Kernel 2: channel 3's window summed, minus channel 2's Laplacian.
+    more_kernels = (identity, zeros, zeros, cross, ones)
+    return replace(
+        s, padding=0, in_channels=3, kernel_channels=3, out_channels=2,
+        more_inputs=more_inputs, more_kernels=more_kernels, bias=(0.5, -1.0),
+    )  # fmt: skip
+
+
+def _rgb_preset(s: ConvSettings) -> ConvSettings:
+    """The colour sample's red, green and blue through two 3x3 kernels of 3 slices.
+
+    Kernel 1 finds vertical edges of the red channel only (its green and blue slices are 0):
+    the red square's edges light up, the green disc and blue triangle do not. Kernel 2 adds up
+    all three channels over the window: a blurred brightness picture.
+    """
+    sobel = as_grid(conv.KERNEL_PRESETS["Sobel x (vertical edges)"])
+    zeros = as_grid(np.zeros((3, 3)))
+    ones = as_grid(np.ones((3, 3)))
+    return replace(
+        s, view="image", kernel=sobel, kernel_preset=CUSTOM_KERNEL, padding=1,
+        in_channels=3, kernel_channels=3, out_channels=2, more_inputs=(zeros, zeros),
+        more_kernels=(zeros, zeros, ones, ones, ones), bias=(0.0, 0.0),
+    )  # fmt: skip

@@ -14,6 +14,12 @@ import numpy as np
 
 from visualizer.compute import conv
 from visualizer.compute.conv_transpose import TransposedEquivalent
+from visualizer.tabs.conv.channels import (
+    ChannelResult,
+    channel_focus,
+    compute_channels,
+    picture_channels,
+)
 from visualizer.tabs.conv.settings import OPERATIONS, ConvSettings
 from visualizer.tabs.conv.transposed import transposed_values
 
@@ -52,6 +58,8 @@ class PixelFocus:
     col: int
     text: str
     window: tuple[int, int, int, int]  # (x, y, width, height) on the picture, in pixels
+    channel: int = 0  # with channels: the output channel (filtered picture) hovered
+    notes: tuple[str, ...] = ()  # with channels: each input channel's sum of products
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +71,10 @@ class ImageResult:
     pooled: np.ndarray | None = None
     #: Why something is missing, or that the sample picture stands in for a missing one.
     note: str = ""
+    #: With channels: the picture's red, green and blue (height, width, 3) and the filtered
+    #: pictures, one per kernel (``filtered`` and ``pooled`` are then None).
+    colour: np.ndarray | None = None
+    channels: ChannelResult | None = None
 
 
 def compute_result(settings: ConvSettings) -> ConvResult:
@@ -112,12 +124,31 @@ def compute_result(settings: ConvSettings) -> ConvResult:
 
 
 def image_result(
-    settings: ConvSettings, kernel: np.ndarray, picture: np.ndarray | None, note: str = ""
+    settings: ConvSettings,
+    kernel: np.ndarray,
+    picture: np.ndarray | None,
+    note: str = "",
+    colour: np.ndarray | None = None,
+    previous: ChannelResult | None = None,
 ) -> ImageResult:
     """Image mode: ``picture`` filtered by ``kernel`` as ``settings`` say, then pooled
-    (``note``: why the picture is missing, or that the sample stands in for it)."""
+    (``note``: why the picture is missing, or that the sample stands in for it).
+
+    With channels the input is the gray ``picture`` (1 channel) or ``colour``'s red, green and
+    blue (3), filtered by every kernel; ``previous`` holds the last valid filtered pictures.
+    """
     if picture is None:
         return ImageResult(None, note=note)
+    if settings.channels_used:
+        if colour is None:
+            colour = np.repeat(picture[:, :, None], 3, axis=2)
+        try:
+            inputs = picture_channels(settings, picture, colour)
+            refusal = ""
+        except ValueError as exc:
+            inputs, refusal = np.moveaxis(colour, -1, 0), str(exc)
+        channels = compute_channels(settings, inputs, previous, refusal)
+        return ImageResult(picture, note=note, colour=colour, channels=channels)
     filtered = pooled = None
     try:
         if settings.mode == "transposed":
@@ -137,6 +168,8 @@ def pixel_focus(
 ) -> PixelFocus:
     """Filtered pixel (row, col) explained: its sum of products and its window on ``picture``."""
     s = settings
+    if s.channels_used:
+        raise ValueError("With channels a filtered pixel is explained by channel_pixel_focus.")
     terms = conv.conv_terms(
         picture, kernel, row, col, s.padding, s.stride,
         flip=s.mode == "convolution", dilation=s.dilation,
@@ -146,3 +179,16 @@ def pixel_focus(
     # The window is on the padded picture; the picture itself starts at (0, 0).
     window = (c0 - s.padding, r0 - s.padding, c1 - c0, r1 - r0)
     return PixelFocus(row, col, text, window)
+
+
+def channel_pixel_focus(
+    settings: ConvSettings, channels: ChannelResult, channel: int, row: int, col: int
+) -> PixelFocus:
+    """Pixel (row, col) of filtered picture ``channel``: its bias plus one sum per colour."""
+    found = channel_focus(settings, channels, channel, row, col)
+    r0, r1, c0, c1 = found.window
+    p = settings.padding
+    return PixelFocus(
+        row, col, f"{found.heading} = {found.formula}", (c0 - p, r0 - p, c1 - c0, r1 - r0),
+        channel, found.per_channel,
+    )  # fmt: skip

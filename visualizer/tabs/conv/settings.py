@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,6 +26,7 @@ from visualizer.tabs.settings import (
     read_list,
     read_optional,
     read_text,
+    read_vector,
     setting,
 )
 
@@ -36,6 +37,9 @@ MAX_STRIDE = 16
 MAX_POOL = 8
 MAX_SOLVER = 999
 MAX_DILATION = 4
+#: Channels: an input of 1 to 4 channels, 1 to 4 kernels (output channels).
+MAX_CHANNELS = 4
+MAX_BIAS = 999.0
 SHEET_KERNEL = "Sheet's kernel (exercise 4)"
 CUSTOM_KERNEL = "Custom (typed)"
 KERNEL_CHOICES: tuple[str, ...] = (*conv.KERNEL_PRESETS, CUSTOM_KERNEL)
@@ -118,6 +122,25 @@ class ConvSettings(Settings):
     upstream_at: str = setting(
         "output", read_choice(UPSTREAM_PLACES), label="upstream gradient place"
     )
+    #: Channels: the input's channel count, each kernel's slice count (one per input channel
+    #: when they match) and the number of kernels (output channels). ``input`` is channel 1
+    #: and ``kernel`` kernel 1's slice 1; the other channels and slices follow them.
+    in_channels: int = setting(1, read_int(1, MAX_CHANNELS), label="input channels")
+    kernel_channels: int = setting(1, read_int(1, MAX_CHANNELS), label="kernel slices")
+    out_channels: int = setting(1, read_int(1, MAX_CHANNELS), label="output channels")
+    more_inputs: tuple[Grid, ...] = setting(
+        (),
+        read_list(read_grid(1, MAX_INPUT_SIDE), max_length=MAX_CHANNELS - 1),
+        label="input channels 2 and on",
+    )
+    #: Kernel o's slice c for every (o, c) but (1, 1), in reading order.
+    more_kernels: tuple[Grid, ...] = setting(
+        (),
+        read_list(read_grid(1, MAX_KERNEL_SIDE), max_length=MAX_CHANNELS**2 - 1),
+        label="kernel slices 2 and on",
+    )
+    #: One bias per kernel (empty: all 0).
+    bias: tuple[float, ...] = setting((), read_vector(max_length=MAX_CHANNELS))
 
     #: Settings added after the first lesson format: saved only when they differ from their
     #: default, so a lesson of the sheet's presets keeps exactly the keys it always had.
@@ -127,6 +150,12 @@ class ConvSettings(Settings):
         "upstream_at": "output",
         "output_padding": 0,
         "transposed_view": "scatter",
+        "in_channels": 1,
+        "kernel_channels": 1,
+        "out_channels": 1,
+        "more_inputs": [],
+        "more_kernels": [],
+        "bias": [],
     }
 
     def to_state(self) -> dict[str, Any]:
@@ -136,12 +165,57 @@ class ConvSettings(Settings):
                 del state[name]
         return state
 
+    @property
+    def channels_used(self) -> bool:
+        """More than one channel somewhere: the grids show channels, kernels and biases."""
+        return max(self.in_channels, self.kernel_channels, self.out_channels) > 1
+
+    def input_stack(self) -> np.ndarray:
+        """The input's channels as one (C_in, H, W) array."""
+        return np.array((self.input, *self.more_inputs), dtype=float)
+
+    def weight_stack(self) -> np.ndarray:
+        """The kernels as one (C_out, slices, kh, kw) array (kernel, slice, row, column)."""
+        slices = np.array((self.kernel, *self.more_kernels), dtype=float)
+        return slices.reshape(self.out_channels, self.kernel_channels, *slices.shape[1:])
+
+    def bias_vector(self) -> np.ndarray:
+        """One bias per kernel (zeros when none is set)."""
+        return np.array(self.bias) if self.bias else np.zeros(self.out_channels)
+
     def validate(self) -> None:
         n, f, other, out = self.solver
         if min(n, f, out) < 1:
             raise ValueError("The solver's n, f and output size must be at least 1.")
         if self.solve_for == "padding" and other < 1:
             raise ValueError("The solver's given stride must be at least 1.")
+        self._validate_channels()
+
+    def _validate_channels(self) -> None:
+        shape = (len(self.input), len(self.input[0]))
+        if len(self.more_inputs) != self.in_channels - 1:
+            raise ValueError(
+                f"The input has {self.in_channels} channel(s), so it needs "
+                f"{self.in_channels - 1} more grid(s), not {len(self.more_inputs)}."
+            )
+        if any((len(g), len(g[0])) != shape for g in self.more_inputs):
+            raise ValueError("Every input channel must have the first channel's size.")
+        slices = self.out_channels * self.kernel_channels
+        if len(self.more_kernels) != slices - 1:
+            raise ValueError(
+                f"{self.out_channels} kernel(s) of {self.kernel_channels} slice(s) need "
+                f"{slices - 1} more kernel grid(s), not {len(self.more_kernels)}."
+            )
+        size = (len(self.kernel), len(self.kernel[0]))
+        if any((len(g), len(g[0])) != size for g in self.more_kernels):
+            raise ValueError("Every kernel slice must have the first slice's size.")
+        if self.bias and len(self.bias) != self.out_channels:
+            raise ValueError(
+                f"There are {self.out_channels} kernel(s), so the bias needs "
+                f"{self.out_channels} value(s), not {len(self.bias)}."
+            )
+        if any(abs(b) > MAX_BIAS for b in self.bias):
+            raise ValueError(f"A bias must be between {-MAX_BIAS:g} and {MAX_BIAS:g}.")
 
 
 def resized_grid(grid: Grid, rows: int, cols: int) -> np.ndarray:
@@ -164,3 +238,36 @@ def with_cell(grid: Grid, row: int, col: int, value: float, what: str) -> Grid:
     cells = list(grid[row])
     cells[col] = float(value)
     return (*grid[:row], tuple(cells), *grid[row + 1 :])
+
+
+def read_focus(focus: Any, channel: Any = 0) -> tuple[Focus, int]:
+    """A saved pinned cell ``[kind, row, column]`` and its output channel, checked."""
+    if (
+        not isinstance(focus, list | tuple)
+        or len(focus) != 3
+        or focus[0] not in FOCUS_KINDS
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in focus[1:])
+    ):
+        raise ValueError(
+            "The saved focused cell must be [kind ('conv', 'pool', 'dx', 'dw', 'dy' or "
+            "'dp'), row, column]."
+        )
+    if isinstance(channel, bool) or not isinstance(channel, int) or not 0 <= channel < MAX_CHANNELS:
+        raise ValueError(
+            f"The saved focused channel must be a whole number 0 to {MAX_CHANNELS - 1}."
+        )
+    return (focus[0], focus[1], focus[2]), channel
+
+
+def read_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Setting values by name, each read (and checked) as a lesson's is; arrays become lists."""
+    known = {f.name: f for f in fields(ConvSettings)}
+    read: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in known:
+            raise ValueError(f"Unknown convolution setting {name!r}.")
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        label = known[name].metadata.get("label") or name
+        read[name] = known[name].metadata["reader"](value, label)
+    return read

@@ -52,7 +52,7 @@ class ConvTab(TopicTab):
         centre.addWidget(self.practice_bar)
         self.captions = Captions(model)
         centre.addWidget(self.captions.formula_label)
-        centre.addWidget(self.captions.explain_label)
+        centre.addWidget(self.captions.explain_area)
         controls = PlayControls(1, fps=2.0)
         controls.setToolTip("Slide the window over the output, one cell per step")
         centre.addWidget(controls)
@@ -205,6 +205,7 @@ class ConvTab(TopicTab):
             "solver": panel.solver_group,
             "backward": panel.backward_group,
             "transposed": panel.transposed_group,
+            "channels": panel.channels_group,
             "play": self.play_controls,
         }
 
