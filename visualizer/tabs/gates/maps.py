@@ -27,31 +27,43 @@ MAP_LUT = np.vstack([np.linspace(_ORANGE, _WHITE, 128), np.linspace(_WHITE, _BLU
 )
 
 Levels = tuple[float, float]
-#: The colour table as RGBA, for colouring a grid in numpy (one lookup, no Qt colour table).
-_RGBA = np.concatenate([MAP_LUT, np.full((256, 1), 255, dtype=np.ubyte)], axis=1)
+#: The colour table as RGBA bytes, each colour one 4-byte word (for one-lookup colouring).
+_RGBA32 = np.ascontiguousarray(
+    np.concatenate([MAP_LUT, np.full((256, 1), 255, dtype=np.ubyte)], axis=1)
+).view(np.uint32)[:, 0]
+
+
+def colour_indices(grids: np.ndarray, levels: list[Levels] | Levels) -> np.ndarray:
+    """Each value's row in :data:`MAP_LUT`, as uint8: ``levels`` (one pair, or one per grid
+    of a stack) map to 0 and 255, values beyond them to the ends, nan to the white middle."""
+    stack = np.asarray(grids, dtype=float)
+    pairs = np.asarray(levels, dtype=float).reshape(-1, 2)
+    shape = (-1,) + (1,) * (stack.ndim - 1) if len(pairs) > 1 else (1,) * stack.ndim
+    lo, hi = pairs[:, 0].reshape(shape), pairs[:, 1].reshape(shape)
+    scale = 255.0 / np.where(hi > lo, hi - lo, 1.0)
+    # In place after the first result: fresh temporaries of this size cost more than the maths.
+    with np.errstate(invalid="ignore", over="ignore"):
+        index = np.subtract(stack, lo)
+        index *= scale
+    np.clip(index, 0.0, 255.0, out=index)
+    index[np.isnan(index)] = 127.5  # the middle of the scale: white
+    return index.astype(np.uint8)
+
+
+def colour_rgba(grids: np.ndarray, levels: list[Levels] | Levels) -> np.ndarray:
+    """The grids' colours as uint8 RGBA, shape (..., h, w, 4), in one numpy pass.
+
+    An ``ImageItem`` shows such an image as it is (``levels=None``): no levels to apply, no
+    colour table to build, so a frame's ``setImage`` costs one table lookup here (of 4-byte
+    colours, several times faster than looking up rows of three bytes).
+    """
+    index = colour_indices(grids, levels)
+    return _RGBA32[index].view(np.uint8).reshape(*index.shape, 4)
 
 
 def colourise(grid: np.ndarray, levels: Levels) -> np.ndarray:
-    """The grid's colours as an (h, w, 4) RGBA image: ``levels`` map to the ends of the
-    scale, values beyond them to its end colours, nan to white."""
-    lo, hi = levels
-    span = hi - lo if hi > lo else 1.0
-    with np.errstate(invalid="ignore"):
-        index = np.clip((np.asarray(grid, dtype=float) - lo) * (255.0 / span), 0, 255)
-    index = np.where(np.isfinite(index), index, 127.5)
-    return _RGBA[index.astype(np.intp)]
-
-
-def colourise_all(grids: list[np.ndarray], levels: list[Levels]) -> np.ndarray:
-    """``colourise`` for grids of one shape in one pass: an (n, h, w, 4) RGBA array."""
-    stack = np.asarray(grids, dtype=float)
-    lo = np.array([lv[0] for lv in levels], dtype=float)[:, None, None]
-    hi = np.array([lv[1] for lv in levels], dtype=float)[:, None, None]
-    span = np.where(hi > lo, hi - lo, 1.0)
-    with np.errstate(invalid="ignore"):
-        index = np.clip((stack - lo) * (255.0 / span), 0, 255)
-    index = np.where(np.isfinite(index), index, 127.5)
-    return _RGBA[index.astype(np.intp)]
+    """The grid's colours as an (h, w, 4) RGBA image (exports, tests)."""
+    return colour_rgba(grid, levels)
 
 
 def symmetric_levels(grid: np.ndarray) -> Levels:
@@ -71,8 +83,9 @@ def neuron_levels(activation: str, grid: np.ndarray) -> Levels:
     return symmetric_levels(grid)
 
 
-def map_images(model: GatesModel) -> list[tuple[np.ndarray, Levels]]:
-    """Every node's small map with its levels: inputs (features), hidden neurons, output."""
+def input_maps(model: GatesModel) -> list[tuple[np.ndarray, Levels]]:
+    """The input nodes' small maps (each feature over the plane), with their levels: they
+    change with the settings, never with a training frame."""
     small = model.play_neuron_maps()
     gx, gy = np.meshgrid(small.xs, small.ys)
     features = feature_transform(np.column_stack([gx.ravel(), gy.ravel()]),
@@ -81,12 +94,24 @@ def map_images(model: GatesModel) -> list[tuple[np.ndarray, Levels]]:
     for column in features.T:
         grid = column.reshape(gx.shape)
         maps.append((grid, symmetric_levels(grid)))
+    return maps
+
+
+def neuron_maps(model: GatesModel) -> list[tuple[np.ndarray, Levels]]:
+    """Every neuron's small map at the frame (hidden layers, then the output), with levels."""
+    small = model.play_neuron_maps()
     activation = model.playground.activation
+    maps: list[tuple[np.ndarray, Levels]] = []
     for layer in small.hidden:
         for grid in layer:
             maps.append((grid, neuron_levels(activation, grid)))
     maps.append((small.output, (0.0, 1.0)))
     return maps
+
+
+def map_images(model: GatesModel) -> list[tuple[np.ndarray, Levels]]:
+    """Every node's small map with its levels: inputs (features), hidden neurons, output."""
+    return input_maps(model) + neuron_maps(model)
 
 
 def big_map_levels(model: GatesModel, grid: np.ndarray) -> Levels:

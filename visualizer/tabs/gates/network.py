@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.edges import EdgesItem
 from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
-from visualizer.tabs.gates.maps import colourise_all, map_images
+from visualizer.tabs.gates.maps import colour_rgba, input_maps, neuron_maps
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.playground_texts import MAX_LABELLED_EDGES
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
@@ -164,6 +164,9 @@ class GateNetworkView(pg.PlotWidget):
         self._node_look: tuple | None = None
         self._frame_look: tuple | None = None
         self._edge_widths = np.zeros(0)
+        self._weights = np.zeros(0)
+        self._segments_for: NetworkLayout | None = None
+        self._frame_only = False
         self._size = (0.0, 0.0)
         # The playground draws its neurons as maps: an image per node, a frame on top.
         self.map_items: list[pg.ImageItem] = []
@@ -179,7 +182,9 @@ class GateNetworkView(pg.PlotWidget):
         self.redraw()
 
     def _on_model_changed(self, what: str) -> None:
-        if what in ("settings", "frame", "inputs", "selection", "practice", "map"):
+        if what == "frame" and self._frame_only:
+            self._redraw_frame()
+        elif what in ("settings", "frame", "inputs", "selection", "practice", "map"):
             self.redraw()
 
     def _on_view_resized(self, _view_box: object = None) -> None:
@@ -192,8 +197,24 @@ class GateNetworkView(pg.PlotWidget):
         """Draw the model's network as it is now (in the playground, with its maps)."""
         model = self._model
         picture = network_picture(model)
-        self._maps = map_images(model) if model.is_playground() else []
+        play = model.is_playground()
+        self._maps = input_maps(model) + neuron_maps(model) if play else []
         self.set_network(picture.layer_sizes, picture.nodes, picture.edges, picture.selected)
+        # A playground frame changes only the weights and the neurons' maps (not the nodes,
+        # labels or layout): the next frames redraw just those.
+        self._frame_only = play and self.layout is not None
+
+    def _redraw_frame(self) -> None:
+        """A training frame: the edges' colours and widths and the neurons' maps, nothing else."""
+        layers = self._model.play_layers()
+        weights = np.concatenate([W.ravel() for W, _ in layers])
+        if weights.size != len(self.edges) or self.layout is None:
+            self.redraw()
+            return
+        self._weights = weights
+        self._draw_edges(moved=False)
+        inputs = sum(1 for node in self.nodes if node.shape == "input")
+        self.set_maps(self._maps[:inputs] + neuron_maps(self._model), start=inputs)
 
     # ----- drawing ---------------------------------------------------------------------------
     def set_network(
@@ -207,6 +228,7 @@ class GateNetworkView(pg.PlotWidget):
         self.layer_sizes = [int(n) for n in layer_sizes]
         self.nodes = list(nodes)
         self.edges = list(edges)
+        self._weights = np.array([e.weight for e in edges], dtype=float)
         self.selected = selected
         big = self._presentation
         self._sync_text_items(self.node_texts, len(nodes))
@@ -229,6 +251,7 @@ class GateNetworkView(pg.PlotWidget):
                 text = node.name if node.shape == "input" else ""
                 item_font, fill = small_font, tag_fill if text else clear
             _show_text(self.node_texts[k], text, item_font, "w" if dark else "k", fill)
+            self.node_texts[k].setVisible(bool(text))  # an empty label still costs a paint
             _show_text(
                 self.info_texts[k], node.info, info_font, (20, 20, 20), info_fill, anchor=(0, 0)
             )
@@ -302,28 +325,12 @@ class GateNetworkView(pg.PlotWidget):
         layout = self.layout
         assert layout is not None
         width, height = self._size if min(self._size) >= 2 else UNSHOWN_SIZE
-        big = self._presentation
-        nodes, edges = self.nodes, self.edges
+        nodes = self.nodes
         self.positions = layout.centres
         node_px = layout.node_px
         if moved:
             self.view_box.setRange(xRange=(0, width), yRange=(0, height), padding=0)
-
-        weights = np.array([e.weight for e in edges], dtype=float)
-        finite = np.isfinite(weights)
-        max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
-        colours = np.where(
-            (weights > 0)[:, None], _POSITIVE_RGB,
-            np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
-        )  # fmt: skip
-        # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
-        with np.errstate(invalid="ignore"):
-            share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
-        scale = (1.5 if big else 1.0) * min(1.0, node_px / 50)
-        widths = np.maximum((1.5 + 7.0 * share) * scale, 1.0)
-        self._edge_widths = widths.copy()
-        ends = np.array([[e.source, e.target] for e in edges], dtype=int).reshape(-1, 2)
-        self.edges_item.set_edges(layout.centres[ends], colours, widths)
+        self._draw_edges(moved)
         brushes, node_pens, symbols = [], [], []
         for node in nodes:
             chosen = self.selected is not None and node.key == self.selected
@@ -340,6 +347,8 @@ class GateNetworkView(pg.PlotWidget):
             brushes.append(cached_brush(*(int(v) for v in rgb)))
             node_pens.append(cached_pen(HIGHLIGHT_COLOR, 5) if chosen else cached_pen("k", 2))
             symbols.append("o")
+        # The playground's nodes are all maps, drawn (and clicked) by their own items.
+        self.graph.setVisible(not self._model.is_playground())
         look = (moved, symbols, [id(b) for b in brushes], [id(p) for p in node_pens], node_px)
         if moved or look != self._node_look:  # a training frame leaves the nodes as they are
             self._node_look = look
@@ -367,9 +376,33 @@ class GateNetworkView(pg.PlotWidget):
             size=max(24.0, min(46.0, node_px * 0.6)), symbol="s", pen=None,
             brush=cached_brush(0, 0, 0, 0),
         )  # fmt: skip
+        self.edge_handles.setVisible(bool(handle_pos))
         if layout.caption is not None:
             self.caption.setPos(layout.caption.x, layout.caption.y)
         self.caption.setVisible(layout.caption is not None)
+
+    def _draw_edges(self, moved: bool) -> None:
+        """Every edge coloured by its weight's sign, as wide as its share of the largest."""
+        layout = self.layout
+        assert layout is not None
+        if moved or self._segments_for is not layout:  # the segments move with the layout only
+            self._segments_for = layout
+            ends = np.array([[e.source, e.target] for e in self.edges], dtype=int).reshape(-1, 2)
+            self.edges_item.set_segments(layout.centres[ends])
+        weights = self._weights
+        finite = np.isfinite(weights)
+        max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
+        colours = np.where(
+            (weights > 0)[:, None], _POSITIVE_RGB,
+            np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
+        )  # fmt: skip
+        # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
+        with np.errstate(invalid="ignore"):
+            share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
+        scale = (1.5 if self._presentation else 1.0) * min(1.0, layout.node_px / 50)
+        widths = np.maximum((1.5 + 7.0 * share) * scale, 1.0)
+        self._edge_widths = widths
+        self.edges_item.set_looks(colours, widths)
 
     def _place_maps(self, layout: NetworkLayout, moved: bool = True) -> None:
         """The playground's maps: one image per map node, in its square, with a frame."""
@@ -412,18 +445,21 @@ class GateNetworkView(pg.PlotWidget):
         """The tooltip of node ``index``: its formula with the numbers (playground only)."""
         return playground_texts.node_tooltip(self._model, self.nodes[index].key)
 
-    def set_maps(self, maps: list[tuple[np.ndarray, tuple[float, float]]]) -> None:
-        """The image of every map node (inputs first), each with its colour levels.
+    def set_maps(self, maps: list[tuple[np.ndarray, tuple[float, float]]], start: int = 0) -> None:
+        """The image of every map node (inputs first), each with its colour levels; only the
+        maps from ``start`` on are set again (a training frame leaves the inputs' alone).
 
         Rows of each grid run upwards in y; the view counts y downwards, so they are flipped.
         """
         self._maps = maps
         if not maps:
             return
-        # One colour lookup for every map at once (they share a size).
-        images = colourise_all([grid[::-1] for grid, _ in maps], [lv for _, lv in maps])
-        for item, (grid, _levels), image in zip(self.map_items, maps, images, strict=False):
-            item.setImage(image, autoLevels=False)
+        shown = maps[start:]
+        # The colours of every map at once (they share a size), set as they are.
+        images = colour_rgba(np.stack([grid[::-1] for grid, _ in shown]), [lv for _, lv in shown])
+        for item, (grid, _levels), image in zip(self.map_items[start:], shown, images,
+                                                strict=False):  # fmt: skip
+            item.setImage(image, levels=None, autoLevels=False)
             item.grid = grid  # what it shows, for map_image
 
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QTextEdit, QWidget
 
 from visualizer.tabs.gates import playground_texts
+from visualizer.tabs.gates.live_text import LiveText
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.texts import (
     preset_note,
@@ -27,19 +28,29 @@ _TONES = {
 }
 
 
-class WorkedLine(QLabel):
-    """The selected neuron's arithmetic for the current inputs, e.g. ``C = step(...) = 1``."""
+class WorkedLine(QWidget):
+    """The selected neuron's arithmetic for the current inputs, e.g. ``C = step(...) = 1``.
+
+    On the four gate points a word-wrapped label (its height follows the text). In the
+    playground exactly two lines that change every training frame: a :class:`LiveText`,
+    whose new text repaints it without re-laying out the window around it. The widget has
+    no layout of its own, so its label's size changes stop here unless they matter.
+    """
 
     def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self.setWordWrap(True)
-        self._two_fixed_lines = False
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setStyleSheet(
+        self._play = False
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setStyleSheet(
             "QLabel { background: #eef4fb; color: #111; border: 1px solid #9bb8d8;"
             " padding: 3px 6px; }"
         )
+        self.live = LiveText(2, background="#eef4fb", border="#9bb8d8", colour="#111",
+                             parent=self)  # fmt: skip
+        self._show_mode(False)
         model.subscribe(self._on_model_changed)
         model.practice.subscribe(self._on_model_changed)
         self.redraw()
@@ -51,34 +62,62 @@ class WorkedLine(QLabel):
     def set_presentation(self, on: bool) -> None:
         """The line that explains the step is as large as the picture's labels."""
         self.setFont(scaled_font(QApplication.font(), 1.2 if on else 1.0))
-        if self._two_fixed_lines:
-            self._fit_lines(True)
+
+    def text(self) -> str:
+        """The line shown."""
+        return (self.live if self._play else self.label).text()
 
     def redraw(self) -> None:
         model = self._model
         play = model.is_playground()
-        if play != self._two_fixed_lines:
-            self._fit_lines(play)
+        if play != self._play:
+            self._show_mode(play)
         if play:  # the run's state, and the shown neuron with its numbers
-            self.setText(playground_texts.worked_line(model))
-            return
-        self.setText(selected_worked_line(model))
-
-    def _fit_lines(self, play: bool) -> None:
-        """In the playground, exactly two lines: a training frame then changes only the
-        text, never the layout around it (which would redraw the whole picture)."""
-        self._two_fixed_lines = play
-        self.setWordWrap(not play)
-        # Unwrapped lines must not widen the window (they are cut at its edge instead).
-        horizontal = QSizePolicy.Policy.Ignored if play else QSizePolicy.Policy.Preferred
-        self.setSizePolicy(horizontal, self.sizePolicy().verticalPolicy())
-        if play:
-            margins = self.contentsMargins()
-            height = 2 * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 4
-            self.setFixedHeight(height)
+            self.live.setText(playground_texts.worked_line(model))
         else:
-            self.setMinimumHeight(0)
-            self.setMaximumHeight(16_777_215)
+            self.label.setText(selected_worked_line(model))
+
+    def _show_mode(self, play: bool) -> None:
+        self._play = play
+        self.live.setVisible(play)
+        self.label.setVisible(not play)
+        if play:  # two lines, whatever their text; cut at the window's edge, never widening it
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        else:
+            policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            policy.setHeightForWidth(True)
+            self.setSizePolicy(policy)
+        self.updateGeometry()
+
+    # ----- size and geometry: the shown child's ----------------------------------------------
+    def _shown(self) -> QWidget:
+        return self.live if self._play else self.label
+
+    def sizeHint(self) -> QSize:
+        return self._shown().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self._shown().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return not self._play
+
+    def heightForWidth(self, width: int) -> int:
+        return self.live.sizeHint().height() if self._play else self.label.heightForWidth(width)
+
+    def resizeEvent(self, event) -> None:
+        for child in (self.label, self.live):
+            child.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # The label asks its parent to lay out again when its text changes; on the gate
+        # points that matters (the height follows the text), in the playground it never does.
+        if event.type() == QEvent.Type.LayoutRequest and not self._play:
+            self.updateGeometry()
+        elif event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+        return super().event(event)
 
 
 class DiagnosisView(QTextEdit):

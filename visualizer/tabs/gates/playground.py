@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from visualizer.compute.activations import sigmoid
 from visualizer.compute.classifier import (
     GridEvaluation,
     classifier_loss,
@@ -35,6 +36,7 @@ from visualizer.compute.datasets import (
     make_dataset,
     split_dataset,
 )
+from visualizer.compute.mlp import forward_pass
 from visualizer.tabs.settings import (
     Settings,
     read_choice,
@@ -171,6 +173,7 @@ class PlaygroundRun:
         self._test_losses = [self._loss(self._frames[0], train=False)]
         #: The first epoch whose weights blew up (None while the run stays finite).
         self.diverged_at: int | None = None
+        self._grid_points: tuple[list[np.ndarray], np.ndarray] | None = None
 
     # ----- frames -------------------------------------------------------------------------
     @property
@@ -233,6 +236,32 @@ class PlaygroundRun:
         return evaluate_grid(self.layers_at(frame), self.extent, resolution, s.activation,
                              s.features)  # fmt: skip
 
+    def grids(self, frame: int) -> tuple[GridEvaluation, GridEvaluation]:
+        """The big map's grid (MAP_RESOLUTION²) and the small maps' (NEURON_MAP_RESOLUTION²),
+        each as :func:`evaluate_grid` computes it, from ONE forward pass over both grids'
+        points: a training frame evaluates the network once, whatever the maps shown."""
+        self.ensure(frame)
+        f = min(max(int(frame), 0), len(self._frames) - 1)
+        if self._grid_points is None:  # the same points for every frame of this run
+            parts = [_grid_points(self.extent, r) for r in (MAP_RESOLUTION, NEURON_MAP_RESOLUTION)]
+            inputs = feature_transform(np.vstack([p for _, p in parts]), self.settings.features)
+            self._grid_points = ([xs for xs, _ in parts], inputs)
+        axes, inputs = self._grid_points
+        Ws = [W for W, _ in self._frames[f]]
+        bs = [b for _, b in self._frames[f]]
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            pre, post = forward_pass(inputs, Ws, bs, self.settings.activation)
+            p = sigmoid(pre[-1][:, 0])
+        out: list[GridEvaluation] = []
+        start = 0
+        for xs in axes:
+            n = xs.size
+            rows = slice(start, start + n * n)
+            start += n * n
+            hidden = tuple(a[rows].T.reshape(a.shape[1], n, n) for a in post[:-1])
+            out.append(GridEvaluation(xs, xs, p[rows].reshape(n, n), hidden))
+        return out[0], out[1]
+
     def accuracy(self, frame: int, *, train: bool) -> float:
         """Share of the train (or test) points on the right side of p = 0.5."""
         X = self.split.X_train if train else self.split.X_test
@@ -242,6 +271,14 @@ class PlaygroundRun:
         p = predict(self.layers_at(frame), feature_transform(X, self.settings.features),
                     self.settings.activation)  # fmt: skip
         return float(np.mean((p >= 0.5) == (y == 1)))
+
+
+def _grid_points(extent: tuple[float, float], resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """The axis samples of a square grid over ``extent`` and its points row by row (y, then
+    x), in ``evaluate_grid``'s order."""
+    xs = np.linspace(extent[0], extent[1], resolution)
+    gx, gy = np.meshgrid(xs, xs)
+    return xs, np.column_stack([gx.ravel(), gy.ravel()])
 
 
 def _extent(dataset: str, X: np.ndarray) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from visualizer.tabs.gates import playground_texts
-from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colourise
+from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colour_rgba
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.network import cached_brush, cached_pen
 from visualizer.widgets.fonts import scaled_font
@@ -82,6 +82,7 @@ class PlaygroundMap(pg.PlotWidget):
         for z, item in enumerate((self.train_points, self.test_points, self.drag_marker)):
             item.setZValue(10 + z)
             self.addItem(item)
+        self.drag_marker.setVisible(False)
         # The key sits in its own row under the plot, never over the points.
         self.legend = pg.LegendItem(colCount=2)
         self._legend_right: bool | None = None
@@ -130,8 +131,10 @@ class PlaygroundMap(pg.PlotWidget):
             return
         if what == "settings":
             self.redraw()
-        elif what in ("frame", "map"):
+        elif what == "map":
             self._draw_map()
+        elif what == "frame":  # a training frame changes the image only
+            self._draw_map(framing=False)
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = bool(on)
@@ -173,13 +176,17 @@ class PlaygroundMap(pg.PlotWidget):
             data=split.test_index,
         )  # fmt: skip
 
-    def _draw_map(self) -> None:
+    def _draw_map(self, framing: bool = True) -> None:
+        """The map's image; with ``framing``, also its place and title (which a training frame
+        never changes)."""
         model = self._model
-        run = model.play
-        assert run is not None
         grid = model.big_map()
         self._grid = grid
-        self.image_item.setImage(colourise(grid, big_map_levels(model, grid)), autoLevels=False)
+        # Coloured here in one lookup and set as it is: no levels or colour table to apply.
+        rgb = colour_rgba(grid, big_map_levels(model, grid))
+        self.image_item.setImage(rgb, levels=None, autoLevels=False)
+        if not framing:
+            return
         xs = model.play_grid().xs
         step = xs[1] - xs[0]
         lo = xs[0] - step / 2
@@ -225,6 +232,7 @@ class PlaygroundMap(pg.PlotWidget):
         if self._dragged is None:
             return
         label = self._model.play_points()[self._dragged][2]
+        self.drag_marker.setVisible(True)
         self.drag_marker.setData(
             pos=[(x, y)], size=marker_size(self._presentation) * 1.3,
             brush=cached_brush(CLASS_COLORS[label]), pen=cached_pen("k", 2),
@@ -233,6 +241,7 @@ class PlaygroundMap(pg.PlotWidget):
     def drag_finish(self, x: float, y: float) -> None:
         k, self._dragged = self._dragged, None
         self.drag_marker.setData([], [])
+        self.drag_marker.setVisible(False)  # hidden, it costs no paint per frame
         if k is None:
             return
         try:

@@ -18,7 +18,6 @@ import numpy as np
 from visualizer.compute.classifier import GridEvaluation
 from visualizer.tabs.gates.playground import (
     MAX_POINTS,
-    NEURON_MAP_RESOLUTION,
     PLAYGROUND_PRESETS,
     POINT_LIMIT,
     PlaygroundRun,
@@ -58,15 +57,18 @@ class PlaygroundMixin:
         assert self.play is not None
         return self._cached("play_layers", lambda: self.play.layers_at(self.frame))
 
+    def play_grids(self) -> tuple[GridEvaluation, GridEvaluation]:
+        """The big map's grid and the small maps', evaluated together once per frame."""
+        assert self.play is not None
+        return self._cached("play_grids", lambda: self.play.grids(self.frame))
+
     def play_grid(self) -> GridEvaluation:
         """The output and every hidden neuron over the plot's square (100 x 100)."""
-        assert self.play is not None
-        return self._cached("play_grid", lambda: self.play.grid(self.frame))
+        return self.play_grids()[0]
 
     def play_neuron_maps(self) -> GridEvaluation:
         """The small maps drawn in the network (40 x 40 per hidden neuron)."""
-        assert self.play is not None
-        return self._cached("play_small", lambda: self.play.grid(self.frame, NEURON_MAP_RESOLUTION))
+        return self.play_grids()[1]
 
     def big_map(self) -> np.ndarray:
         """What the big map shows: the output probability or the chosen neuron's activation."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute.datasets import DATASETS, FEATURES
 from visualizer.tabs.gates import playground_texts
+from visualizer.tabs.gates.live_text import LiveText
 from visualizer.tabs.gates.maps import CLASS_COLORS
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.playground import (
@@ -147,10 +148,9 @@ class PlaygroundPage(QWidget):
         train.addRow("Epochs:", self.epochs_field)
         layout.addWidget(self.training_box)
 
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        # Two lines, always: a frame's new numbers never move the plot under it.
-        self.status_label.setFixedHeight(2 * self.status_label.fontMetrics().lineSpacing() + 6)
+        # Two lines, always, repainted without a layout pass: a frame's new numbers never
+        # move the plot under it nor re-lay the window out.
+        self.status_label = LiveText(2, wrap=True)
         page.addWidget(self.status_label)
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setMenuEnabled(False)
