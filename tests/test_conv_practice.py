@@ -191,3 +191,42 @@ def test_lesson_round_trip_in_practice_mode(qtbot):
     assert other.lesson().tabs["conv"] == state
     assert again.model.current_question().key == "size"  # answers start afresh
     assert again.grids.output_grid.hidden().all()
+
+
+def test_a_wrong_answer_pins_its_cell_so_the_line_below_writes_the_sum(tab):
+    tab.answer_box.type_answer("4")
+    tab.answer_box.type_answer("15.5")
+    tab.answer_box.type_answer("20")  # row 1, column 2 is 21
+    assert tab.model.focus == ("conv", 0, 1)
+    assert tab.focus_text().startswith("Output row 1, column 2 = ")
+    assert tab.focus_text().endswith("= 21")
+    assert tab.grids.input_grid.highlight() == (0, 3, 1, 4)  # its window on the padded input
+    assert tab.answer_box.question() == "Output row 1, column 3 ="
+
+
+@pytest.mark.parametrize("preset", [0, 1, 3, 4])
+def test_the_practice_bar_keeps_the_grids_large_at_1024x768(qtbot, preset):
+    window = create_window(initial_tab="conv")
+    qtbot.addWidget(window)
+    window.show()
+    window.set_presentation(True, full_screen=False)
+    window.resize(1024, 768)
+    tab = window.current_tab()
+    tab.load_preset(tab.presets()[preset])
+    qtbot.wait(10)
+    off = tab.grids.cell_size()
+    tab.set_practice(True)
+    qtbot.wait(10)
+    asked = tab.grids.cell_size()
+    height = tab.answer_box.height()
+    tab.answer_box.type_answer("1")  # wrong: the verdict and its working are long
+    qtbot.wait(10)
+    verdict = tab.compact_practice.verdict
+    assert verdict.isVisible() and verdict.toolTip() == tab.answer_box.verdict()
+    assert verdict.text().endswith("…") and "You wrote 1" in verdict.text()
+    assert tab.answer_box.height() == height  # one line, whatever the verdict says
+    # (the line under the grids may now write the answered cell's sum: a few pixels)
+    assert tab.grids.cell_size() >= asked - 2
+    assert asked >= 0.8 * off and asked >= 36, (off, asked)
+    assert (window.width(), window.height()) == (1024, 768)
+    window.set_presentation(False, full_screen=False)

@@ -47,6 +47,15 @@ class BackwardResult:
     note: str = ""  # e.g. the typed gradient did not fit the new output and is all ones again
     error: str = ""  # why nothing could be computed
 
+    def grid(self, kind: str) -> np.ndarray | None:
+        """The gradient grid of a hover kind: "dx", "dw", "dy" or "dp"."""
+        return {
+            "dx": self.grad_input,
+            "dw": self.grad_kernel,
+            "dy": self.grad_output,
+            "dp": self.grad_pooled,
+        }.get(kind)
+
 
 def _effective_kernel(settings: ConvSettings, kernel: np.ndarray) -> np.ndarray:
     # True convolution slides the flipped kernel: its gradient is computed for what slides.

@@ -36,6 +36,7 @@ from visualizer.tabs.conv.channels import (
 )
 from visualizer.tabs.conv.editing import GridEditing
 from visualizer.tabs.conv.pictures import PictureLoader, PictureStore, load_picture
+from visualizer.tabs.conv.practice_questions import cell_of_key
 from visualizer.tabs.conv.presets import (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -208,15 +209,7 @@ class ConvModel(GridEditing, TopicModel):
 
     def backward_grid(self, kind: str) -> np.ndarray | None:
         """The gradient grid of a backward hover kind ("dx", "dw", "dy", "dp")."""
-        back = self._backward
-        if back is None:
-            return None
-        return {
-            "dx": back.grad_input,
-            "dw": back.grad_kernel,
-            "dy": back.grad_output,
-            "dp": back.grad_pooled,
-        }.get(kind)
+        return None if self._backward is None else self._backward.grid(kind)
 
     @property
     def channels(self) -> ChannelResult | None:
@@ -471,6 +464,18 @@ class ConvModel(GridEditing, TopicModel):
             questions = practice_questions.practice_questions(self)
             self._questions = (stamp, questions, frozenset(q.key for q in questions))
         return self._questions[1]
+
+    def answer(self, text: str) -> None:
+        """Judge ``text``; a wrong answer about a cell pins that cell, so the line under the
+        grids writes out its window and its sum (the verdict has room for one line only)."""
+        asked = self.current_question()
+        super().answer(text)
+        last = self.practice.last
+        if asked is not None and last is not None and last.key == asked.key:
+            if last.verdict.graded and not last.verdict.correct:
+                cell = cell_of_key(asked.key)
+                if cell is not None:
+                    self.pin(cell[0], cell[1], cell[2], channel=cell[3])
 
     def is_hidden(self, key: str) -> bool:
         """Practice hides this value (``"size"``, ``"out:r,c"``, ``"pool:r,c"``, ``"solve"``):

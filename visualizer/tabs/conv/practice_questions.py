@@ -36,6 +36,20 @@ def pool_key(row: int, col: int) -> str:
     return f"pool:{row},{col}"
 
 
+def cell_of_key(key: str) -> tuple[str, int, int, int] | None:
+    """The grid cell a question asks about: (kind, row, column, output channel), else None."""
+    prefix, _, place = key.partition(":")
+    if prefix not in ("out", "pool") and not (prefix.startswith("ch") and prefix[2:].isdigit()):
+        return None
+    try:
+        row, col = (int(v) for v in place.split(","))
+    except ValueError:
+        return None
+    if prefix == "pool":
+        return "pool", row, col, 0
+    return "conv", row, col, int(prefix[2:]) - 1 if prefix.startswith("ch") else 0
+
+
 def size_keys(model: ConvModel) -> list[str]:
     """The keys of the size questions (one for a square output, rows and columns otherwise)."""
     out = model.result.output

@@ -17,6 +17,7 @@ from visualizer.tabs.conv.grids import GridsView, input_offset
 from visualizer.tabs.conv.image_view import ImageView
 from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.panel import SidePanel
+from visualizer.tabs.conv.practice_bar import CompactPracticeBar
 from visualizer.tabs.conv.topbar import TopBar
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
@@ -47,8 +48,10 @@ class ConvTab(TopicTab):
         self.stack.addWidget(self.grids)
         self.stack.addWidget(self.image_view)
         centre.addWidget(self.stack, 1)
-        # Practice asks under the grids, next to what it asks about.
+        # Practice asks under the grids, next to what it asks about, in two fixed rows.
         self.practice_bar = self.build_practice_bar()
+        self.compact_practice = CompactPracticeBar(self.practice_bar)
+        self.compact_practice.sync()
         centre.addWidget(self.practice_bar)
         self.captions = Captions(model)
         centre.addWidget(self.captions.formula_label)
@@ -108,9 +111,12 @@ class ConvTab(TopicTab):
         self.panel.show_settings()
         self.stack.setCurrentIndex(1 if image_mode else 0)
         assert self.play_controls is not None
-        # A control a locked lesson hid stays hidden whatever the mode.
+        # A control a locked lesson hid stays hidden whatever the mode; practice hides the
+        # values the animation would reveal, so its room goes to the practice bar.
         self.play_controls.setVisible(
-            not image_mode and not self.play_controls.property("lockedHidden")
+            not image_mode
+            and not self.model.practice.on
+            and not self.play_controls.property("lockedHidden")
         )
         if image_mode:
             self.image_view.show_image()
@@ -127,6 +133,12 @@ class ConvTab(TopicTab):
         focus = explain.cell_focus(self.model)
         self.grids.show_focus(focus)
         self.captions.show_focus(focus)
+
+    def _show_practice(self) -> None:
+        super()._show_practice()
+        compact = getattr(self, "compact_practice", None)
+        if compact is not None:  # (the base shows practice once while the bar is built)
+            compact.sync()
 
     def apply_styles(self) -> None:
         font = self.font()
