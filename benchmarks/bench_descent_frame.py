@@ -180,6 +180,9 @@ def measure(
 def main() -> int:
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    # (ratios move by about ±0.15 between runs on a busy machine: say how busy it was)
+    print(f"load average {load} on {os.cpu_count()} cores")
     cases = {
         "200-step momentum run (issue 14's case)": (
             DescentParams("gelu", "momentum", 0.5, -3.0, 200, beta=0.9),

@@ -201,3 +201,35 @@ def test_lesson_round_trip_of_a_race(qtbot):
     window.apply_lesson(lesson)
     assert tab.state() == state
     assert tab.frame() == 123 and len(tab.surface.legend_texts()) == 5
+
+
+def test_contour_lines_lie_on_their_level():
+    from visualizer.tabs.descent.surface_plot import contour_path
+
+    n = 101
+    ys, xs = np.mgrid[0:n, 0:n].astype(float)
+    values = (xs - 50.0) ** 2 + (ys - 50.0) ** 2  # circles about pixel (50, 50)
+    path = contour_path(values, np.array([20.0**2, 35.0**2]))
+    radii = []
+    for k in range(path.elementCount()):
+        e = path.elementAt(k)
+        # (the path is in pixel coordinates: sample (i, j) sits at the centre of pixel j, i)
+        radii.append(math.hypot(e.x - 50.5, e.y - 50.5))
+    radii = np.array(radii)
+    near_20, near_35 = np.abs(radii - 20) < 0.2, np.abs(radii - 35) < 0.2
+    assert np.all(near_20 | near_35) and near_20.sum() > 50 and near_35.sum() > 50
+
+
+def test_a_runner_that_leaves_the_view_says_where(tab):
+    tab.model.update(objective="saddle", method="gd", lr=0.2, x0=-1.0, y0=0.5, steps=300)
+    tab.model.set_racers([RacerSettings("gd", 0.01)])
+    tab.set_frame(300)
+    # by hand: y grows by (1 + 2·lr) each step; lost once |y| > 2 + 100·4 (the view's edge
+    # plus 100 widths)
+    y, lost = 0.5, None
+    for t in range(1, 301):
+        y *= 1 + 2 * 0.2
+        if abs(y) > 2 + 100 * 4 and lost is None:
+            lost = t
+    assert tab.surface.legend_texts()[0].endswith(f"diverged at step {lost}")
+    assert ": f " in tab.surface.legend_texts()[1]

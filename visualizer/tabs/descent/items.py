@@ -83,6 +83,7 @@ class PixelText(QGraphicsSimpleTextItem):
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setBrush(pg.mkBrush(color))
+        self.setCacheMode(_CACHED)
         self._anchor = (0.5, 1.2)
 
     def set_anchor(self, ax: float, ay: float) -> None:
@@ -228,6 +229,8 @@ class Dot(QGraphicsEllipseItem):
     def __init__(self) -> None:
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        # a moved marker is drawn from its pixmap (a translation keeps the cache)
+        self.setCacheMode(_CACHED)
 
     def set_style(self, size: float, pen: QPen, brush: QBrush) -> None:
         self.setRect(-size / 2, -size / 2, size, size)

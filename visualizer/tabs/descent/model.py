@@ -91,11 +91,6 @@ ASKED_VELOCITY = frozenset({"momentum", "heavy_ball", "nesterov"})
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _far_step(traj: Trajectory, t: int) -> int:
-    """The first step at which a run is no longer finite, or the step shown."""
-    return traj.diverged_at if traj.diverged_at is not None else t
-
-
 def _subscript(n: int) -> str:
     return str(n).translate(_SUBSCRIPTS)
 
@@ -128,6 +123,8 @@ class DescentModel(TopicModel):
         self._frame = self._trajectory.steps
         self._show_derivative = False
         self._map_form: str | None = None
+        #: Each runner's step of divergence (None: never), worked out when first asked.
+        self._lost_steps: dict[int, int | None] = {}
         self._pins: list[PinnedRun] = []
         #: What the student typed for values answered wrong (shown beside the right ones).
         self._typed: dict[str, str] = {}
@@ -209,6 +206,8 @@ class DescentModel(TopicModel):
         step's value was answered wrong or revealed, that next step worked out, with the
         student's number beside the right one.
         """
+        if not self.practice.on:
+            return self.worked_step()  # (asking practice's questions costs a worked step)
         questions = self.practice_questions()
         opened = [q for q in questions if self.practice.outcome(q.key) in (WRONG, REVEALED)]
         if not opened:
@@ -226,6 +225,7 @@ class DescentModel(TopicModel):
     def notify(self, what: str) -> None:
         if what == "settings":
             self._typed.clear()
+            self._lost_steps.clear()
         super().notify(what)
 
     def practice_horizon(self) -> int | None:
@@ -386,16 +386,34 @@ class DescentModel(TopicModel):
         racer, traj = self.runners()[index]
         label = runner_name(racer)
         t = min(self._frame if frame is None else frame, traj.steps)
-        if traj.diverged_at is not None and t >= traj.diverged_at:
-            return f"{label}: diverged at step {traj.diverged_at}"
-        x_range, y_range = self.view_ranges()
-        status = classify_run(traj, upto=t, x_range=x_range, y_range=y_range)
-        if status.kind == "diverged":
-            return f"{label}: diverged at step {_far_step(traj, t)}"
+        lost = self._lost_steps.get(index, -1)
+        if lost == -1:
+            lost = self._lost_steps[index] = self._lost_step(traj)
+        if lost is not None and t >= lost:
+            return f"{label}: diverged at step {lost}"
         f = float(traj.fx[t]) if traj.fx is not None else math.nan
         _, dist = self.surface.nearest_minimum(traj.x[t]) if self.on_surface else (None, math.nan)
         where = f", {dist:.2g} from min" if math.isfinite(dist) else ""
         return f"{label}: f {f:.3g}{where}"
+
+    def _lost_step(self, traj: Trajectory) -> int | None:
+        """The step at which a runner is lost, as the status line judges it: no longer finite,
+        or far outside the view (computed once per run: the legend asks every frame)."""
+        x_range, y_range = self.view_ranges()
+        status = classify_run(traj, x_range=x_range, y_range=y_range)
+        if status.kind != "diverged":
+            return None
+        if traj.diverged_at is not None:
+            return traj.diverged_at
+        # once far, a run stays lost: the first such step by bisection
+        lo, hi = 0, traj.steps
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if classify_run(traj, upto=mid, x_range=x_range, y_range=y_range).kind == "diverged":
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
     # ----- the (lr, β) map -----------------------------------------------------------------
     @property

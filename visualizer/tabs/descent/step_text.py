@@ -8,7 +8,7 @@ text; both heights follow the font instead.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QPalette
 from PySide6.QtWidgets import QFrame, QGroupBox, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
 from visualizer.tabs.descent.items import LabelHost, set_text_color
@@ -45,6 +45,8 @@ class StepStatus(LabelHost):
         self._message = ""
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        # opaque: a new text repaints the label alone, not every widget behind it
+        self.label.setAutoFillBackground(True)
         model.subscribe(self._on_model_changed)
         self.render()
 
@@ -60,9 +62,12 @@ class StepStatus(LabelHost):
             # Only when the colour really changes: a new palette repaints the label.
             self._kind = status.kind
             set_text_color(self.label, STATUS_COLORS.get(status.kind, "#333333"))
-        if status.message != self._message:
-            self._message = status.message
-            self.statusMessage.emit(status.message)
+        # The window's status bar gets the sentence without this step's numbers, once: a
+        # message per frame would repaint the bar (and the window behind it) every frame.
+        sentence = status.message.split(";")[0]
+        if sentence != self._message:
+            self._message = sentence
+            self.statusMessage.emit(sentence)
 
     def apply_styles(self, font: QFont) -> None:
         # Only the weight is set on the label's own font, so its size keeps following the
@@ -87,7 +92,12 @@ class WorkedStep(QGroupBox):
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setFrameShape(QFrame.Shape.NoFrame)
-        self.text_view.viewport().setAutoFillBackground(False)
+        # The text changes every frame: an opaque viewport (in the window's colour) repaints
+        # alone, where a transparent one repaints the whole chain of widgets behind it.
+        palette = self.text_view.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        self.text_view.setPalette(palette)
+        self.text_view.viewport().setAutoFillBackground(True)
         # Long lines are broken at their "=" signs (see fold_line), never mid-number.
         # (what still does not fit, a vector expression on a narrow screen, wraps at a space)
         self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)

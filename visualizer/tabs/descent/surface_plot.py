@@ -14,10 +14,11 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPixmapCache
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
 )
@@ -41,6 +42,10 @@ from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 IMAGE_SAMPLES = 400
 #: Contour lines drawn over it.
 CONTOUR_LEVELS = 12
+#: Room for the pixmaps the plots repaint from, in KiB. Qt's default (10 MiB) holds fewer
+#: than two plot-sized pixmaps at 1920x1080; past it every cached item (heat map, contours,
+#: axes, the f(x_t) curves) is evicted and painted again on every frame.
+PIXMAP_CACHE_KIB = 65536
 #: Iterates numbered along the selected run.
 MAX_NUMBERED = 25
 #: Runs up to this many steps mark every iterate of the selected run with a dot.
@@ -64,6 +69,26 @@ def shaded(values: np.ndarray) -> np.ndarray:
     top = float(out[finite].max())
     out[~finite] = top
     return out
+
+
+def contour_path(values: np.ndarray, levels: np.ndarray) -> QPainterPath:
+    """The contour lines of a row-major grid at ``levels``, in the grid's pixel coordinates
+    (sample (i, j) at the centre of pixel column j, row i), as one path."""
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    connect: list[np.ndarray] = []
+    for level in levels:
+        for line in pg.isocurve(values.T, float(level), connected=True, extendToEdge=True):
+            # (isocurve already places sample (i, j) at the centre of its pixel, (j + ½, i + ½))
+            points = np.asarray(line, dtype=float)
+            xs.append(points[:, 0])
+            ys.append(points[:, 1])
+            joined = np.ones(len(points), dtype=bool)
+            joined[-1] = False  # no segment from one line's end to the next line's start
+            connect.append(joined)
+    if not xs:
+        return QPainterPath()
+    return pg.arrayToQPath(np.concatenate(xs), np.concatenate(ys), np.concatenate(connect))
 
 
 class RaceLegend(QGraphicsRectItem):
@@ -181,6 +206,8 @@ class SurfacePlot(pg.PlotWidget):
 
     def __init__(self, model: DescentModel) -> None:
         super().__init__()
+        if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KIB:
+            QPixmapCache.setCacheLimit(PIXMAP_CACHE_KIB)
         self.model = model
         self._drawn_key: tuple | None = None
         self._width, self._size = 2.0, 10.0
@@ -197,9 +224,13 @@ class SurfacePlot(pg.PlotWidget):
         self.image.setZValue(-10)
         self.image.setCacheMode(_CACHED)
         plot.addItem(self.image)
-        self.contours: list[pg.IsocurveItem] = []
+        # every contour line in one path (one cached pixmap, one drawPath when the view moves)
+        self.contours = QGraphicsPathItem(self.image)
+        self.contours.setCacheMode(_CACHED)
+        self._contour_levels = 0
         self.minima_item = pg.ScatterPlotItem(symbol="star", brush=pg.mkBrush(HIGHLIGHT_COLOR))
         self.minima_item.setZValue(8)
+        self.minima_item.setCacheMode(_CACHED)
         plot.addItem(self.minima_item)
         self.runners: list[Runner] = []
         self.dots = pg.ScatterPlotItem()
@@ -223,6 +254,7 @@ class SurfacePlot(pg.PlotWidget):
             plot.addItem(item, ignoreBounds=True)
         self.start_handle = pg.TargetItem(size=16, symbol="o", movable=True)
         self.start_handle.setZValue(20)
+        self.start_handle.setCacheMode(_CACHED)
         self.start_handle.setToolTip("Drag to move the start (or click the surface)")
         plot.addItem(self.start_handle)
         self.legend = RaceLegend()
@@ -309,17 +341,10 @@ class SurfacePlot(pg.PlotWidget):
         self.image.setImage(values, levels=(lo, hi), lut=_HEAT.getLookupTable(nPts=256))
         self.image.setRect(QRectF(x_range[0], y_range[0], x_range[1] - x_range[0],
                                   y_range[1] - y_range[0]))  # fmt: skip
-        for item in self.contours:
-            item.setParentItem(None)
-            self.getPlotItem().getViewBox().removeItem(item)
-        self.contours = []
-        pen = pg.mkPen(QColor(70, 90, 120, 150), width=1)
-        for level in np.linspace(lo, hi, CONTOUR_LEVELS + 2)[1:-1]:
-            curve = pg.IsocurveItem(data=values, level=float(level), pen=pen)
-            curve.setParentItem(self.image)
-            # the contours never change during a run: repaint them from a cached pixmap
-            curve.setCacheMode(_CACHED)
-            self.contours.append(curve)
+        levels = np.linspace(lo, hi, CONTOUR_LEVELS + 2)[1:-1]
+        self.contours.setPath(contour_path(values, levels))
+        self.contours.setPen(pg.mkPen(QColor(70, 90, 120, 150), width=1))
+        self._contour_levels = len(levels)
         minima = surface.minima
         self.minima_item.setData(minima[:, 0], minima[:, 1]) if len(minima) else (
             self.minima_item.setData([], [])
@@ -512,7 +537,8 @@ class SurfacePlot(pg.PlotWidget):
         return np.asarray(self.image.image)
 
     def contour_count(self) -> int:
-        return len(self.contours)
+        """How many contour levels are drawn."""
+        return self._contour_levels
 
     def start_handle_position(self) -> tuple[float, float]:
         pos = self.start_handle.pos()

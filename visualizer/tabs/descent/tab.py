@@ -125,6 +125,10 @@ class DescentTab(TopicTab):
             view.statusMessage.connect(self.statusMessage)
         model.subscribe(self._on_model_changed)
         self.bind_play_controls(self.play)
+        # The play bar's slider and "step t / n" change every frame: opaque, they repaint
+        # alone instead of every widget behind them.
+        for widget in (self.play, self.play.slider, self.play.frame_label):
+            widget.setAutoFillBackground(True)
         self._lock_mirror = LockMirror(
             self,
             {

@@ -223,12 +223,21 @@ class IterateTable(QGroupBox):
         frame = self.model.frame
         self.table_model.set_current_row(frame)
         # Scrolling repaints the whole table: only scroll when the row has left the view, and
-        # then put it in the middle, so playback scrolls once per half page, not every step.
-        index = self.table_model.index(min(frame, self.table_model.rowCount() - 1), 0)
+        # then put the row before it at the top, so playback scrolls once per page, not every
+        # step (stepping back, the row goes to the bottom).
+        row = min(frame, self.table_model.rowCount() - 1)
+        index = self.table_model.index(row, 0)
         rect = self.table.visualRect(index)
         if rect.isValid() and self.table.viewport().rect().contains(rect):
             return
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        above = self.table.indexAt(self.table.viewport().rect().topLeft()).row()
+        if above != -1 and row < above:
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtBottom)
+        else:
+            self.table.scrollTo(
+                self.table_model.index(max(row - 1, 0), 0),
+                QAbstractItemView.ScrollHint.PositionAtTop,
+            )
 
     def fit_columns(self) -> None:
         """Columns as wide as their widest number (sampled), so digits are never elided."""
