@@ -82,3 +82,32 @@ def test_a_damaged_practice_object_is_refused_and_nothing_changes(window):
     document["practice"] = {"on": "yes"}
     with pytest.raises(ValueError, match="practice settings are not valid"):
         lesson_from_text(json.dumps(document))
+
+
+@pytest.mark.parametrize("topic", ["descent", "gates", "backprop", "conv"])
+def test_open_exercise_code_restores_that_exercise_in_its_tab(window, topic):
+    from visualizer.exercises import generate
+
+    # The first of a seed's exercises that this topic's tab can show (gates refuses
+    # "find weights" questions: their check is the truth table, not a value on screen).
+    for exercise in generate(topic, 42, count=8):
+        try:
+            window.open_exercise_code(exercise.code.upper())  # codes forgive case
+        except ValueError:
+            continue
+        break
+    else:
+        pytest.fail(f"no exercise of seed 42 opens in the {topic} tab")
+    model = window.models[topic]
+    assert window.current_key() == topic and window.is_practice()
+    assert model.practice.code == exercise.code
+    assert window.tab(topic).answer_box.code() == f"Exercise {exercise.code}"
+    asked = model.current_question()
+    assert asked is not None
+    # Saved and reopened, the lesson brings back the same exercise code and state.
+    text = lesson_to_text(window.lesson())
+    state = window.lesson().tabs[topic]
+    window.set_practice(False)
+    window.apply_lesson(lesson_from_text(text))
+    assert model.practice.code == exercise.code and window.is_practice()
+    assert window.lesson().tabs[topic] == state
