@@ -126,3 +126,12 @@ def test_generic_question_kinds(kind, answer, right, wrong, exact):
     verdict = practice.submit(asked, wrong)
     assert not verdict.correct and verdict.graded
     assert not practice.submit(asked, "words").graded
+
+
+def test_practice_tolerances_are_the_engines():
+    from visualizer.exercises.model import EXACT, THREE_DIGITS, TOLERANCES
+    from visualizer.practice import EXACT as PRACTICE_EXACT
+    from visualizer.practice import THREE_DIGITS as PRACTICE_THREE
+
+    assert (PRACTICE_EXACT, PRACTICE_THREE) == (EXACT, THREE_DIGITS)
+    assert set(TOLERANCES) == {EXACT, THREE_DIGITS}

@@ -14,11 +14,16 @@ change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from visualizer.exercises import Exercise, Verdict, check
-from visualizer.exercises.model import EXACT, THREE_DIGITS
 from visualizer.observable import Observable
+
+if TYPE_CHECKING:
+    from visualizer.exercises import Exercise, Verdict
+
+# The exercise engine loads when practice is first used, not at start-up.
+EXACT = "exact"
+THREE_DIGITS = "3 significant digits"
 
 RIGHT = "right"
 WRONG = "wrong"
@@ -78,6 +83,8 @@ def question(
     ``"shape"`` (``1×3``), ``"size"`` (a whole output size), ``"bit"`` (0 or 1), or any
     kind of the exercise engine; ``exact`` picks the tolerance.
     """
+    from visualizer.exercises import Exercise
+
     exercise = Exercise(
         code="",
         topic=topic,
@@ -160,6 +167,8 @@ class Practice(Observable):
         number was right; wrong: the worked step is shown beside it). Text that cannot be
         read leaves everything as it was except the message.
         """
+        from visualizer.exercises import check
+
         verdict = check(asked.exercise, text if isinstance(text, str) else "")
         if verdict.graded:
             self.asked += 1

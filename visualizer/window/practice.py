@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QPushButton
 
-from visualizer.exercises import from_code
 from visualizer.lesson import LessonError
 from visualizer.lesson_lock import LessonLock
 from visualizer.tabs.base import TopicTab
@@ -70,6 +69,8 @@ class PracticeMixin:
         ``ValueError`` with one sentence for a malformed or unknown code, or an exercise that
         its tab cannot show; nothing changes then.
         """
+        from visualizer.exercises import from_code  # the engine loads on first use
+
         exercise = from_code(code)
         model = self.models[exercise.topic]
         model.load_exercise(exercise)
