@@ -113,3 +113,37 @@ def test_map_colours_run_from_orange_through_white_to_blue():
     # A stack takes one pair of levels per grid: index = 255 (v - lo) / (hi - lo), floored.
     stack = np.array([[[0.5]], [[0.5]]])
     assert colour_indices(stack, [(0.0, 1.0), (0.0, 2.0)]).ravel().tolist() == [127, 63]
+
+
+def test_loss_curve_grows_by_chunks_and_lays_out_again_when_scrubbed_back(qtbot):
+    import pyqtgraph as pg
+
+    from visualizer.tabs.gates.loss_curves import CHUNK, GrowingCurve
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    curve = GrowingCurve(widget.getPlotItem(), pg.mkPen("b"), "train")
+    x = np.arange(3 * CHUNK + 5, dtype=float)
+    y = 1.0 / (1.0 + x)
+    for n in range(1, x.size + 1):  # one point a frame
+        curve.set_data(x[:n], y[:n])
+    assert curve.chunk_count() == 3
+    shown_x, shown_y = curve.data()
+    np.testing.assert_array_equal(shown_x, x)
+    np.testing.assert_array_equal(shown_y, y)
+    curve.set_data(x[:10], y[:10] + 1.0)  # scrubbed back on another run: laid out afresh
+    assert curve.chunk_count() == 0
+    np.testing.assert_array_equal(curve.data()[1], y[:10] + 1.0)
+
+
+def test_clicking_a_small_map_shows_that_neuron_large(window):
+    from PySide6.QtCore import QPointF
+
+    tab = window.tab("gates")
+    view = tab.network_view
+    node = view.map_nodes[5]  # a hidden neuron of the first layer (4 inputs come first)
+    centre = QPointF(*view.positions[node])
+    assert view.maps_item.node_at(centre) == node
+    view.maps_item.sigClicked.emit(view.maps_item.node_at(centre))
+    assert tab.model.shown_map == (0, 1)
+    assert "H1.2" in tab.play_map.title()

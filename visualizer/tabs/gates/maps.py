@@ -27,6 +27,13 @@ MAP_LUT = np.vstack([np.linspace(_ORANGE, _WHITE, 128), np.linspace(_WHITE, _BLU
 )
 
 Levels = tuple[float, float]
+#: The colour table as the words of Qt's Format_RGB32: 0xffRRGGBB.
+_RGB32 = (
+    (np.uint32(255) << np.uint32(24))
+    | (MAP_LUT[:, 0].astype(np.uint32) << np.uint32(16))
+    | (MAP_LUT[:, 1].astype(np.uint32) << np.uint32(8))
+    | MAP_LUT[:, 2].astype(np.uint32)
+)
 #: The colour table as RGBA bytes, each colour one 4-byte word (for one-lookup colouring).
 _RGBA32 = np.ascontiguousarray(
     np.concatenate([MAP_LUT, np.full((256, 1), 255, dtype=np.ubyte)], axis=1)
@@ -59,6 +66,12 @@ def colour_rgba(grids: np.ndarray, levels: list[Levels] | Levels) -> np.ndarray:
     """
     index = colour_indices(grids, levels)
     return _RGBA32[index].view(np.uint8).reshape(*index.shape, 4)
+
+
+def colour_words(grids: np.ndarray, levels: list[Levels] | Levels) -> np.ndarray:
+    """The grids' colours as 32-bit words 0xffRRGGBB, shape (..., h, w): what a QImage of
+    ``Format_RGB32`` holds, which Qt draws without converting it."""
+    return _RGB32[colour_indices(grids, levels)]
 
 
 def colourise(grid: np.ndarray, levels: Levels) -> np.ndarray:

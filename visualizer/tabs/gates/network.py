@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.edges import EdgesItem
 from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
-from visualizer.tabs.gates.maps import colour_rgba, input_maps, neuron_maps
+from visualizer.tabs.gates.map_nodes import MapNodesItem
+from visualizer.tabs.gates.maps import colour_words, input_maps, neuron_maps
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.playground_texts import MAX_LABELLED_EDGES
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
@@ -162,20 +163,18 @@ class GateNetworkView(pg.PlotWidget):
         self.layout: NetworkLayout | None = None
         self._layout_key: tuple | None = None
         self._node_look: tuple | None = None
-        self._frame_look: tuple | None = None
         self._edge_widths = np.zeros(0)
         self._weights = np.zeros(0)
         self._segments_for: NetworkLayout | None = None
         self._frame_only = False
         self._size = (0.0, 0.0)
-        # The playground draws its neurons as maps: an image per node, a frame on top.
-        self.map_items: list[pg.ImageItem] = []
+        # The playground draws its nodes as maps: one item holds every map and its frame.
         self.map_nodes: list[int] = []
         self._maps: list[tuple[np.ndarray, tuple[float, float]]] = []
-        self.map_frames = pg.ScatterPlotItem()
-        self.map_frames.setZValue(4)
-        self.addItem(self.map_frames)
-        self.map_frames.sigClicked.connect(self._on_map_clicked)
+        self.maps_item = MapNodesItem(tip=self._map_tip)
+        self.maps_item.setZValue(3)
+        self.addItem(self.maps_item)
+        self.maps_item.sigClicked.connect(self._on_node_index_clicked)
         self.view_box.sigResized.connect(self._on_view_resized)
         model.subscribe(self._on_model_changed)
         model.practice.subscribe(self._on_model_changed)
@@ -407,39 +406,26 @@ class GateNetworkView(pg.PlotWidget):
     def _place_maps(self, layout: NetworkLayout, moved: bool = True) -> None:
         """The playground's maps: one image per map node, in its square, with a frame."""
         indices = [k for k, node in enumerate(self.nodes) if node.shape != "circle"]
-        while len(self.map_items) < len(indices):
-            item = pg.ImageItem()
-            item.setZValue(3)
-            self.addItem(item)
-            self.map_items.append(item)
-        while len(self.map_items) > len(indices):
-            self.removeItem(self.map_items.pop())
-        self.map_nodes = indices
         node_px = layout.node_px
-        if moved:
-            for item, k in zip(self.map_items, indices, strict=True):
-                x, y = layout.centres[k]
-                item.setRect(QRectF(x - node_px / 2, y - node_px / 2, node_px, node_px))
-        frames = [
+        if moved or indices != self.map_nodes:
+            self.map_nodes = indices
+            self.maps_item.set_places(
+                [QRectF(float(layout.centres[k][0]) - node_px / 2,
+                        float(layout.centres[k][1]) - node_px / 2, node_px, node_px)
+                 for k in indices],
+                indices,
+            )  # fmt: skip
+        self.maps_item.set_frames([
             cached_pen(HIGHLIGHT_COLOR, 4) if self.nodes[k].key == self.selected
             else cached_pen("k", 1.5)
             for k in indices
-        ]  # fmt: skip
-        look = (moved, tuple(indices), [id(p) for p in frames], node_px)
-        if moved or look != self._frame_look:
-            self._frame_look = look
-            # Hovering a map tells its neuron's formula with the numbers (TF Playground #126).
-            self.map_frames.setData(
-                pos=layout.centres[indices].reshape(-1, 2), size=node_px + 2, symbol="s",
-                pen=frames, brush=cached_brush(0, 0, 0, 0), data=indices, hoverable=True,
-                tip=self._map_tip,
-            )  # fmt: skip
+        ])  # fmt: skip
         self.set_maps(self._maps)
 
-    def _map_tip(self, x: float = 0.0, y: float = 0.0, data: object = None) -> str:
-        if not self._model.is_playground() or data is None:
+    def _map_tip(self, node: int) -> str:
+        if not self._model.is_playground() or not 0 <= node < len(self.nodes):
             return ""
-        return self.node_tooltip(int(data))
+        return self.node_tooltip(node)
 
     def node_tooltip(self, index: int) -> str:
         """The tooltip of node ``index``: its formula with the numbers (playground only)."""
@@ -455,12 +441,9 @@ class GateNetworkView(pg.PlotWidget):
         if not maps:
             return
         shown = maps[start:]
-        # The colours of every map at once (they share a size), set as they are.
-        images = colour_rgba(np.stack([grid[::-1] for grid, _ in shown]), [lv for _, lv in shown])
-        for item, (grid, _levels), image in zip(self.map_items[start:], shown, images,
-                                                strict=False):  # fmt: skip
-            item.setImage(image, levels=None, autoLevels=False)
-            item.grid = grid  # what it shows, for map_image
+        # The colours of every map at once (they share a size), as the words Qt draws.
+        words = colour_words(np.stack([grid[::-1] for grid, _ in shown]), [lv for _, lv in shown])
+        self.maps_item.set_images(words, [grid for grid, _ in shown], start)
 
     def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
         while len(items) < n:
@@ -493,11 +476,6 @@ class GateNetworkView(pg.PlotWidget):
             self._model.toggle_input(int(key[1]))
         else:
             self._select(("b", int(key[1]), int(key[2])))
-
-    def _on_map_clicked(self, _scatter, points, _ev=None) -> None:
-        if len(points) == 0:
-            return
-        self._on_node_index_clicked(int(points[0].data()))
 
     def _on_edge_clicked(self, _scatter, points, _ev=None) -> None:
         if len(points) == 0:
@@ -573,8 +551,7 @@ class GateNetworkView(pg.PlotWidget):
 
     def map_image(self, index: int) -> np.ndarray:
         """The grid the map of node ``index`` shows (rows running upwards in y)."""
-        item = self.map_items[self.map_nodes.index(index)]
-        return np.array(item.grid)
+        return np.array(self.maps_item.grids[self.map_nodes.index(index)])
 
     def click_edge(self, index: int) -> None:
         """Emit the edge handles' ``sigClicked`` for edge ``index``, as a mouse click does."""

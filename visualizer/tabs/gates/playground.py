@@ -36,7 +36,7 @@ from visualizer.compute.datasets import (
     make_dataset,
     split_dataset,
 )
-from visualizer.compute.mlp import forward_pass
+from visualizer.compute.mlp import activate
 from visualizer.tabs.settings import (
     Settings,
     read_choice,
@@ -204,7 +204,12 @@ class PlaygroundRun:
                 break
             layers = run.layers_at(EPOCHS_PER_FRAME)
             self._frames.append(layers)
-            self._train_losses.append(self._loss(layers, train=True))
+            # Without L2 the run's last objective IS the training cross-entropy (the same
+            # arithmetic on the same weights): no second pass over the points.
+            train_loss = float(run.losses[-1]) if not s.l2 and batch is None else None
+            self._train_losses.append(
+                train_loss if train_loss is not None else self._loss(layers, train=True)
+            )
             self._test_losses.append(self._loss(layers, train=False))
 
     def layers_at(self, frame: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -247,11 +252,9 @@ class PlaygroundRun:
             inputs = feature_transform(np.vstack([p for _, p in parts]), self.settings.features)
             self._grid_points = ([xs for xs, _ in parts], inputs)
         axes, inputs = self._grid_points
-        Ws = [W for W, _ in self._frames[f]]
-        bs = [b for _, b in self._frames[f]]
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            pre, post = forward_pass(inputs, Ws, bs, self.settings.activation)
-            p = sigmoid(pre[-1][:, 0])
+            post = _forward(inputs, self._frames[f], self.settings.activation)
+            p = sigmoid(post[-1][:, 0])
         out: list[GridEvaluation] = []
         start = 0
         for xs in axes:
@@ -271,6 +274,25 @@ class PlaygroundRun:
         p = predict(self.layers_at(frame), feature_transform(X, self.settings.features),
                     self.settings.activation)  # fmt: skip
         return float(np.mean((p >= 0.5) == (y == 1)))
+
+
+def _forward(
+    inputs: np.ndarray, layers: list[tuple[np.ndarray, np.ndarray]], activation: str
+) -> list[np.ndarray]:
+    """Every layer's output a_l = φ(a_{l−1} W_l + b_l) (the last one linear), as
+    ``forward_pass`` computes it, but in place: on a grid of 11,600 points fresh temporaries
+    cost more than the arithmetic."""
+    out: list[np.ndarray] = []
+    a = inputs
+    last = len(layers) - 1
+    for li, (W, b) in enumerate(layers):
+        z = a @ W
+        z += b
+        if li != last:
+            z = np.tanh(z, out=z) if activation == "tanh" else activate(z, activation)
+        out.append(z)
+        a = z
+    return out
 
 
 def _grid_points(extent: tuple[float, float], resolution: int) -> tuple[np.ndarray, np.ndarray]:

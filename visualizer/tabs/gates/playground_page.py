@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from visualizer.compute.datasets import DATASETS, FEATURES
 from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.live_text import LiveText
+from visualizer.tabs.gates.loss_curves import GrowingCurve
 from visualizer.tabs.gates.maps import CLASS_COLORS
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.playground import (
@@ -163,8 +164,10 @@ class PlaygroundPage(QWidget):
         self.loss_plot.addLegend(offset=(-4, 4))
         train_pen = pg.mkPen(CLASS_COLORS[1], width=2.5)
         test_pen = pg.mkPen(CLASS_COLORS[0], width=2.5, style=Qt.PenStyle.DashLine)
-        self.train_curve = self.loss_plot.plot([], [], name="train", pen=train_pen)
-        self.test_curve = self.loss_plot.plot([], [], name="test", pen=test_pen)
+        # A frame adds a point to each curve and redraws only their short tails.
+        plot = self.loss_plot.getPlotItem()
+        self.train_curve = GrowingCurve(plot, train_pen, "train")
+        self.test_curve = GrowingCurve(plot, test_pen, "test")
         self.loss_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(HIGHLIGHT_COLOR, width=2))
         self.loss_plot.addItem(self.loss_marker)
         page.addWidget(self.loss_plot, 2)
@@ -281,9 +284,9 @@ class PlaygroundPage(QWidget):
         if run is None:
             return
         epochs, train, test = run.losses(self._model.frame)
-        self.train_curve.setData(epochs, train)
+        self.train_curve.set_data(epochs, train)
         finite = np.isfinite(test)
-        self.test_curve.setData(epochs[finite], test[finite])
+        self.test_curve.set_data(epochs[finite], test[finite])
         # From 0 to the highest loss so far: the axes change only when a loss rises above it
         # (redrawing the axes every frame costs more than the curves).
         top = max(np.max(train, initial=0.0), np.max(test[finite], initial=0.0))
@@ -295,14 +298,13 @@ class PlaygroundPage(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         width = line_width(on) + 0.5
-        self.train_curve.setPen(pg.mkPen(CLASS_COLORS[1], width=width))
-        self.test_curve.setPen(pg.mkPen(CLASS_COLORS[0], width=width, style=Qt.PenStyle.DashLine))
+        self.train_curve.set_pen(pg.mkPen(CLASS_COLORS[1], width=width))
+        self.test_curve.set_pen(pg.mkPen(CLASS_COLORS[0], width=width, style=Qt.PenStyle.DashLine))
 
     # ----- what is shown (for tests) -----------------------------------------------------------
     def loss_points(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         curve = self.train_curve if which == "train" else self.test_curve
-        x, y = curve.getData()
-        return np.asarray(x if x is not None else []), np.asarray(y if y is not None else [])
+        return curve.data()
 
     def status_text(self) -> str:
         return self.status_label.text()
