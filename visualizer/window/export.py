@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QSaveFile
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QMessageBox, QWidget
 
 from visualizer import __version__
 from visualizer.window.lessons import APP_NAME
@@ -107,14 +107,27 @@ def render_svg(widget: QWidget, title: str = "") -> bytes:
         for item in view.scene().items()
         if isinstance(item, pg.GraphicsObject)
     ]
+    # Items cached as pixmaps (for fast frames) would go into the SVG as bitmaps: no cache
+    # while rendering, so every item paints itself as vector shapes and text.
+    cached = [
+        (item, item.cacheMode())
+        for view in widget.findChildren(pg.GraphicsView)
+        if view.scene() is not None
+        for item in view.scene().items()
+        if item.cacheMode() != QGraphicsItem.CacheMode.NoCache
+    ]
     painter = QPainter(generator)
     try:
+        for item, _mode in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         for item in items:
             item.setExportMode(True, {"antialias": True, "painter": painter})
         widget.render(painter, QPoint(0, 0))
     finally:
         for item in items:
             item.setExportMode(False)
+        for item, mode in cached:
+            item.setCacheMode(mode)
         painter.end()
     return bytes(buffer.data())
 

@@ -255,9 +255,13 @@ class PinCurves:
     """One curve per pinned run on a plot, in the pin's colour, under the current run; pins
     made on another curve than the one shown are hidden."""
 
-    def __init__(self, plot: pg.PlotItem, *, downsample: bool = False) -> None:
+    def __init__(
+        self, plot: pg.PlotItem, *, downsample: bool = False, dashed: bool = False
+    ) -> None:
         self._plot = plot
         self._downsample = downsample
+        #: Dashed lines (on a surface, where the race's runners are solid lines).
+        self._dashed = dashed
         self._width = 2.0
         self._size = 10.0
         self.items: dict[PinnedRun, pg.PlotDataItem] = {}
@@ -267,8 +271,10 @@ class PinCurves:
         pins: tuple[PinnedRun, ...],
         points: Callable[[PinnedRun], tuple[np.ndarray, np.ndarray]],
         objective: str,
+        shown: Callable[[PinnedRun], bool] | None = None,
     ) -> None:
-        """Draw ``pins`` (``points(pin)`` gives what to draw) and drop the others."""
+        """Draw ``pins`` (``points(pin)`` gives what to draw) and drop the others; a pin is
+        shown when ``shown(pin)`` (default: it was made on ``objective``)."""
         for pin in [p for p in self.items if p not in pins]:
             self._plot.removeItem(self.items.pop(pin))
         for pin in pins:
@@ -286,11 +292,14 @@ class PinCurves:
             x, y = points(pin)
             item.setData(x, y)
             item.setSymbol("s" if pin.trajectory.last_valid + 1 <= MAX_TRAIL_DOTS else None)
-            item.setVisible(pin.settings.objective == objective)
+            item.setVisible(
+                shown(pin) if shown is not None else pin.settings.objective == objective
+            )
 
     def _style(self, pin: PinnedRun, item: pg.PlotDataItem) -> None:
         color = PIN_COLORS[pin.slot % len(PIN_COLORS)]
-        item.setPen(pg.mkPen(color, width=self._width))
+        style = Qt.PenStyle.DashLine if self._dashed else Qt.PenStyle.SolidLine
+        item.setPen(pg.mkPen(color, width=self._width, style=style))
         item.setSymbolBrush(pg.mkBrush(color))
         item.setSymbolPen(None)
         item.setSymbolSize(self._size * 0.55)

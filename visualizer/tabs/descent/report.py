@@ -30,7 +30,11 @@ def worked_solution_markdown(model: DescentModel) -> str:
         formula = f"Curve: {model.objective.formula}"
     lines = [f"# {title}", "", formula, ""]
     lines.append(f"Method: {METHOD_LABELS.get(s.method, s.method)}")
-    lines.extend(["", "```", METHOD_RULES.get(s.method, ""), "```", ""])
+    rule = METHOD_RULES.get(s.method, "")
+    if model.on_surface:
+        # (on a surface every quantity is a pair: the slope is the gradient)
+        rule = rule.replace("f'(x)", "∇f(x)").replace("f′(x)", "∇f(x)")
+    lines.extend(["", "```", rule, "```", ""])
     start = f"({s.x0:g}, {s.y0:g})" if s.on_surface else f"{s.x0:g}"
     numbers = f"lr = {s.lr:g}, x0 = {start}, steps = {s.steps}"
     if s.method in MOMENTUM_METHODS:

@@ -30,12 +30,13 @@ from visualizer.tabs.descent.items import (
     VELOCITY_COLOR,
     ArrowHead,
     Dot,
+    PinCurves,
     PixelText,
     TrailPath,
     decimated,
     drawable,
 )
-from visualizer.tabs.descent.model import DescentModel
+from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 
 #: Samples per axis of the heat map.
@@ -69,6 +70,20 @@ def shaded(values: np.ndarray) -> np.ndarray:
     top = float(out[finite].max())
     out[~finite] = top
     return out
+
+
+def surface_key(settings: DescentSettings) -> tuple:
+    """What picks the surface drawn: its name, and κ and angle for the ravine."""
+    if settings.objective == "quadratic":
+        return (settings.objective, settings.kappa, settings.angle)
+    return (settings.objective,)
+
+
+def _pin_path(pin: PinnedRun) -> tuple[np.ndarray, np.ndarray]:
+    """A pinned run's iterates (x_t, y_t) that can be drawn."""
+    xy = pin.trajectory.x[: pin.trajectory.last_valid + 1]
+    ok = drawable(xy[:, 0], xy[:, 1])
+    return xy[ok, 0], xy[ok, 1]
 
 
 def contour_path(values: np.ndarray, levels: np.ndarray) -> QPainterPath:
@@ -233,6 +248,8 @@ class SurfacePlot(pg.PlotWidget):
         self.minima_item.setCacheMode(_CACHED)
         plot.addItem(self.minima_item)
         self.runners: list[Runner] = []
+        # pinned runs made on this surface: dashed, under the race
+        self.pins = PinCurves(plot, dashed=True)
         self.dots = pg.ScatterPlotItem()
         self.dots.setZValue(7)
         plot.addItem(self.dots, ignoreBounds=True)
@@ -284,6 +301,8 @@ class SurfacePlot(pg.PlotWidget):
         if not self.model.on_surface:
             self._drawn_key = None
             return
+        if what in ("settings", "pins", "restored"):
+            self.render_pins()
         if what == "settings":
             self.render_run()
             self.render_frame()
@@ -330,6 +349,16 @@ class SurfacePlot(pg.PlotWidget):
         self.start_handle.setPen(pg.mkPen(color, width=2))
         self.legend.setVisible(len(runners) > 1)
         self._place_start_handle()
+
+    def render_pins(self) -> None:
+        """Every pinned run made on this very surface (the same κ and angle for the ravine)."""
+        here = surface_key(self.model.settings)
+        self.pins.sync(
+            self.model.pins,
+            _pin_path,
+            self.model.settings.objective,
+            shown=lambda pin: pin.settings.on_surface and surface_key(pin.settings) == here,
+        )
 
     def _draw_surface(self, surface: Surface) -> None:
         (x_lo, x_hi), (y_lo, y_hi) = surface.x_range, surface.y_range
@@ -516,6 +545,7 @@ class SurfacePlot(pg.PlotWidget):
             line.setPen(pg.mkPen(color, width=width * 1.25))
             head.set_style(size * 1.6, color)
         self.legend.set_font(font)
+        self.pins.apply_style(width, size)
         if self.model.on_surface:
             self.render_frame()
 
@@ -525,6 +555,13 @@ class SurfacePlot(pg.PlotWidget):
             return None
         pos = self.selected_runner.point.pos()
         return pos.x(), pos.y()
+
+    def pin_points(self, pin: PinnedRun) -> tuple[np.ndarray, np.ndarray] | None:
+        """The points a pinned run is drawn through on this surface (None: not drawn here)."""
+        item = self.pins.items.get(pin)
+        if item is None or not item.isVisible():
+            return None
+        return self.pins.points(pin)
 
     def runner_points(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """The points runner ``index``'s path is drawn through (up to the step shown)."""
