@@ -330,6 +330,50 @@ def test_bar_and_side_page_bind_both_ways_and_refuse_bad_numbers(tab):
     assert tab.truth_table.column("Out") == ["0", "1", "1", "0"]
 
 
+@pytest.mark.parametrize("scale", [0.0, -0.5, float("nan"), float("inf"), 1e9, "1"])
+def test_an_initial_weight_scale_that_is_not_finite_and_positive_is_refused(model, scale):
+    before = model.state()
+    with pytest.raises(ValueError, match="init_scale"):
+        model.update_playground(init_scale=scale)
+    assert model.state() == before
+
+
+def test_initial_weight_scale_control_refuses_bad_numbers_in_place(tab):
+    page = tab.playground_page
+    field, glorot = page.init_scale_field, page.glorot_check
+    assert glorot.isChecked() and not field.isEnabled()
+    assert tab.model.playground.init_scale is None
+    glorot.setChecked(False)  # one σ for every layer, the field's value (1)
+    assert field.isEnabled() and tab.model.playground.init_scale == 1.0
+    assert field.submit("0.25")
+    assert tab.model.playground.init_scale == 0.25
+    tab.step_forward()
+    want = init_layers((2, 3, 1), 0, scale=0.25)  # the compute API, called directly
+
+    def start() -> list:
+        return tab.model.play.layers_at(0)
+
+    for (W, b), (W0, b0) in zip(start(), want, strict=True):
+        np.testing.assert_array_equal(W, W0)
+        np.testing.assert_array_equal(b, b0)
+    frame = tab.model.frame
+    for text in ("abc", "nan", "inf", "0", "-0.5", "1e9", ""):
+        assert not field.submit(text)
+        assert field.error()  # the reason is shown beside the field
+        assert tab.model.playground.init_scale == 0.25  # the last valid state is kept
+        assert tab.model.frame == frame  # and the run was not restarted
+    assert field.value() == 0.25
+    state = tab.model.state()
+    assert state["playground"]["init_scale"] == 0.25
+    again = GatesModel()
+    again.restore_state(json.loads(json.dumps(state)))
+    assert again.playground.init_scale == 0.25
+    glorot.setChecked(True)  # back to Glorot's σ per layer
+    assert tab.model.playground.init_scale is None and not field.isEnabled()
+    for (W, _b), (W0, _b0) in zip(start(), init_layers((2, 3, 1), 0), strict=True):
+        np.testing.assert_array_equal(W, W0)
+
+
 def test_exports_csv_markdown_and_pictures(tab, tmp_path, qtbot):
     from visualizer.app import create_window
 

@@ -61,6 +61,9 @@ MAX_WIDTH = 8
 #: Samples per side of the output heat map and of each neuron's small map.
 MAP_RESOLUTION = 100
 NEURON_MAP_RESOLUTION = 40
+#: The initial-weight scale a student may choose (finite and positive; 100 already blows up).
+MIN_INIT_SCALE = 1e-6
+MAX_INIT_SCALE = 100.0
 #: Where a point may be put by hand (a margin around the largest data set's square).
 POINT_LIMIT = 50.0
 
@@ -110,6 +113,10 @@ class PlaygroundSettings(Settings):
     #: Points per gradient step; 0 = the whole training set (full batch).
     batch_size: int = setting(0, read_int(0, MAX_POINTS))
     seed: int = setting(0, read_int(0, 2**31 - 1))
+    #: The standard deviation of every initial weight; None: Glorot's √(2 / (n_in + n_out)).
+    init_scale: float | None = setting(
+        None, read_optional(read_float(MIN_INIT_SCALE, MAX_INIT_SCALE))
+    )
     epochs: int = setting(1000, read_int(EPOCHS_PER_FRAME, MAX_PLAY_EPOCHS))
 
     def validate(self) -> None:
@@ -167,7 +174,7 @@ class PlaygroundRun:
         self.inputs_test = feature_transform(self.split.X_test, settings.features)
         self.extent = _extent(settings.dataset, X)
         self._frames: list[list[tuple[np.ndarray, np.ndarray]]] = [
-            init_layers(settings.sizes, settings.seed)
+            init_layers(settings.sizes, settings.seed, settings.init_scale)
         ]
         self._train_losses = [self._loss(self._frames[0], train=True)]
         self._test_losses = [self._loss(self._frames[0], train=False)]

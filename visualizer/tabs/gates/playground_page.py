@@ -37,9 +37,11 @@ from visualizer.tabs.gates.maps import CLASS_COLORS
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.playground import (
     MAX_HIDDEN_LAYERS,
+    MAX_INIT_SCALE,
     MAX_PLAY_EPOCHS,
     MAX_POINTS,
     MAX_WIDTH,
+    MIN_INIT_SCALE,
     PLAY_ACTIVATIONS,
     PLAY_DATASETS,
 )
@@ -141,11 +143,25 @@ class PlaygroundPage(QWidget):
         self.batch_field.setToolTip("Points per step; 0 = all of them (full batch)")
         self.seed_field = NumberField(0, minimum=0, maximum=MAX_SEED, integer=True)
         self.seed_field.setToolTip("Seed of the initial weights: Reset replays the same run")
+        # The initial weights' spread: Glorot's by default, or one σ for every layer.
+        self.glorot_check = QCheckBox("Glorot")
+        self.glorot_check.setToolTip(
+            "Initial weights drawn with σ = √(2 / (n_in + n_out)) per layer; untick to choose σ"
+        )
+        self.init_scale_field = NumberField(1.0, minimum=MIN_INIT_SCALE, maximum=MAX_INIT_SCALE)
+        self.init_scale_field.setToolTip(
+            f"σ of every initial weight: a finite number from {MIN_INIT_SCALE:g} to "
+            f"{MAX_INIT_SCALE:g}"
+        )
+        init_row = QHBoxLayout()
+        init_row.addWidget(self.glorot_check)
+        init_row.addWidget(self.init_scale_field, 1)
         self.epochs_field = NumberField(1000, minimum=10, maximum=MAX_PLAY_EPOCHS, integer=True)
         train.addRow("Learning rate:", self.lr_field)
         train.addRow("L2:", self.l2_field)
         train.addRow("Batch size:", self.batch_field)
         train.addRow("Weight seed:", self.seed_field)
+        train.addRow("Initial σ:", init_row)
         train.addRow("Epochs:", self.epochs_field)
         layout.addWidget(self.training_box)
 
@@ -180,6 +196,8 @@ class PlaygroundPage(QWidget):
         ):  # fmt: skip
             field.valueChanged.connect(partial(self._on_number_changed, name))
         self.test_field.valueChanged.connect(self._on_test_changed)
+        self.init_scale_field.valueChanged.connect(self._on_init_scale_changed)
+        self.glorot_check.toggled.connect(self._on_init_scale_changed)
         self.layers_box.valueChanged.connect(self._on_network_changed)
         for box in self.width_boxes:
             box.valueChanged.connect(self._on_network_changed)
@@ -212,6 +230,10 @@ class PlaygroundPage(QWidget):
 
     def _on_test_changed(self, value: float) -> None:
         self._change(test_ratio=value / 100.0)
+
+    def _on_init_scale_changed(self, *_args: object) -> None:
+        glorot = self.glorot_check.isChecked()
+        self._change(init_scale=None if glorot else self.init_scale_field.value())
 
     def _on_network_changed(self, *_args: object) -> None:
         count = self.layers_box.value()
@@ -272,6 +294,11 @@ class PlaygroundPage(QWidget):
         self.l2_field.setValue(s.l2)
         self.batch_field.setValue(s.batch_size)
         self.seed_field.setValue(s.seed)
+        with QSignalBlocker(self.glorot_check):
+            self.glorot_check.setChecked(s.init_scale is None)
+        if s.init_scale is not None:
+            self.init_scale_field.setValue(s.init_scale)
+        self.init_scale_field.setEnabled(s.init_scale is not None)
         self.epochs_field.setValue(s.epochs)
         run = self._model.play
         if run is not self._shown_run:

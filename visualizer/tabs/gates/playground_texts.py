@@ -155,7 +155,8 @@ def settings_text(model: GatesModel) -> str:
         f"{data}, {len(model.play_points())} points ({s.test_ratio:.0%} for testing); "
         f"{s.architecture_text()} network, {s.activation}, inputs "
         f"{', '.join(FEATURES[f] for f in s.features)}; lr {format_number(s.lr, 4)}, "
-        f"L2 {format_number(s.l2, 4)}, {batch}, seed {s.seed}"
+        f"L2 {format_number(s.l2, 4)}, {batch}, seed {s.seed}, initial weights "
+        + ("Glorot" if s.init_scale is None else f"σ = {format_number(s.init_scale, 4)}")
     )
 
 
