@@ -190,6 +190,8 @@ def test_image_mode_in_colour_shows_each_channel_and_each_output(qtbot):
     assert "Output channel 2, row 5, column 6" in label and "Σ blue" in label
     assert label.rstrip().endswith("") and f"= {expected[1, 4, 5]:g}" in label
     assert view.window_rects()[0] == (5 - s.padding, 4 - s.padding, 3, 3)
+    assert view.output_boxes[1].ring() == (5.5, 4.5) and view.output_boxes[0].ring() is None
+    assert view.channel_boxes[0].ring() == (5 - s.padding + 1.5, 4 - s.padding + 1.5)
     assert "3×9×11 ⋆ 2×3×3×3 → 2×9×11" in tab.captions.formula_label.text()
     assert view.slices[0][0].set_cell_text(1, 1, "5")  # the slices are typed into in place
     assert model.settings.weight_stack()[0, 0, 1, 1] == 5

@@ -155,7 +155,8 @@ class Captions:
         pixel = self._model.hovered_pixel
         image = self._model.image
         if pixel is not None:
-            lines = [html.escape(pixel.text)]
+            heading, _, formula = pixel.text.partition(" = ")
+            lines = [f"<b>{html.escape(heading)}</b> = {html.escape(formula)}"]
             lines += [f"<small>{html.escape(note)}</small>" for note in pixel.notes]
             self._explain("<br>".join(lines))
         elif image is not None and image.channels is not None:

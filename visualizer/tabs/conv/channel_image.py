@@ -64,6 +64,13 @@ class PictureBox(pg.GraphicsLayoutWidget):
         self.window.setZValue(10)
         self.window.hide()
         self.box.addItem(self.window)
+        # A window of a few pixels is a dot on a shrunk picture: a ring of fixed screen size
+        # around it shows where it is from the back of the room.
+        self.marker = pg.ScatterPlotItem(
+            size=22, symbol="o", pen=pg.mkPen(HIGHLIGHT_COLOR, width=3), brush=None, pxMode=True
+        )
+        self.marker.setZValue(11)
+        self.box.addItem(self.marker)
         self.shown: np.ndarray | None = None
         self.title = ""
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -82,11 +89,27 @@ class PictureBox(pg.GraphicsLayoutWidget):
         self.label.setText(html.escape(text), size=f"{points:.0f}pt")
 
     def set_window(self, window: tuple[int, int, int, int] | None) -> None:
+        """Outline ``(x, y, width, height)`` on the picture, ringed; None hides both."""
         if window is None:
             self.window.hide()
+            self.marker.setData([], [])
         else:
             self.window.setRect(QRectF(*window))
             self.window.show()
+            x, y, w, h = window
+            self.marker.setData([x + w / 2], [y + h / 2])
+
+    def set_pixel(self, pixel: tuple[int, int] | None) -> None:
+        """Ring pixel (row, col) (the one explained); None hides the ring."""
+        if pixel is None:
+            self.marker.setData([], [])
+        else:
+            self.marker.setData([pixel[1] + 0.5], [pixel[0] + 0.5])
+
+    def ring(self) -> tuple[float, float] | None:
+        """Where the ring is drawn (x, y in picture pixels), if it is (tests)."""
+        xs, ys = self.marker.getData()
+        return None if len(xs) == 0 else (float(xs[0]), float(ys[0]))
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         if self.box.sceneBoundingRect().contains(scene_pos):
@@ -240,7 +263,8 @@ class ChannelPictures(QWidget):
         self.picture_box.set_title("Picture", points)
         for o, box in enumerate(self.output_boxes):
             # The sizes are in the shape line under the pictures.
-            box.set_title(f"Output {o + 1}" + (" (last valid)" if found.stale else ""), points)
+            stale = ", last valid" if found.stale else ""
+            box.set_title(f"Output {o + 1} (kernel {o + 1}{stale})", points)
 
     def set_title_points(self, points: float) -> None:
         self._title_points = points
@@ -254,6 +278,9 @@ class ChannelPictures(QWidget):
         window = None if pixel is None else pixel.window
         for box in (*self.channel_boxes, self.picture_box):
             box.set_window(window)
+        for o, box in enumerate(self.output_boxes):
+            hovered = pixel is not None and pixel.channel == o
+            box.set_pixel((pixel.row, pixel.col) if pixel is not None and hovered else None)
         for o, row in enumerate(self.slices):
             for grid in row:
                 rows, cols = grid.values().shape

@@ -23,6 +23,8 @@ from visualizer.tabs.conv.model import CUSTOM_KERNEL, ConvModel
 
 def kernel_title(model: ConvModel) -> str:
     s = model.settings
+    if s.view == "backward":  # named as its gradient dL/dW is
+        return f"W: kernel {len(s.kernel)}x{len(s.kernel[0])}"
     name = "" if s.kernel_preset == CUSTOM_KERNEL else f": {s.kernel_preset.split(' (')[0]}"
     return f"Kernel {len(s.kernel)}x{len(s.kernel[0])}{name}"
 
@@ -67,6 +69,8 @@ def input_labels(model: ConvModel) -> tuple[list[str], list[str]]:
 def input_title(model: ConvModel) -> str:
     s, res = model.settings, model.result
     n_r, n_c = res.input.shape
+    if s.view == "backward" and s.mode != "transposed":  # named as its gradient dL/dX is
+        return f"X: input {n_r}x{n_c}" + (", padded" if s.padding else "")
     if res.equivalent is not None:
         q_r, _ = res.equivalent.padding
         return (
@@ -212,7 +216,10 @@ class GridsView(QScrollArea):
         ]
         shown = [[g for g in column if not g.isHidden()] for column in columns]
         blocks = [column for column in shown if column]
-        return [(blocks, self._breaks(blocks))]
+        breaks = self._breaks(blocks)
+        # The backward pass under the forward pass, or (on a wide, low screen, when that
+        # gives larger cells) after it on the same row.
+        return [(blocks, breaks), (blocks, frozenset())] if breaks else [(blocks, breaks)]
 
     def _breaks(self, blocks: list[list[GridWidget]]) -> frozenset[int]:
         # The backward pass starts its own row, under the forward pass.
@@ -355,7 +362,7 @@ class GridsView(QScrollArea):
         assert back.grad_output is not None
         self.dy_grid.set_editable(not at_pool)  # typed at the pool: computed here
         self.dy_grid.set_grid(back.grad_output)
-        self.dy_grid.set_title("dL/dY (from dL/dP)" if at_pool else "dL/dY (upstream)")
+        self.dy_grid.set_title("dL/dY, from dL/dP" if at_pool else "dL/dY, typed")
         self.dy_grid.set_caption(back.note)
         self.dx_grid.set_grid(back.grad_input)
         self.dx_grid.set_title("dL/dX")
@@ -381,13 +388,21 @@ class GridsView(QScrollArea):
         out = res.output
         hidden = model.output_hidden() | practice_hidden(model, "out", out.shape)
         self.output_grid.set_grid(out, hidden=hidden)
-        kind = explain.mode_words(model.settings.mode)
+        # (short: a title on three lines would take the room of the output's own cells)
+        kind = (
+            "transposed"
+            if model.settings.mode == "transposed"
+            else explain.mode_words(model.settings.mode)
+        )
         size = (
             "?x?"
             if model.is_hidden("size") or model.is_hidden("size:rows")
             else (f"{out.shape[0]}x{out.shape[1]}")
         )
-        self.output_grid.set_title(f"Output {size} ({kind})")
+        title = f"Output {size} ({kind})"
+        if model.settings.view == "backward":  # named as its gradient dL/dY is
+            title = f"Y: output {size}"
+        self.output_grid.set_title(title)
         rows, cols = explain.unreached(res)
         self.input_grid.set_shaded(rows, cols)
         self.input_grid.set_caption("Hatched: never reached" if rows or cols else "")
