@@ -213,3 +213,25 @@ def test_the_colour_sample_has_each_shape_in_its_own_channel(qtbot):
     missing, note = store.colour("/no/such/picture.png")
     assert "Showing the sample picture instead" in note
     np.testing.assert_array_equal(missing, colour)
+
+
+def test_a_lesson_with_channels_round_trips_through_the_window(qtbot):
+    from visualizer.lesson import lesson_from_text, lesson_to_text
+
+    window = create_window(initial_tab="conv")
+    qtbot.addWidget(window)
+    tab = window.current_tab()
+    tab.load_preset(PRESET_CHANNELS)
+    tab.grids.channel_grids.inputs[1].set_cell_text(0, 0, "7")
+    tab.grids.channel_grids.outputs[1].cellClicked.emit(1, 1)
+    text = lesson_to_text(window.lesson())
+    other = create_window(initial_tab="descent")
+    qtbot.addWidget(other)
+    other.apply_lesson(lesson_from_text(text))
+    again = other.tab("conv")
+    assert other.lesson().tabs["conv"] == window.lesson().tabs["conv"]
+    assert again.model.settings.input_stack()[1, 0, 0] == 7
+    np.testing.assert_array_equal(
+        again.grids.channel_grids.outputs[1].values(), expected_output(tab.model)[1]
+    )
+    assert again.focus_text().startswith("Output channel 2, row 2, column 2")
