@@ -10,6 +10,7 @@ marker of the current (lr, β) moves when the settings do, never on a frame.
 from __future__ import annotations
 
 import math
+from html import escape
 
 import numpy as np
 import pyqtgraph as pg
@@ -121,7 +122,8 @@ class RateMapView(QWidget):
         self.plot.setMinimumHeight(120)
         self.readout = QLabel()
         self.readout.setWordWrap(True)
-        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self._readout_lines: list[str] = []
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -258,13 +260,28 @@ class RateMapView(QWidget):
                 ys.append(point[1])
                 brushes.append(pg.mkBrush(color))
         self.others.setData(xs, ys, brush=brushes)
-        lines = [maps.rate_text(s.method, s.lr, s.beta, s.kappa, form)]
+        # the selected run's rate first, then each other runner the map describes, each
+        # after a dot in its colour
+        rows: list[tuple[str, str]] = []
+        for k, (racer, _traj) in enumerate(self.model.runners()):
+            if k != selected and maps.run_rate(racer.method, racer.lr, racer.beta, s.kappa) is None:
+                continue
+            text = maps.rate_text(
+                racer.method, racer.lr, racer.beta, s.kappa, form, steps=k == selected
+            )
+            row = (RUNNER_COLORS[k % len(RUNNER_COLORS)], text)
+            if k == selected:
+                rows.insert(0, row)
+            else:
+                rows.append(row)
         if self._explained:
-            lines.append(maps.optimal_text(s.kappa, form))
+            last = maps.optimal_text(s.kappa, form)
         else:
             gd_rate, hb_rate = best_rates(s.kappa)
-            lines.append(f"★ optimal: rate {hb_rate:.3g}    ◆ GD's best: {gd_rate:.3g}")
-        self.readout.setText("\n".join(lines))
+            last = f"★ optimal: rate {hb_rate:.3g}    ◆ GD's best: {gd_rate:.3g}"
+        self._readout_lines = [text for _color, text in rows] + [last]
+        html = [f'<span style="color:{c}">●</span> {escape(t)}' for c, t in rows]
+        self.readout.setText("<br>".join([*html, escape(last)]))
 
     # ----- the mouse and the button --------------------------------------------------------
     def _on_form_box_changed(self, _index: int) -> None:
@@ -326,7 +343,8 @@ class RateMapView(QWidget):
         return self.current.pos().x(), self.current.pos().y()
 
     def readout_text(self) -> str:
-        return self.readout.text()
+        """The rates under the map, as plain text (one line per runner, then the best)."""
+        return "\n".join(self._readout_lines)
 
     def widget_pos(self, lr: float, beta: float):
         """Where (lr, β) is in the plot's viewport pixels (to click on it)."""

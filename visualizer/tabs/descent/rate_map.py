@@ -184,11 +184,13 @@ def decade_steps(rate: float) -> str:
     if rate <= 0.0:
         return "reaches the minimum at once"
     steps = math.log(0.1) / math.log(rate)
-    return f"×0.1 every {steps:.3g} steps"
+    return f"×0.1 every {steps:.2g} steps"
 
 
-def rate_text(method: str, lr: float, beta: float, kappa: float, form: str) -> str:
-    """One line about the current run on the map."""
+def rate_text(
+    method: str, lr: float, beta: float, kappa: float, form: str, *, steps: bool = True
+) -> str:
+    """One line about a run on the map (with how many steps shrink its error ten times)."""
     name = METHOD_SHORT_LABELS.get(method, method)
     rate = run_rate(method, lr, beta, kappa)
     if rate is None:
@@ -197,13 +199,13 @@ def rate_text(method: str, lr: float, beta: float, kappa: float, form: str) -> s
             "Click the map to run heavy ball."
         )
     point = map_point(method, lr, beta, form)
-    where = f"lr {lr:.4g}" if method == "gd" else f"lr {lr:.4g}, β {beta:.4g}"
+    where = f"lr {lr:.4g}" if method == "gd" else f"lr {lr:.4g} β {beta:.4g}"
     if method == "momentum":
         where += f" (heavy ball's lr = lr·(1−β) = {float(ema_to_heavy_ball(lr, beta)):.4g})"
     m = rate_map(kappa, form)
     off = "" if point is not None and m.node(*point) is not None else " (off the map)"
-    verdict = "≥ 1: diverges" if rate >= 1.0 else f"({decade_steps(rate)})"
-    return f"{name}, {where}{off}: rate {rate:.3g} {verdict}"
+    verdict = "≥ 1: diverges" if rate >= 1.0 else f"({decade_steps(rate)})" if steps else ""
+    return f"{name} {where}{off}: rate {rate:.3g} {verdict}".rstrip()
 
 
 def optimal_text(kappa: float, form: str) -> str:

@@ -37,6 +37,7 @@ from visualizer.tabs.descent.items import (
     drawable,
 )
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
+from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 
 #: Samples per axis of the heat map.
@@ -282,6 +283,8 @@ class SurfacePlot(pg.PlotWidget):
         self.view_box.sigResized.connect(self._on_view_changed)
         self.view_box.sigRangeChanged.connect(self._on_view_changed)
         self._numbers_allowed = [True] * MAX_NUMBERED
+        #: The legend's corner for this race and view (None: choose at the next frame).
+        self._legend_corner: str | None = None
         model.subscribe(self._on_model_changed)
         model.practice.subscribe(self._on_model_changed)
         if model.on_surface:
@@ -342,6 +345,7 @@ class SurfacePlot(pg.PlotWidget):
                 text.set_anchor(-0.25, 1.1)
         self._choose_numbers()
         self.legend.set_runners([r.color for r in self.runners], sel)
+        self._legend_corner = None
         color = self.runners[sel].color
         self.dots.setBrush(pg.mkBrush(color))
         for text in self.numbers:
@@ -425,6 +429,8 @@ class SurfacePlot(pg.PlotWidget):
                 )
         if len(self.runners) > 1:
             self.legend.set_texts([model.runner_status(k) for k in range(len(self.runners))])
+            if self._legend_corner is None:
+                self._legend_corner = self._emptiest_corner()
             self._place_legend()
 
     def _show_arrows(self, at: tuple[float, float] | None, t: int) -> None:
@@ -450,6 +456,7 @@ class SurfacePlot(pg.PlotWidget):
             head.setRotation(math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x())))
 
     def _on_view_changed(self, *_args) -> None:
+        self._legend_corner = None  # chosen again at the next frame
         self._place_legend()
         self._choose_numbers()
         self._dots_shown = -1
@@ -479,10 +486,38 @@ class SurfacePlot(pg.PlotWidget):
             allowed.append(ok)
         self._numbers_allowed = allowed
 
-    def _place_legend(self, *_args) -> None:
+    def _legend_spot(self, corner: str) -> QPointF:
+        """Where the legend's top-left goes in the scene for ``corner`` ("tr", "br", ...)."""
         rect = self.view_box.sceneBoundingRect()
-        x = max(rect.left() + 4, rect.right() - self.legend.rect().width() - 8)
-        self.legend.setPos(x, rect.top() + 8)
+        box = self.legend.rect()
+        left = rect.left() + 4
+        x = max(left, rect.right() - box.width() - 8) if corner[1] == "r" else left + 4
+        y = rect.top() + 8 if corner[0] == "t" else rect.bottom() - box.height() - 8
+        return QPointF(x, max(rect.top(), y))
+
+    def _emptiest_corner(self) -> str:
+        """The corner where the legend hides the fewest iterates of any runner and no minimum
+        (the top right when several are empty): a legend never covers the race."""
+        points = [r.xy[decimated(len(r.xy))] for r in self.runners]
+        points.append(self.model.surface.minima)
+        xy = np.concatenate([p for p in points if len(p)])
+        xy = xy[~np.isnan(xy[:, 0])]
+        vb = self.view_box
+        best, fewest = "tr", None
+        for corner in ("tr", "br", "tl", "bl"):
+            spot = self._legend_spot(corner)
+            box = QRectF(spot, self.legend.rect().size())
+            area = vb.mapSceneToView(box).boundingRect()
+            inside = int(np.count_nonzero(
+                (xy[:, 0] >= area.left()) & (xy[:, 0] <= area.right())
+                & (xy[:, 1] >= area.top()) & (xy[:, 1] <= area.bottom())
+            ))  # fmt: skip
+            if fewest is None or inside < fewest:
+                best, fewest = corner, inside
+        return best
+
+    def _place_legend(self, *_args) -> None:
+        self.legend.setPos(self._legend_spot(self._legend_corner or "tr"))
 
     # ----- the start from the mouse --------------------------------------------------------
     def set_start_from_plot(self, x: float, y: float) -> None:
@@ -544,7 +579,8 @@ class SurfacePlot(pg.PlotWidget):
         ):
             line.setPen(pg.mkPen(color, width=width * 1.25))
             head.set_style(size * 1.6, color)
-        self.legend.set_font(font)
+        # (a little smaller than the numbers: five runners must fit a square plot)
+        self.legend.set_font(scaled_font(font, 0.9))
         self.pins.apply_style(width, size)
         if self.model.on_surface:
             self.render_frame()

@@ -225,7 +225,7 @@ class DescentTab(TopicTab):
         # the map needs the column's height; its readout says what the worked step would
         self.worked.setVisible(not model.map_shown and not self.worked.property("lockedHidden"))
         orientation = Qt.Orientation.Horizontal if surface else Qt.Orientation.Vertical
-        shape = model.settings.objective if surface else ""
+        shape = f"{model.settings.objective} {model.map_shown}" if surface else ""
         if self.picture.orientation() != orientation:
             self.picture.setOrientation(orientation)
             self._bottom_row.setOrientation(
@@ -240,17 +240,20 @@ class DescentTab(TopicTab):
 
     def _fit_surface_width(self) -> None:
         """Give the surface the width its aspect asks at the picture's height (at most 62%
-        of the width, at least 45%); the map or f(x_t) plot takes 60% of the column beside."""
+        of the width, 52% beside the map, at least 45%); the map or f(x_t) plot takes 55% of
+        the column beside."""
         (x_lo, x_hi), y_range = self.model.view_ranges()
         y_lo, y_hi = y_range or (0.0, 1.0)
         aspect = (x_hi - x_lo) / max(y_hi - y_lo, 1e-9)
         total = max(self.picture.width(), 600)
         height = max(self.picture.height(), 300)
         wanted = aspect * (height - 45) + 60
-        width = int(min(max(wanted, 0.45 * total), 0.62 * total))
+        # (beside the map, the surface leaves the map half the picture)
+        most = 0.52 if self.model.map_shown else 0.62
+        width = int(min(max(wanted, 0.45 * total), most * total))
         self.picture.setSizes([width, total - width])
         column = max(self._bottom_row.height(), 300)
-        self._bottom_row.setSizes([int(0.6 * column), column - int(0.6 * column)])
+        self._bottom_row.setSizes([int(0.55 * column), column - int(0.55 * column)])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
