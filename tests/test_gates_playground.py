@@ -282,6 +282,34 @@ def test_training_changes_the_heat_map_to_what_train_mlp_predicts(tab):
     assert losses[-1] < losses[0]
 
 
+def test_the_heat_map_fills_the_view_whatever_its_shape(tab, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    lo, hi = tab.model.play.extent
+    shapes = []
+    for size in ((1280, 760), (1100, 700), (760, 980)):
+        tab.resize(*size)
+        QApplication.processEvents()
+        tab.step_forward()
+        x0, x1, y0, y1 = tab.play_map.shown_window()
+        left, right, bottom, top = tab.play_map.image_rect()
+        assert left <= x0 and right >= x1 and bottom <= y0 and top >= y1
+        step = (hi - lo) / 99
+        assert max(x0 - left, right - x1, y0 - bottom, top - y1) <= step  # not much more
+        grid, xs, ys = tab.play_map.full_image()
+        shapes.append(grid.shape)
+        # The same spacing as the data square's samples, which keep their places.
+        np.testing.assert_allclose(np.diff(xs), step, rtol=1e-9)
+        np.testing.assert_allclose(np.diff(ys), step, rtol=1e-9)
+        assert np.isin(np.linspace(lo, hi, 100), xs).all()
+        # Beyond the square too, each value is the network's p at that point.
+        gx, gy = np.meshgrid(xs, ys)
+        points = np.column_stack([gx.ravel(), gy.ravel()])
+        want = predict(tab.model.play_layers(), feature_transform(points), "tanh")
+        np.testing.assert_allclose(grid, want.reshape(gx.shape), rtol=1e-9, atol=1e-12)
+    assert max(max(shape) for shape in shapes) > 100  # beyond the square somewhere
+
+
 def test_reset_replays_exactly(tab):
     for _ in range(3):
         tab.step_forward()

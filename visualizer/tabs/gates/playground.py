@@ -68,6 +68,8 @@ MAX_INIT_SCALE = 100.0
 POINT_LIMIT = 50.0
 
 Point = tuple[float, float, int]
+#: A rectangle of the plane, (x0, x1, y0, y1).
+Window = tuple[float, float, float, float]
 
 
 def _read_point(value: Any, label: str) -> Point:
@@ -180,7 +182,7 @@ class PlaygroundRun:
         self._test_losses = [self._loss(self._frames[0], train=False)]
         #: The first epoch whose weights blew up (None while the run stays finite).
         self.diverged_at: int | None = None
-        self._grid_points: tuple[list[np.ndarray], np.ndarray] | None = None
+        self._grid_points: tuple[tuple, list, np.ndarray] | None = None
 
     # ----- frames -------------------------------------------------------------------------
     @property
@@ -248,28 +250,57 @@ class PlaygroundRun:
         return evaluate_grid(self.layers_at(frame), self.extent, resolution, s.activation,
                              s.features)  # fmt: skip
 
-    def grids(self, frame: int) -> tuple[GridEvaluation, GridEvaluation]:
-        """The big map's grid (MAP_RESOLUTION²) and the small maps' (NEURON_MAP_RESOLUTION²),
-        each as :func:`evaluate_grid` computes it, from ONE forward pass over both grids'
-        points: a training frame evaluates the network once, whatever the maps shown."""
+    def map_axes(self, window: Window | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The big map's x and y samples: the data square's MAP_RESOLUTION samples (as
+        :func:`evaluate_grid` places them), continued at the same spacing on each side as far
+        as ``window`` (x0, x1, y0, y1), the rectangle the map's view shows, reaches."""
+        lo, hi = self.extent
+        core = np.linspace(lo, hi, MAP_RESOLUTION)
+        if window is None:
+            return core, core
+        step = (hi - lo) / (MAP_RESOLUTION - 1)
+
+        def more(distance: float) -> int:
+            # Samples beyond the square until their cells (half a step wide) cover the window.
+            return int(min(max(math.ceil(distance / step - 0.5), 0), 2 * MAP_RESOLUTION))
+
+        x0, x1, y0, y1 = window
+        axes = []
+        for a, b in ((x0, x1), (y0, y1)):
+            before, after = more(lo - a), more(b - hi)
+            axes.append(np.concatenate([lo - step * np.arange(before, 0, -1), core,
+                                        hi + step * np.arange(1, after + 1)]))  # fmt: skip
+        return axes[0], axes[1]
+
+    def grids(
+        self, frame: int, window: Window | None = None
+    ) -> tuple[GridEvaluation, GridEvaluation]:
+        """The big map's grid (over ``map_axes(window)``: the data square's MAP_RESOLUTION²
+        and beyond it as far as the view shows) and the small maps' (NEURON_MAP_RESOLUTION²
+        over the square), each point as :func:`evaluate_grid` computes it, from ONE forward
+        pass over both grids' points: a frame evaluates the network once."""
         self.ensure(frame)
         f = min(max(int(frame), 0), len(self._frames) - 1)
-        if self._grid_points is None:  # the same points for every frame of this run
-            parts = [_grid_points(self.extent, r) for r in (MAP_RESOLUTION, NEURON_MAP_RESOLUTION)]
-            inputs = feature_transform(np.vstack([p for _, p in parts]), self.settings.features)
-            self._grid_points = ([xs for xs, _ in parts], inputs)
-        axes, inputs = self._grid_points
+        xs, ys = self.map_axes(window)
+        key = (xs[0], xs.size, ys[0], ys.size)
+        if self._grid_points is None or self._grid_points[0] != key:  # same for every frame
+            small, small_points = _grid_points(self.extent, NEURON_MAP_RESOLUTION)
+            gx, gy = np.meshgrid(xs, ys)
+            points = np.vstack([np.column_stack([gx.ravel(), gy.ravel()]), small_points])
+            inputs = feature_transform(points, self.settings.features)
+            self._grid_points = (key, [(xs, ys), (small, small)], inputs)
+        _key, axes, inputs = self._grid_points
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             post = _forward(inputs, self._frames[f], self.settings.activation)
             p = sigmoid(post[-1][:, 0])
         out: list[GridEvaluation] = []
         start = 0
-        for xs in axes:
-            n = xs.size
-            rows = slice(start, start + n * n)
-            start += n * n
-            hidden = tuple(a[rows].T.reshape(a.shape[1], n, n) for a in post[:-1])
-            out.append(GridEvaluation(xs, xs, p[rows].reshape(n, n), hidden))
+        for gxs, gys in axes:
+            shape = (gys.size, gxs.size)
+            rows = slice(start, start + gys.size * gxs.size)
+            start = rows.stop
+            hidden = tuple(a[rows].T.reshape(a.shape[1], *shape) for a in post[:-1])
+            out.append(GridEvaluation(gxs, gys, p[rows].reshape(shape), hidden))
         return out[0], out[1]
 
     def accuracy(self, frame: int, *, train: bool) -> float:

@@ -19,6 +19,7 @@ from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colour_rgba
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.network import cached_brush, cached_pen
+from visualizer.tabs.gates.playground import MAP_RESOLUTION
 from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import marker_size
 
@@ -102,6 +103,9 @@ class PlaygroundMap(pg.PlotWidget):
         self._shown_extent: tuple[float, float] | None = None
         self._framing: tuple | None = None
         self._grid = np.zeros((1, 1))
+        self._axes = (np.zeros(1), np.zeros(1))
+        # The heat map fills whatever the (aspect-locked) view shows, not just the data square.
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
         model.subscribe(self._on_model_changed)
         self.redraw()
 
@@ -135,6 +139,13 @@ class PlaygroundMap(pg.PlotWidget):
             self._draw_map()
         elif what == "frame":  # a training frame changes the image only
             self._draw_map(framing=False)
+
+    def _on_range_changed(self, *_args: object) -> None:
+        if not self._model.is_playground():
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        if self._model.set_map_window((x0, x1, y0, y1)):
+            self._draw_map()
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = bool(on)
@@ -185,12 +196,13 @@ class PlaygroundMap(pg.PlotWidget):
         # Coloured here in one lookup and set as it is: no levels or colour table to apply.
         rgb = colour_rgba(grid, big_map_levels(model, grid))
         self.image_item.setImage(rgb, levels=None, autoLevels=False)
+        grid_axes = model.play_grid()
+        self._axes = (grid_axes.xs, grid_axes.ys)
         if not framing:
             return
-        xs = model.play_grid().xs
+        xs, ys = self._axes
         step = xs[1] - xs[0]
-        lo = xs[0] - step / 2
-        rect = QRectF(lo, lo, step * xs.size, step * xs.size)
+        rect = QRectF(xs[0] - step / 2, ys[0] - step / 2, step * xs.size, step * ys.size)
         font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9)
         title = (playground_texts.map_title(model), f"{font.pointSizeF():.1f}pt")
         # A training frame changes only the image: the rest is set when it changes.
@@ -251,8 +263,28 @@ class PlaygroundMap(pg.PlotWidget):
 
     # ----- what is shown (for tests) -----------------------------------------------------------
     def image(self) -> np.ndarray:
-        """The grid the heat map shows (row = y, column = x)."""
-        return np.array(self._grid)
+        """The heat map over the data's square (row = y, column = x): MAP_RESOLUTION² values
+        at ``np.linspace(lo, hi, MAP_RESOLUTION)`` on both axes."""
+        xs, ys = self._axes
+        lo, _hi = self._model.play.extent if self._model.play is not None else (xs[0], xs[-1])
+        c0, r0 = int(np.argmin(np.abs(xs - lo))), int(np.argmin(np.abs(ys - lo)))
+        return np.array(self._grid[r0 : r0 + MAP_RESOLUTION, c0 : c0 + MAP_RESOLUTION])
+
+    def full_image(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Everything the heat map shows, with its samples: (grid, xs, ys)."""
+        xs, ys = self._axes
+        return np.array(self._grid), xs.copy(), ys.copy()
+
+    def image_rect(self) -> tuple[float, float, float, float]:
+        """The rectangle (x0, x1, y0, y1) the heat map covers."""
+        xs, ys = self._axes
+        half = (xs[1] - xs[0]) / 2
+        return xs[0] - half, xs[-1] + half, ys[0] - half, ys[-1] + half
+
+    def shown_window(self) -> tuple[float, float, float, float]:
+        """The rectangle (x0, x1, y0, y1) the plot's view shows."""
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        return x0, x1, y0, y1
 
     def shown_points(self, kind: str) -> np.ndarray:
         """The (x, y) of the ``"train"`` or ``"test"`` points drawn."""

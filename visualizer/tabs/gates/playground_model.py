@@ -23,6 +23,7 @@ from visualizer.tabs.gates.playground import (
     PlaygroundRun,
     PlaygroundSettings,
     Point,
+    Window,
     current_points,
 )
 
@@ -39,6 +40,9 @@ class PlaygroundMixin:
     play: PlaygroundRun | None
     #: The hidden neuron (layer, index) the big map shows; None: the output.
     shown_map: tuple[int, int] | None
+    #: The rectangle (x0, x1, y0, y1) the big map's view shows; the heat map fills it. A view
+    #: setting (never saved): None, the data square alone.
+    map_window: Window | None = None
     settings: GatesSettings
 
     # ----- what is shown ------------------------------------------------------------------
@@ -60,7 +64,28 @@ class PlaygroundMixin:
     def play_grids(self) -> tuple[GridEvaluation, GridEvaluation]:
         """The big map's grid and the small maps', evaluated together once per frame."""
         assert self.play is not None
-        return self._cached("play_grids", lambda: self.play.grids(self.frame))
+        return self._cached("play_grids", lambda: self.play.grids(self.frame, self.map_window))
+
+    def set_map_window(self, window: Window | None) -> bool:
+        """The rectangle the big map's view shows, so its heat map fills it (not saved).
+        True when the map's samples changed (the map is then drawn again)."""
+        if window is not None:
+            window = tuple(float(v) for v in window)  # type: ignore[assignment]
+            x0, x1, y0, y1 = window  # type: ignore[misc]
+            if not (all(math.isfinite(v) for v in window) and x0 < x1 and y0 < y1):
+                raise ValueError("A map window must be finite, from smaller to larger x and y.")
+        if self.play is None:
+            self.map_window = window
+            return False
+        before = [a.size for a in self.play.map_axes(self.map_window)]
+        before += [float(a[0]) for a in self.play.map_axes(self.map_window)]
+        self.map_window = window
+        after = [a.size for a in self.play.map_axes(window)]
+        after += [float(a[0]) for a in self.play.map_axes(window)]
+        if after == before:
+            return False
+        self._cache.pop("play_grids", None)
+        return True
 
     def play_grid(self) -> GridEvaluation:
         """The output and every hidden neuron over the plot's square (100 x 100)."""
