@@ -111,3 +111,13 @@ def test_open_exercise_code_restores_that_exercise_in_its_tab(window, topic):
     window.apply_lesson(lesson_from_text(text))
     assert model.practice.code == exercise.code and window.is_practice()
     assert window.lesson().tabs[topic] == state
+
+
+def test_status_bar_says_practice_only_when_it_changes(window):
+    window.practice_action.trigger()
+    assert window.statusBar().currentMessage() == "Practice mode on"
+    window.statusBar().showMessage("something else")
+    window.set_practice(True)
+    assert window.statusBar().currentMessage() == "something else"
+    window.open_lesson(resource_path("lessons", "exercise-1a.json"))
+    assert window.statusBar().currentMessage() == "Opened lesson exercise-1a.json"

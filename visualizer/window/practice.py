@@ -48,6 +48,7 @@ class PracticeMixin:
     def set_practice(self, on: bool) -> None:
         """Practice mode in every tab: values to work out are hidden and asked for."""
         on = bool(on)
+        changed = any(model.practice.on != on for model in self.models.values())
         for widget in (self.practice_action, self.practice_button):
             with blocked(widget):
                 widget.setChecked(on)
@@ -55,7 +56,8 @@ class PracticeMixin:
         for model in self.models.values():
             model.practice.set_on(on)
         self._show_practice_score()
-        self.statusBar().showMessage("Practice mode on" if on else "Practice mode off")
+        if changed:  # opening a lesson without practice says nothing about it
+            self.statusBar().showMessage("Practice mode on" if on else "Practice mode off")
 
     def new_exercise(self, seed: int | None = None) -> str:
         """A freshly generated exercise in the current tab (practice mode turns on)."""
