@@ -1,11 +1,12 @@
-"""The playground network's small maps as one graphics item: an image per node, a frame round it.
+"""The playground's maps as one graphics item: an image per node, a frame round it.
 
 Every training frame changes every neuron's map. As separate ``ImageItem``s (each with its
 own levels, QImage conversion and paint call) plus a scatter for their frames, the maps
 were most of the network's redraw. Here one item holds them all: a frame's colours are set
 as 32-bit RGB words (``Format_RGB32``, which Qt draws without converting), only the maps'
 squares are marked for repainting, and one ``paint`` draws the images and the frames. The
-item also answers clicks (which node) and hovers (that node's tooltip).
+item also answers clicks (which node) and hovers (that node's tooltip). The big heat map is
+the same item with one image and no frame, taking no mouse events (the points' view box does).
 """
 
 from __future__ import annotations
@@ -32,9 +33,14 @@ class MapNodesItem(pg.GraphicsObject):
 
     sigClicked = Signal(int)
 
-    def __init__(self, tip: Callable[[int], str]) -> None:
+    def __init__(
+        self, tip: Callable[[int], str] | None = None, *, pad: float = FRAME_PAD
+    ) -> None:
+        """``tip(node)`` is a node's tooltip; without it the item takes no mouse events (they
+        go to what lies under it). ``pad``: room for the frames, in item units."""
         super().__init__()
         self._tip = tip
+        self._pad = float(pad)
         self._rects: list[QRectF] = []
         self._nodes: list[int] = []
         self._pens: list[QPen] = []
@@ -42,7 +48,9 @@ class MapNodesItem(pg.GraphicsObject):
         self._buffers: list[np.ndarray | None] = []  # the pixels each QImage points into
         self.grids: list[np.ndarray | None] = []  # what each map shows, for read methods
         self._bounds = QRectF()
-        self.setAcceptHoverEvents(True)
+        self.setAcceptHoverEvents(tip is not None)
+        if tip is None:
+            self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     # ----- places, pictures, frames ------------------------------------------------------
     def set_places(self, rects: Sequence[QRectF], nodes: Sequence[int]) -> None:
@@ -52,11 +60,11 @@ class MapNodesItem(pg.GraphicsObject):
         self._nodes = [int(k) for k in nodes]
         n = len(self._rects)
         self._images, self._buffers, self.grids = [None] * n, [None] * n, [None] * n
-        self._pens = self._pens[:n] + [QPen()] * (n - len(self._pens))
+        self._pens = self._pens[:n] + [QPen(Qt.PenStyle.NoPen)] * (n - len(self._pens))
         bounds = QRectF()
         for rect in self._rects:
             bounds = bounds.united(rect)
-        pad = FRAME_PAD
+        pad = self._pad
         self._bounds = bounds.adjusted(-pad, -pad, pad, pad) if n else QRectF()
         self.update()
 
@@ -82,7 +90,7 @@ class MapNodesItem(pg.GraphicsObject):
                 self.update(self._padded(k))
 
     def _padded(self, k: int) -> QRectF:
-        pad = FRAME_PAD
+        pad = self._pad
         return self._rects[k].adjusted(-pad, -pad, pad, pad)
 
     # ----- drawing -----------------------------------------------------------------------
@@ -109,7 +117,7 @@ class MapNodesItem(pg.GraphicsObject):
         return None
 
     def mouseClickEvent(self, ev) -> None:
-        node = self.node_at(ev.pos())
+        node = self.node_at(ev.pos()) if self._tip is not None else None
         if node is None or ev.button() != Qt.MouseButton.LeftButton:
             ev.ignore()
             return
@@ -118,6 +126,8 @@ class MapNodesItem(pg.GraphicsObject):
 
     def hoverEvent(self, ev) -> None:
         # Hovering a map tells its neuron's formula with the numbers (TF Playground #126).
+        if self._tip is None:
+            return
         node = None if ev.isExit() else self.node_at(ev.pos())
         self.setToolTip(self._tip(node) if node is not None else "")
 

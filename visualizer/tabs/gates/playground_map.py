@@ -13,10 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QSizePolicy, QWidget
 
 from visualizer.tabs.gates import playground_texts
-from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colour_rgba
+from visualizer.tabs.gates.map_nodes import MapNodesItem
+from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colour_words
 from visualizer.tabs.gates.model import GatesModel
 from visualizer.tabs.gates.network import cached_brush, cached_pen
 from visualizer.tabs.gates.playground import MAP_RESOLUTION
@@ -75,7 +76,8 @@ class PlaygroundMap(pg.PlotWidget):
         self.hideButtons()
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
-        self.image_item = pg.ImageItem()
+        # The heat map: one image set as the 32-bit words Qt draws as they are.
+        self.image_item = MapNodesItem(pad=0.0)
         self.addItem(self.image_item)
         self.train_points = pg.ScatterPlotItem()
         self.test_points = pg.ScatterPlotItem()
@@ -83,6 +85,9 @@ class PlaygroundMap(pg.PlotWidget):
         for z, item in enumerate((self.train_points, self.test_points, self.drag_marker)):
             item.setZValue(10 + z)
             self.addItem(item)
+        # The points change only when edited: a frame repaints them from a pixmap.
+        for item in (self.train_points, self.test_points):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.drag_marker.setVisible(False)
         # The key sits in its own row under the plot, never over the points.
         self.legend = pg.LegendItem(colCount=2)
@@ -193,22 +198,24 @@ class PlaygroundMap(pg.PlotWidget):
         model = self._model
         grid = model.big_map()
         self._grid = grid
-        # Coloured here in one lookup and set as it is: no levels or colour table to apply.
-        rgb = colour_rgba(grid, big_map_levels(model, grid))
-        self.image_item.setImage(rgb, levels=None, autoLevels=False)
         grid_axes = model.play_grid()
-        self._axes = (grid_axes.xs, grid_axes.ys)
-        if not framing:
-            return
-        xs, ys = self._axes
+        axes = (grid_axes.xs, grid_axes.ys)
+        xs, ys = axes
         step = xs[1] - xs[0]
         rect = QRectF(xs[0] - step / 2, ys[0] - step / 2, step * xs.size, step * ys.size)
+        if framing or axes[0].size != self._axes[0].size or axes[1].size != self._axes[1].size:
+            self.image_item.set_places([rect], [0])
+        self._axes = axes
+        # Coloured here in one lookup and set as it is: no levels or colour table to apply.
+        words = colour_words(grid, big_map_levels(model, grid))
+        self.image_item.set_images(words[None], [grid])
+        if not framing:
+            return
         font = scaled_font(QApplication.font(), 1.0 if self._presentation else 0.9)
         title = (playground_texts.map_title(model), f"{font.pointSizeF():.1f}pt")
         # A training frame changes only the image: the rest is set when it changes.
         if (rect, title) != self._framing:
             self._framing = (rect, title)
-            self.image_item.setRect(rect)
             self.setTitle(title[0], size=title[1])
 
     # ----- the mouse -------------------------------------------------------------------------
