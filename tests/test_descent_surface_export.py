@@ -146,3 +146,19 @@ def test_markdown_of_a_ravine_run_matches_a_hand_loop(window, tmp_path):
         np.testing.assert_allclose(g_shown, gs[t - 1], rtol=1e-5, atol=1e-6)
         f_line = next(line for line in text.splitlines() if line.startswith(f"f(x{t}) = "))
         assert float(f_line.split("= ")[1]) == pytest.approx(ravine_f(xs[t]), rel=1e-5)
+
+
+def test_pins_of_a_curve_and_of_a_surface_live_side_by_side(window):
+    tab = window.tab("descent")
+    tab.load_preset("1a")
+    curve_pin = tab.pin_run()  # a 1-D pin: nothing to draw on a surface
+    tab.load_preset("saddle")
+    surface_pin = tab.pin_run()
+    tab.model.update(lr=0.3)
+    assert tab.surface.pin_points(curve_pin) is None
+    assert tab.surface.pin_points(surface_pin) is not None
+    # a diverging run's arrows: huge gradients, no overflow warning (warnings are errors)
+    tab.model.update(objective="saddle", lr=5.0, x0=-1.0, y0=0.5, steps=400)
+    for t in (0, 50, 200, 400):
+        tab.set_frame(t)
+        QApplication.processEvents()

@@ -360,7 +360,7 @@ class Trajectory:
         A float for a 1-D run; an array of shape (2,) on a surface (non-finite entries 0).
         """
         if self.x.ndim > 1:
-            return _finite_or_zero(-self.lr * self.grad[t])
+            return _scaled_or_zero(-self.lr, self.grad[t])
         g = self.grad[t]
         with np.errstate(over="ignore", invalid="ignore"):
             step = -self.lr * float(g)
@@ -391,7 +391,7 @@ class Trajectory:
         if self.method not in MOMENTUM_METHODS:
             return None
         if self.x.ndim > 1:
-            return _finite_or_zero(-self.lr * self.velocity[t])
+            return _scaled_or_zero(-self.lr, self.velocity[t])
         with np.errstate(over="ignore", invalid="ignore"):
             step = -self.lr * float(self.velocity[t])
         return step if math.isfinite(step) else 0.0
@@ -400,6 +400,12 @@ class Trajectory:
 def _finite_or_zero(values: NDArray[np.float64]) -> NDArray[np.float64]:
     with np.errstate(over="ignore", invalid="ignore"):
         return np.where(np.isfinite(values), values, 0.0)
+
+
+def _scaled_or_zero(scale: float, values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``scale * values`` with non-finite entries 0 (a huge gradient overflows: no warning)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_or_zero(scale * values)
 
 
 def descend(

@@ -81,8 +81,10 @@ def surface_key(settings: DescentSettings) -> tuple:
 
 
 def _pin_path(pin: PinnedRun) -> tuple[np.ndarray, np.ndarray]:
-    """A pinned run's iterates (x_t, y_t) that can be drawn."""
+    """A pinned run's iterates (x_t, y_t) that can be drawn (none for a run on a curve)."""
     xy = pin.trajectory.x[: pin.trajectory.last_valid + 1]
+    if xy.ndim != 2:
+        return np.zeros(0), np.zeros(0)
     ok = drawable(xy[:, 0], xy[:, 1])
     return xy[ok, 0], xy[ok, 1]
 
