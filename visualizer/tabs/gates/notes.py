@@ -61,7 +61,11 @@ class WorkedLine(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         """The line that explains the step is as large as the picture's labels."""
-        self.setFont(scaled_font(QApplication.font(), 1.2 if on else 1.0))
+        font = scaled_font(QApplication.font(), 1.2 if on else 1.0)
+        self.setFont(font)
+        # A label with a style sheet does not follow its parent's font: set each one's.
+        self.label.setFont(font)
+        self.live.setFont(font)
 
     def text(self) -> str:
         """The line shown."""

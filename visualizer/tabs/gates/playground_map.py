@@ -149,8 +149,21 @@ class PlaygroundMap(pg.PlotWidget):
         if not self._model.is_playground():
             return
         (x0, x1), (y0, y1) = self.view_box.viewRange()
+        self._space_ticks(x1 - x0)
         if self._model.set_map_window((x0, x1, y0, y1)):
             self._draw_map()
+
+    def _space_ticks(self, span: float) -> None:
+        """Whole-number ticks at least ~44 pixels apart on both axes (the same units on
+        both, so the cells stay square), never a crowd of labels on a projector."""
+        width = max(self.view_box.width(), 1.0)
+        per_pixel = span / width
+        step = next(s for s in (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100) if s / per_pixel >= 44
+                    or s == 100)  # fmt: skip
+        if step != getattr(self, "_tick_step", None):
+            self._tick_step = step
+            for side in ("bottom", "left"):
+                self.getAxis(side).setTickSpacing(levels=[(step, 0)])
 
     def set_presentation(self, on: bool) -> None:
         self._presentation = bool(on)

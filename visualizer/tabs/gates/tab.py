@@ -158,6 +158,9 @@ class GatesTab(TopicTab):
         self.play_map.set_presentation(on)
         self.playground_page.set_presentation(on)
         self.worked_label.set_presentation(on)
+        # A label with a style sheet does not follow its parent's font: give the bar's note
+        # the bar's (larger in presentation mode).
+        self.bar.convention_label.setFont(self.bar.font())
         self.train_page.set_presentation(on)
         self.truth_table.redraw()  # bold row and row heights follow the font
         self.edit_page.redraw()
