@@ -76,6 +76,8 @@ class PlaygroundMap(pg.PlotWidget):
         self.hideButtons()
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
+        for side in ("bottom", "left"):  # a frame repaints their edge from a pixmap
+            self.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # The heat map: one image set as the 32-bit words Qt draws as they are.
         self.image_item = MapNodesItem(pad=0.0)
         self.addItem(self.image_item)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGraphicsItem,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -177,6 +178,8 @@ class PlaygroundPage(QWidget):
         self.loss_plot.setLabel("left", "cross-entropy")
         self.loss_plot.setMinimumHeight(140)
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
+        for side in ("bottom", "left"):  # a frame repaints their edge from a pixmap
+            self.loss_plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.loss_plot.addLegend(offset=(-4, 4))
         train_pen = pg.mkPen(CLASS_COLORS[1], width=2.5)
         test_pen = pg.mkPen(CLASS_COLORS[0], width=2.5, style=Qt.PenStyle.DashLine)
