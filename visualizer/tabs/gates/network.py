@@ -114,6 +114,20 @@ def _edge_colour(weight: float) -> str | tuple[int, int, int]:
     return _ZERO_WEIGHT_COLOR
 
 
+def edge_looks(weights: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each edge's RGB colour (by its weight's sign) and pen width in pixels, as wide as its
+    share of the largest |weight| (so 1e300 draws as thick as 20 would), times ``scale``."""
+    finite = np.isfinite(weights)
+    max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
+    colours = np.where(
+        (weights > 0)[:, None], _POSITIVE_RGB,
+        np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
+    )  # fmt: skip
+    with np.errstate(invalid="ignore"):
+        share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
+    return colours, np.maximum((1.5 + 7.0 * share) * scale, 1.0)
+
+
 class GateNetworkView(pg.PlotWidget):
     """Draws the model's network: inputs on the left, the output on the right.
 
@@ -388,18 +402,8 @@ class GateNetworkView(pg.PlotWidget):
             self._segments_for = layout
             ends = np.array([[e.source, e.target] for e in self.edges], dtype=int).reshape(-1, 2)
             self.edges_item.set_segments(layout.centres[ends])
-        weights = self._weights
-        finite = np.isfinite(weights)
-        max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
-        colours = np.where(
-            (weights > 0)[:, None], _POSITIVE_RGB,
-            np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
-        )  # fmt: skip
-        # Width relative to the largest weight, so 1e300 draws as thick as 20 would.
-        with np.errstate(invalid="ignore"):
-            share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
         scale = (1.5 if self._presentation else 1.0) * min(1.0, layout.node_px / 50)
-        widths = np.maximum((1.5 + 7.0 * share) * scale, 1.0)
+        colours, widths = edge_looks(self._weights, scale)
         self._edge_widths = widths
         self.edges_item.set_looks(colours, widths)
 
