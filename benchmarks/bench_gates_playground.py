@@ -2,9 +2,10 @@
 
 Ours: the whole window (``create_window()``, 1280x720) on a 2-8-8-1 tanh network with 200
 training points; one frame is what the play timer does: train 10 full-batch epochs
-(``train_mlp`` continuing the run), evaluate the 100x100 output map and the 40x40 neuron
-maps, redraw the network (edges, frames, every small map), the big heat map with its points,
-the loss curves and the status line, and let Qt repaint.
+(``train_mlp`` continuing the run), evaluate the 100x100 output map (continued at the same
+spacing to fill the plot's tall view: about 100x156 samples at this size) and the 40x40
+neuron maps in one forward pass, redraw the network (edge looks, every small map), the big
+heat map under its points, the loss curves and the status lines, and let Qt repaint.
 
 Baseline, in the same run: a bare ``pg.GraphicsLayoutWidget`` of the same size that only
 updates the same images with ``setImage`` (precomputed arrays) and repaints:
