@@ -19,7 +19,6 @@ from visualizer.lesson import LessonError
 from visualizer.lesson_lock import LessonLock
 from visualizer.resources_path import resource_path
 from visualizer.tabs.base import TopicTab
-from visualizer.tabs.topic_model import TopicModel
 from visualizer.topics import TOPIC_KEYS, TOPICS, Topic
 from visualizer.widgets.help_dialog import HelpDialog
 from visualizer.widgets.lazy_tabs import LazyTabWidget
@@ -29,6 +28,7 @@ from visualizer.window.blocked import blocked
 from visualizer.window.export import ExportMixin, render_svg
 from visualizer.window.lessons import APP_NAME, LessonsMixin, exercise_lessons
 from visualizer.window.menus import ZOOM_STEP, MenusMixin
+from visualizer.window.models import TopicModels
 from visualizer.window.practice import PracticeMixin
 
 __all__ = [
@@ -59,10 +59,10 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
     tabs : LazyTabWidget
         A QTabWidget with the four topic tabs in the order of ``visualizer.topics.TOPICS``;
         ``tabs.widget(i)`` returns the TopicTab (building it on first use).
-    models : dict[str, TopicModel]
-        Each topic's Qt-free model, made at start-up. Lessons are applied to the models, so
-        opening one builds only the tab on screen; the others build from their model when
-        first shown.
+    models : TopicModels
+        Each topic's Qt-free model, made the first time it is needed. Lessons are applied
+        to the models, so opening one builds only the tab on screen; the others build from
+        their model when first shown.
 
     Parameters
     ----------
@@ -88,6 +88,7 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         self._theme = "system"
         self._help_dialog: HelpDialog | None = None
         self._lock: LessonLock | None = None
+        self._practice_on = False
         self._unlocked = False
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -96,11 +97,8 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         self.tabs = LazyTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.models: dict[str, TopicModel] = {}
+        self.models = TopicModels(self._on_model_created)
         for topic in TOPICS:
-            model_class = topic.model_class()
-            if model_class is not None:
-                self.models[topic.key] = model_class()
             self.tabs.add_lazy_tab(lambda t=topic: self._build_tab(t), topic.title)
             if topic.key == initial_tab:
                 self.tabs.setCurrentIndex(self.tabs.count() - 1)
@@ -116,9 +114,7 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
 
     # ----- tabs ------------------------------------------------------------------------------
     def _build_tab(self, topic: Topic) -> TopicTab:
-        model = self.models.get(topic.key)
-        tab_class = topic.tab_class()
-        return tab_class(model) if model is not None else tab_class()
+        return topic.tab_class()(self.models[topic.key])
 
     def tab(self, key: str) -> TopicTab:
         """The tab for a CLI key (descent, gates, backprop, conv)."""

@@ -15,7 +15,6 @@ from visualizer.lesson import Lesson, LessonError
 from visualizer.lesson_io import read_lesson, write_lesson
 from visualizer.lesson_lock import LessonLock
 from visualizer.resources_path import resource_path
-from visualizer.tabs.base import TopicTab
 from visualizer.tabs.topic_model import TopicModel
 from visualizer.topics import TOPIC_KEYS, TOPICS
 
@@ -27,9 +26,9 @@ LESSON_FILTER = "Lesson files (*.json);;All files (*)"
 class LessonsMixin:
     """Lesson state, File > Open / Save lesson, and the recent-lessons menu."""
 
-    def _state_holder(self, key: str) -> TopicModel | TopicTab:
-        """Where a topic's lesson state lives: its model (or, for a topic without one, its tab)."""
-        return self.models.get(key) or self.tab(key)
+    def _state_holder(self, key: str) -> TopicModel:
+        """Where a topic's lesson state lives: its model."""
+        return self.models[key]
 
     def lesson(self, title: str = "") -> Lesson:
         """The complete state of all four topics (no tab is built for it)."""
@@ -48,7 +47,9 @@ class LessonsMixin:
         model), the others are built from their model when first shown.
         """
         before = {key: self._state_holder(key).state() for key in lesson.tabs}
-        practice_before = {key: model.practice.state() for key, model in self.models.items()}
+        practice_before = {
+            key: model.practice.state() for key, model in self.models.made().items()
+        }
         done: list[str] = []
         try:
             for topic in TOPICS:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QP
 from visualizer.lesson import LessonError
 from visualizer.lesson_lock import LessonLock
 from visualizer.tabs.base import TopicTab
+from visualizer.tabs.topic_model import TopicModel
 from visualizer.widgets.lock_dialog import LockDialog, lock_pixmap
 from visualizer.window.blocked import blocked
 from visualizer.window.lessons import APP_NAME, LESSON_FILTER
@@ -38,22 +39,26 @@ class PracticeMixin:
         self.lock_label.setToolTip("A locked lesson: View > Unlock (Ctrl+Shift+U) lifts the lock")
         self.statusBar().addPermanentWidget(self.lock_label)
         self._show_lock()
-        for model in self.models.values():
-            model.practice.subscribe(lambda _what: self._show_practice_score())
         self._show_practice_score()
 
     def is_practice(self) -> bool:
-        return self.practice_action.isChecked()
+        return self._practice_on
+
+    def _on_model_created(self, _key: str, model: TopicModel) -> None:
+        """A topic model was just made: it follows practice mode and shows its score."""
+        model.practice.set_on(self._practice_on)
+        model.practice.subscribe(lambda _what: self._show_practice_score())
 
     def set_practice(self, on: bool) -> None:
         """Practice mode in every tab: values to work out are hidden and asked for."""
         on = bool(on)
-        changed = any(model.practice.on != on for model in self.models.values())
+        changed = on != self._practice_on
+        self._practice_on = on
         for widget in (self.practice_action, self.practice_button):
             with blocked(widget):
                 widget.setChecked(on)
         self.new_exercise_action.setEnabled(on)
-        for model in self.models.values():
+        for model in self.models.made().values():  # models made later start from it
             model.practice.set_on(on)
         self._show_practice_score()
         if changed:  # opening a lesson without practice says nothing about it
@@ -82,17 +87,18 @@ class PracticeMixin:
         self.statusBar().showMessage(f"Exercise {exercise.code}")
 
     def _show_practice_score(self) -> None:
-        model = self.models.get(self.current_key())
+        model = self.models.made().get(self.current_key())
         if model is None or not model.practice.on:
             self.practice_score_label.setText("")
             return
         self.practice_score_label.setText(f"Practice: {model.practice.score_text()}")
 
     def _practice_state(self) -> dict | None:
-        used = {key: m.practice.state() for key, m in self.models.items() if m.practice.asked}
-        used.update(
-            {key: m.practice.state() for key, m in self.models.items() if m.practice.code}
-        )
+        used = {
+            key: m.practice.state()
+            for key, m in self.models.made().items()
+            if m.practice.asked or m.practice.code
+        }
         if not self.is_practice() and not used:
             return None
         return {"on": self.is_practice(), "tabs": used}
@@ -100,8 +106,9 @@ class PracticeMixin:
     def _restore_practice(self, practice: dict | None) -> None:
         practice = practice or {}
         scores = practice.get("tabs", {})
-        for key, model in self.models.items():
-            model.practice.restore_state(scores.get(key, {}))
+        keys = set(self.models.made()) | set(scores)
+        for key in keys:
+            self.models[key].practice.restore_state(scores.get(key, {}))
         self.set_practice(bool(practice.get("on", False)))
 
     def _on_open_exercise_code_triggered(self) -> None:
