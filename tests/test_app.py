@@ -134,3 +134,12 @@ def test_many_animation_frames_then_clean_exit():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("done")
+
+
+def test_start_up_makes_only_the_model_on_screen(qtbot):
+    window = create_window(initial_tab="gates")
+    qtbot.addWidget(window)
+    assert set(window.models.made()) == {"gates"}
+    window.set_practice(True)  # a model made later follows practice mode
+    assert window.models["conv"].practice.on
+    assert set(window.models.made()) == {"gates", "conv"}
