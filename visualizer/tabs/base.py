@@ -265,8 +265,8 @@ class TopicTab(QWidget):
 
     def table_csv(self) -> str:
         """The tab's main table as CSV text (header row first); empty if it has none."""
-        return ""
+        return self.model.table_csv()
 
     def worked_solution_markdown(self) -> str:
         """The worked solution of the current preset or settings as Markdown."""
-        return ""
+        return self.model.worked_solution_markdown()

@@ -99,6 +99,23 @@ class TopicModel(Observable):
         if not isinstance(state, dict):
             raise ValueError("The saved settings must be a mapping of names to values.")
 
+    # ----- exports (plain text, so scripts and worksheets use them without a window) ---------
+    def table_csv(self) -> str:
+        """The topic's main table as CSV text (header row first); "" if it has none."""
+        return ""
+
+    def worked_solution_markdown(self) -> str:
+        """The worked solution of the current settings as Markdown; "" if it has none."""
+        return ""
+
+    def python_code(self) -> str:
+        """A standalone numpy script that recomputes what the tab shows; "" if none."""
+        return ""
+
+    def torch_code(self) -> str:
+        """The same with PyTorch; "" where the topic offers none."""
+        return ""
+
     # ----- practice mode -------------------------------------------------------------------
     def practice_questions(self) -> list[Question]:
         """What practice asks about the current state and frame, in the order it asks.

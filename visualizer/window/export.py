@@ -34,12 +34,12 @@ class ExportMixin:
         elif kind == "svg":
             _write_bytes_atomically(path, render_svg(tab.export_widget(), title=tab.title))
         elif kind in ("csv", "md", "code", "torch"):
-            model = self.models.get(tab.key)
+            model = self.models[tab.key]
             texts = {
                 "csv": ("table", tab.table_csv),
                 "md": ("worked solution", tab.worked_solution_markdown),
-                "code": ("Python code", getattr(model, "python_code", str)),
-                "torch": ("PyTorch code", getattr(model, "torch_code", str)),
+                "code": ("Python code", model.python_code),
+                "torch": ("PyTorch code", model.torch_code),
             }
             what, make = texts[kind]
             text = make()

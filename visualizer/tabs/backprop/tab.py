@@ -230,8 +230,3 @@ class BackpropTab(TopicTab):
         """The forward and backward chains (the scroll area that holds both strips)."""
         return self.picture
 
-    def table_csv(self) -> str:
-        return self.model.table_csv()
-
-    def worked_solution_markdown(self) -> str:
-        return self.model.worked_solution_markdown()

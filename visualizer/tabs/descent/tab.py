@@ -369,11 +369,6 @@ class DescentTab(TopicTab):
         """The picture: the curve (or surface), the f(x_t) plot and the step worked out."""
         return self.picture
 
-    def table_csv(self) -> str:
-        return self.model.table_csv()
-
-    def worked_solution_markdown(self) -> str:
-        return self.model.worked_solution_markdown()
 
     def copy_table(self) -> None:
         self.iterates.copy_table()
