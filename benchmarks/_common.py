@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def headless_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # An installed app runs from cached bytecode (pip compiles it); a shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every child recompile our modules at each start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
