@@ -111,6 +111,7 @@ class PlaygroundMap(pg.PlotWidget):
         self._framing: tuple | None = None
         self._grid = np.zeros((1, 1))
         self._axes = (np.zeros(1), np.zeros(1))
+        self._tick_step: float | None = None
         # The heat map fills whatever the (aspect-locked) view shows, not just the data square.
         self.view_box.sigRangeChanged.connect(self._on_range_changed)
         model.subscribe(self._on_model_changed)
@@ -162,7 +163,7 @@ class PlaygroundMap(pg.PlotWidget):
         per_pixel = span / width
         step = next(s for s in (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100) if s / per_pixel >= 44
                     or s == 100)  # fmt: skip
-        if step != getattr(self, "_tick_step", None):
+        if step != self._tick_step:
             self._tick_step = step
             for side in ("bottom", "left"):
                 self.getAxis(side).setTickSpacing(levels=[(step, 0)])
