@@ -6,7 +6,8 @@ timer only moves the frame index and emits ``frameChanged``, and the owner redra
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -58,7 +59,6 @@ class PlayControls(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("Drag to scrub to any step")
         self.frame_label = QLabel()
-        self.frame_label.setMinimumWidth(90)
         self.speed_box = QComboBox()
         for fps_option in SPEEDS:
             self.speed_box.addItem(f"{fps_option:g} steps/s", fps_option)
@@ -159,6 +159,25 @@ class PlayControls(QWidget):
     def _on_timer_timeout(self) -> None:
         self.step_forward()
 
+    def _fit_frame_label(self) -> None:
+        """Give "step t / n" a fixed size for the widest t: a label whose size changes asks
+        the whole window to lay itself out again, on every frame of an animation."""
+        digits = len(str(self._n_frames - 1))
+        key = (digits, self.frame_label.font().key())
+        if key == getattr(self, "_label_fit", None):
+            return
+        self._label_fit = key
+        metrics = QFontMetrics(self.frame_label.font())
+        widest = f"step {'8' * digits} / {'8' * digits}"
+        self.frame_label.setFixedSize(
+            max(90, metrics.horizontalAdvance(widest) + 8), metrics.height() + 4
+        )
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_frame_label()
+
     def _on_slider_value_changed(self, value: int) -> None:
         self.set_frame(value)
 
@@ -170,6 +189,7 @@ class PlayControls(QWidget):
             self.slider.setRange(0, self._n_frames - 1)
             self.slider.setValue(self._frame)
         self.frame_label.setText(f"step {self._frame} / {self._n_frames - 1}")
+        self._fit_frame_label()
         playing = self._timer.isActive()
         # Runs on every frame: re-set the icon and text only when play/pause really changed
         # (setIcon repaints the button even when the icon is the same).

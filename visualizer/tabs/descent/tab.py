@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -203,15 +203,6 @@ class DescentTab(TopicTab):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.picture_layout)
 
-    def _fix_frame_label(self, font: QFont) -> None:
-        """Give the play bar's "step t / n" a fixed size: a label whose size may change asks
-        the whole window to lay itself out again on every frame (most of a frame's cost)."""
-        metrics = QFontMetrics(font)
-        label = self.play.frame_label
-        label.setFixedSize(
-            metrics.horizontalAdvance("step 10000 / 10000") + 8, metrics.height() + 4
-        )
-
     def _show_plot(self) -> None:
         """The curve plot for a 1-D run, the surface plot for a 2-D one.
 
@@ -286,7 +277,6 @@ class DescentTab(TopicTab):
         # below the normal size) so a whole step still fits beside the f(x_t) plot.
         self.worked.apply_styles(scaled_font(font, 0.85) if presentation else font)
         self.compact.apply_styles(font)
-        self._fix_frame_label(font)
         self.iterates.fit_columns()
 
     # ----- the run (the window, tests and benchmarks use these) -----------------------------

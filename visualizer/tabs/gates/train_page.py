@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -75,7 +74,6 @@ class TrainPage(QWidget):
         layout.addWidget(self.train_status)
         # The tab puts the transport bar under the picture, where presentation keeps it.
         self.play_controls = PlayControls(1, fps=15.0)
-        self.fix_frame_label()
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setMenuEnabled(False)
         self.loss_plot.setLabel("bottom", "epoch")
@@ -167,16 +165,6 @@ class TrainPage(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         self.loss_curve.setPen(pg.mkPen(RUN_COLORS[0], width=line_width(on) + 0.5))
-        self.fix_frame_label()
-
-    def fix_frame_label(self) -> None:
-        """Give the transport's "step t / n" a fixed size: a label whose size may change asks
-        the whole window to lay itself out again on every frame."""
-        label = self.play_controls.frame_label
-        metrics = QFontMetrics(label.font())
-        label.setFixedSize(
-            metrics.horizontalAdvance("step 20000 / 20000") + 8, metrics.height() + 4
-        )
 
     # ----- what is shown (for tests) -----------------------------------------------------------
     def loss_points(self) -> tuple[np.ndarray, np.ndarray]:
