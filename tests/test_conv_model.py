@@ -621,6 +621,9 @@ def test_settings_round_trip_through_the_settings_pattern():
 
 
 def test_exports(model):
+    # the window and worksheets ask the model (the tab's exports are the model's)
+    assert model.table_csv() == export.table_csv(model)
+    assert model.worked_solution_markdown() == export.worked_solution_markdown(model)
     csv = export.table_csv(model).splitlines()
     assert csv[0] == "row,col 1,col 2,col 3,col 4"
     assert csv[4] == "4,-5,6,-12.5,4.5"

@@ -58,10 +58,10 @@ from visualizer.tabs.conv.result import (
     ConvResult,
     ImageResult,
     PixelFocus,
-    channel_pixel_focus,
     compute_result,
+    explain_pixel,
+    filtered_at,
     image_result,
-    pixel_focus,
 )
 from visualizer.tabs.conv.settings import (
     CUSTOM_KERNEL,
@@ -355,23 +355,12 @@ class ConvModel(GridEditing, TopicModel):
         """The mouse is over pixel (row, col) of the filtered picture (of output ``channel``):
         its sum of products and its window on the picture (``None`` outside it)."""
         image = self._image
-        if image is None or image.picture is None:
-            return None
-        found = image.channels
-        filtered = image.filtered
-        if found is not None:
-            if found.output is None or found.stale or not 0 <= channel < len(found.output):
-                return None
-            filtered = found.output[channel]
-        if filtered is None or not self._inside(filtered, row, col):
+        if image is None or filtered_at(image, row, col, channel) is None:
             return None
         pixel = self._pixel
         if pixel is None or (pixel.row, pixel.col, pixel.channel) != (row, col, channel):
-            if found is not None:
-                pixel = channel_pixel_focus(self._settings, found, channel, row, col)
-            else:
-                pixel = pixel_focus(self._settings, image.picture, self._result.kernel, row, col)
-            self._pixel = pixel
+            kernel = self._result.kernel
+            self._pixel = explain_pixel(self._settings, image, kernel, row, col, channel)
             self.notify("hover")
         return self._pixel
 
@@ -439,7 +428,19 @@ class ConvModel(GridEditing, TopicModel):
             return self._result.pooled
         return self.backward_grid(kind)
 
-    # ----- code export ---------------------------------------------------------------------
+    # ----- exports (plain text: worksheets and scripts use them without a window) ----------
+    def table_csv(self) -> str:
+        """The output grid (every output channel's, with channels) as CSV."""
+        from visualizer.tabs.conv import export
+
+        return export.table_csv(self)
+
+    def worked_solution_markdown(self) -> str:
+        """Every step of the current settings as Markdown."""
+        from visualizer.tabs.conv import export
+
+        return export.worked_solution_markdown(self)
+
     def python_code(self) -> str:
         """A standalone numpy script recomputing the output and pooled grids shown."""
         from visualizer.tabs.conv import code_export

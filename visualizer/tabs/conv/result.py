@@ -192,3 +192,29 @@ def channel_pixel_focus(
         row, col, f"{found.heading} = {found.formula}", (c0 - p, r0 - p, c1 - c0, r1 - r0),
         channel, found.per_channel,
     )  # fmt: skip
+
+
+def filtered_at(image: ImageResult, row: int, col: int, channel: int = 0) -> np.ndarray | None:
+    """The filtered picture (of output ``channel``) when (row, col) lies on it, else None
+    (also while channels show the last valid result: its sums are not of these settings)."""
+    if image.picture is None:
+        return None
+    filtered = image.filtered
+    found = image.channels
+    if found is not None:
+        if found.output is None or found.stale or not 0 <= channel < len(found.output):
+            return None
+        filtered = found.output[channel]
+    if filtered is None or not (0 <= row < filtered.shape[0] and 0 <= col < filtered.shape[1]):
+        return None
+    return filtered
+
+
+def explain_pixel(
+    settings: ConvSettings, image: ImageResult, kernel: np.ndarray, row: int, col: int, channel: int
+) -> PixelFocus:
+    """Filtered pixel (row, col) of output ``channel`` explained (one channel or several)."""
+    if image.channels is not None:
+        return channel_pixel_focus(settings, image.channels, channel, row, col)
+    assert image.picture is not None
+    return pixel_focus(settings, image.picture, kernel, row, col)

@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from visualizer.tabs.base import TopicTab
-from visualizer.tabs.conv import explain, export
+from visualizer.tabs.conv import explain
 from visualizer.tabs.conv.captions import Captions
 from visualizer.tabs.conv.grids import GridsView, input_offset
 from visualizer.tabs.conv.image_view import ImageView
@@ -220,9 +220,3 @@ class ConvTab(TopicTab):
             "channels": panel.channels_group,
             "play": self.play_controls,
         }
-
-    def table_csv(self) -> str:
-        return export.table_csv(self.model)
-
-    def worked_solution_markdown(self) -> str:
-        return export.worked_solution_markdown(self.model)
