@@ -104,7 +104,11 @@ class CellImage:
         shown = ~look.fixed & ~look.hidden
         magnitude = float(np.max(np.abs(values[shown]), initial=0.0)) if shown.any() else 0.0
         scale = magnitude if magnitude > 0 else 1.0
-        shade = np.clip(values / scale, -1.0, 1.0)
+        # A hidden or fixed cell may hold a value far beyond the shown ones (1e308 typed
+        # before practice hid it): its ratio overflows to ±inf, which the clip turns into
+        # the end of the scale, as it should.
+        with np.errstate(over="ignore"):
+            shade = np.clip(values / scale, -1.0, 1.0)
         shade += 1.0
         shade *= 127.5
         rgba = _color_table()[np.rint(shade).astype(np.intp)]
