@@ -633,7 +633,19 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
             raise ValueError(f"There is no side page {page}.")
         self._set_focus(replace(self.focus, page=int(page)), "page")
 
-    # ----- code export ---------------------------------------------------------------------
+    # ----- exports -------------------------------------------------------------------------
+    def table_csv(self) -> str:
+        """The truth table (or the playground's points) as CSV."""
+        from visualizer.tabs.gates import texts  # texts reads this model: imported late
+
+        return texts.table_csv(self)
+
+    def worked_solution_markdown(self) -> str:
+        """Every row, every neuron, worked out (or the playground's run) as Markdown."""
+        from visualizer.tabs.gates import texts
+
+        return texts.worked_solution_markdown(self)
+
     def python_code(self) -> str:
         """A standalone numpy script that recomputes the truth table shown."""
         return code_export.python_code(self)

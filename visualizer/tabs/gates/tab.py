@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute.gate_training import GateTrainingRun
 from visualizer.tabs.base import TopicTab
-from visualizer.tabs.gates import texts
 from visualizer.tabs.gates.bar import GatesBar
 from visualizer.tabs.gates.edit_page import EditPage
 from visualizer.tabs.gates.model import PAGES, GatesModel
@@ -218,12 +217,6 @@ class GatesTab(TopicTab):
             self.statusMessage.emit("Press Train (Train page) first: there is nothing to play.")
             return
         super().toggle_play()
-
-    def table_csv(self) -> str:
-        return texts.table_csv(self.model)
-
-    def worked_solution_markdown(self) -> str:
-        return texts.worked_solution_markdown(self.model)
 
     # ----- read by tests and scripts -------------------------------------------------------
     def current_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
