@@ -233,3 +233,19 @@ def test_a_runner_that_leaves_the_view_says_where(tab):
             lost = t
     assert tab.surface.legend_texts()[0].endswith(f"diverged at step {lost}")
     assert ": f " in tab.surface.legend_texts()[1]
+
+
+def test_a_run_pinned_on_a_surface_does_not_break_the_curve(qtbot):
+    # Found by the monkey test: pin on a surface, then switch back to a curve.
+    from visualizer.tabs.descent.model import DescentModel
+    from visualizer.tabs.descent.tab import DescentTab
+
+    tab = DescentTab(DescentModel())
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.model.update(objective="rosenbrock")
+    tab.model.pin_run()
+    tab.model.update(objective="gelu")
+    tab.model.advance()
+    assert tab.model.on_surface is False
+    assert len(tab.model.pins) == 1

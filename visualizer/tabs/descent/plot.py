@@ -482,6 +482,8 @@ class CurvePlot(pg.PlotWidget):
 def _pin_points(pin: PinnedRun) -> tuple[np.ndarray, np.ndarray]:
     """A pinned run's iterates on the curve (thinned, only what can be drawn)."""
     traj = pin.trajectory
+    if traj.x.ndim != 1:  # a run pinned on a surface has nothing to draw on a curve
+        return np.zeros(0), np.zeros(0)
     n = traj.last_valid + 1
     fx = traj.fx[:n] if traj.fx is not None else np.zeros(n)
     idx = decimated(n)
