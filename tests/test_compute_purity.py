@@ -1,5 +1,6 @@
 """The compute core's public names (that it loads no Qt is in test_model_purity.py)."""
 
+
 def test_public_api_names_are_importable():
     import visualizer.compute as compute
 

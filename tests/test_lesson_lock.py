@@ -73,7 +73,9 @@ def test_lock_hides_disables_unlocks_and_round_trips(window, tmp_path):
     assert window.lesson().lock == lock  # unlocked for the session only: saving keeps it
     saved = json.loads(lesson_to_text(window.lesson()))["lock"]
     assert saved == {
-        "hide": {"descent": ["table"]}, "disable": {"descent": ["lr"]}, "practice": True
+        "hide": {"descent": ["table"]},
+        "disable": {"descent": ["lr"]},
+        "practice": True,
     }
 
 

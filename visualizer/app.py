@@ -138,7 +138,6 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         if self.tabs.build_next():
             QTimer.singleShot(0, self.build_remaining_tabs)
 
-
     # ----- presentation, zoom, theme ---------------------------------------------------------
     def is_presentation(self) -> bool:
         return self._presentation
@@ -195,7 +194,6 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         apply_theme(QApplication.instance(), theme)
         self._apply_font()
 
-
     # ----- help ------------------------------------------------------------------------------
     def show_help(self, key: str | None = None) -> HelpDialog:
         """Show the help page of a topic (the current tab's by default)."""
@@ -206,7 +204,6 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         self._help_dialog.show()
         self._help_dialog.raise_()
         return self._help_dialog
-
 
     # ----- settings --------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -291,7 +288,6 @@ class MainWindow(MenusMixin, LessonsMixin, PracticeMixin, ExportMixin, QMainWind
         if self._presentation:
             self.set_presentation(False)
 
-
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
@@ -330,5 +326,3 @@ def create_window(settings: QSettings | None = None, initial_tab: str | None = N
     """
     configure_pyqtgraph()
     return MainWindow(settings, initial_tab)
-
-

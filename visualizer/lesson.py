@@ -126,9 +126,7 @@ def lesson_from_text(text: str) -> Lesson:
             lock = LessonLock.from_state(document["lock"])
         except ValueError as exc:
             raise LessonError(str(exc)) from None
-    return Lesson(
-        tabs=tabs, current_tab=current_tab, title=title, practice=practice, lock=lock
-    )
+    return Lesson(tabs=tabs, current_tab=current_tab, title=title, practice=practice, lock=lock)
 
 
 def _check_practice(practice: Any) -> None:

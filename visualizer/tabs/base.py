@@ -238,9 +238,8 @@ class TopicTab(QWidget):
         if answered is None:
             return verdict.message
         working = " ".join(answered.exercise.solution[-2:])
-        return (
-            f"{verdict.message} You wrote {text.strip()}; it is {answered.answer_text}."
-            + (f" {working}" if working else "")
+        return f"{verdict.message} You wrote {text.strip()}; it is {answered.answer_text}." + (
+            f" {working}" if working else ""
         )
 
     def _answered_questions(self) -> list[Any]:

@@ -74,7 +74,6 @@ class Settings:
         return _jsonable(asdict(self))  # type: ignore[call-overload]
 
 
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}

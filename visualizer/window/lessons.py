@@ -47,9 +47,7 @@ class LessonsMixin:
         model), the others are built from their model when first shown.
         """
         before = {key: self._state_holder(key).state() for key in lesson.tabs}
-        practice_before = {
-            key: model.practice.state() for key, model in self.models.made().items()
-        }
+        practice_before = {key: model.practice.state() for key, model in self.models.made().items()}
         done: list[str] = []
         try:
             for topic in TOPICS:

@@ -229,4 +229,3 @@ class BackpropTab(TopicTab):
     def main_view(self) -> QWidget:
         """The forward and backward chains (the scroll area that holds both strips)."""
         return self.picture
-

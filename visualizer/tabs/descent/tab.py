@@ -359,7 +359,6 @@ class DescentTab(TopicTab):
         """The picture: the curve (or surface), the f(x_t) plot and the step worked out."""
         return self.picture
 
-
     def copy_table(self) -> None:
         self.iterates.copy_table()
 

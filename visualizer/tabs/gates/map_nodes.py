@@ -33,9 +33,7 @@ class MapNodesItem(pg.GraphicsObject):
 
     sigClicked = Signal(int)
 
-    def __init__(
-        self, tip: Callable[[int], str] | None = None, *, pad: float = FRAME_PAD
-    ) -> None:
+    def __init__(self, tip: Callable[[int], str] | None = None, *, pad: float = FRAME_PAD) -> None:
         """``tip(node)`` is a node's tooltip; without it the item takes no mouse events (they
         go to what lies under it). ``pad``: room for the frames, in item units."""
         super().__init__()
