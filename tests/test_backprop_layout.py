@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from visualizer.app import create_window
+from visualizer.layout_share import picture_share
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 LESSONS = sorted(
@@ -48,8 +49,8 @@ def settle(window, size, presentation):
 
 
 def share(window, tab) -> float:
-    view = tab.main_view()
-    return view.width() * view.height() / (window.width() * window.height())
+    assert window.current_tab() is tab
+    return picture_share(window)
 
 
 def overlapping(rects):

@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
 from visualizer.app import create_window
+from visualizer.layout_share import visible_rect
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 
@@ -32,7 +33,8 @@ def lay_out(window, size, presentation):
 
 
 def share(window, widget):
-    return widget.width() * widget.height() / (window.width() * window.height())
+    shown = visible_rect(widget, window)
+    return shown.width() * shown.height() / (window.width() * window.height())
 
 
 @pytest.mark.parametrize("size", SIZES)
