@@ -88,17 +88,17 @@ class DescentTab(TopicTab):
         super().__init__(model if model is not None else DescentModel(), parent)
         model = self.model
         self.curve = CurvePlot(model)
-        self.surface = SurfacePlot(model)
+        # The surface plot and the (lr, β) map are built the first time they are shown
+        # (properties below): a lesson on the GeLU curve never pays for them at start-up.
+        self._surface: SurfacePlot | None = None
+        self._map_view: RateMapView | None = None
         self.plots = QStackedWidget()
         self.plots.addWidget(self.curve)
-        self.plots.addWidget(self.surface)
         self.toolbar = CurveToolbar(model)
         self.steps_plot = StepPlot(model)
-        self.map_view = RateMapView(model)
         # the f(x_t) plot, or the (lr, β) map in its place on the ravine
         self.lower = QStackedWidget()
         self.lower.addWidget(self.steps_plot)
-        self.lower.addWidget(self.map_view)
         self.play = PlayControls(model.frame_count(), fps=2.0)
         self.step_status = StepStatus(model)
         self.worked = WorkedStep(model)
@@ -120,7 +120,6 @@ class DescentTab(TopicTab):
             self.race_panel,
             self.iterates,
             self.compact,
-            self.map_view,
         ):
             view.statusMessage.connect(self.statusMessage)
         model.subscribe(self._on_model_changed)
@@ -263,15 +262,50 @@ class DescentTab(TopicTab):
         if what != "frame":
             self.stateChanged.emit()
 
-    def apply_styles(self) -> None:
+    @property
+    def surface(self) -> SurfacePlot:
+        """The 2-D surface plot (built on first use)."""
+        if self._surface is None:
+            self._surface = SurfacePlot(self.model)
+            self.plots.addWidget(self._surface)
+            self._style_lazy_view(self._surface)
+        return self._surface
+
+    @property
+    def map_view(self) -> RateMapView:
+        """The (lr, β) map (built on first use)."""
+        if self._map_view is None:
+            self._map_view = RateMapView(self.model)
+            self._map_view.statusMessage.connect(self.statusMessage)
+            self.lower.addWidget(self._map_view)
+            self._style_lazy_view(self._map_view)
+        return self._map_view
+
+    def _style_lazy_view(self, view: SurfacePlot | RateMapView) -> None:
+        if self.is_built():
+            width, size, font = self._plot_styles()
+            view.apply_styles(width, size, font)
+
+    def _plot_styles(self) -> tuple[float, float, QFont]:
         presentation = self.is_presentation()
-        width, size = line_width(presentation), marker_size(presentation)
         font = QFont(self.font())
         font.setPointSizeF(point_size(font))  # (a pixel-sized font gets its points too)
-        self.curve.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
-        self.surface.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
+        return (
+            line_width(presentation),
+            marker_size(presentation),
+            scaled_font(font, 0.9, minimum=8.0),
+        )
+
+    def apply_styles(self) -> None:
+        presentation = self.is_presentation()
+        width, size, plot_font = self._plot_styles()
+        font = QFont(self.font())
+        font.setPointSizeF(point_size(font))
+        self.curve.apply_styles(width, size, plot_font)
+        for view in (self._surface, self._map_view):
+            if view is not None:
+                view.apply_styles(width, size, plot_font)
         self.steps_plot.apply_styles(width, size)
-        self.map_view.apply_styles(width, size, scaled_font(font, 0.9, minimum=8.0))
         self.step_status.apply_styles(font)
         # The worked lines are long: in presentation they grow less than the rest (never
         # below the normal size) so a whole step still fits beside the f(x_t) plot.
