@@ -7,7 +7,7 @@ render the model and bind their controls to it. No maths and no checks live here
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -24,19 +24,21 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
-from visualizer.tabs.descent.map_view import RateMapView
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
 from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, SettingsPanel
 from visualizer.tabs.descent.plot import CurvePlot
 from visualizer.tabs.descent.race_panel import RacePanel
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
-from visualizer.tabs.descent.surface_plot import SurfacePlot
 from visualizer.tabs.descent.table import IterateTable
 from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import line_width, marker_size
+
+if TYPE_CHECKING:  # imported when first shown (see the properties below)
+    from visualizer.tabs.descent.map_view import RateMapView
+    from visualizer.tabs.descent.surface_plot import SurfacePlot
 
 
 class LockMirror(QObject):
@@ -266,6 +268,8 @@ class DescentTab(TopicTab):
     def surface(self) -> SurfacePlot:
         """The 2-D surface plot (built on first use)."""
         if self._surface is None:
+            from visualizer.tabs.descent.surface_plot import SurfacePlot
+
             self._surface = SurfacePlot(self.model)
             self.plots.addWidget(self._surface)
             self._style_lazy_view(self._surface)
@@ -275,6 +279,8 @@ class DescentTab(TopicTab):
     def map_view(self) -> RateMapView:
         """The (lr, β) map (built on first use)."""
         if self._map_view is None:
+            from visualizer.tabs.descent.map_view import RateMapView
+
             self._map_view = RateMapView(self.model)
             self._map_view.statusMessage.connect(self.statusMessage)
             self.lower.addWidget(self._map_view)
