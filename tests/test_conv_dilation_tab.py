@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.reference import brute_correlate
 from visualizer.lesson_io import read_lesson
 from visualizer.resources_path import resource_path
 from visualizer.tabs.conv.model import PRESET_DILATION, PRESETS, ConvModel
@@ -23,22 +24,7 @@ def tab(qtbot):
     widget.play_controls.pause()
 
 
-def brute(x, k, p, s, d):
-    """Every output cell summed directly over the dilated taps."""
-    x = np.asarray(x, float)
-    k = np.asarray(k, float)
-    xp = np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p))
-    xp[p : p + x.shape[0], p : p + x.shape[1]] = x
-    span_r, span_c = d * (k.shape[0] - 1) + 1, d * (k.shape[1] - 1) + 1
-    rows = (xp.shape[0] - span_r) // s + 1
-    cols = (xp.shape[1] - span_c) // s + 1
-    out = np.zeros((rows, cols))
-    for i in range(rows):
-        for j in range(cols):
-            for u in range(k.shape[0]):
-                for v in range(k.shape[1]):
-                    out[i, j] += xp[i * s + u * d, j * s + v * d] * k[u, v]
-    return out
+brute = brute_correlate
 
 
 @pytest.mark.parametrize(("p", "s", "d"), [(0, 1, 2), (1, 2, 2), (2, 1, 3), (3, 3, 4)])

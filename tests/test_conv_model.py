@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.reference import brute_correlate
 from visualizer.compute import conv
 from visualizer.tabs.conv import explain, export
 from visualizer.tabs.conv.model import (
@@ -50,16 +51,7 @@ POOLED = [[17.75, 16.75], [2, 3.5]]
 SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 
 
-def brute(x, k, p, s):
-    x = np.asarray(x, float)
-    k = np.asarray(k, float)
-    xp = np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p))
-    xp[p : p + x.shape[0], p : p + x.shape[1]] = x
-    rows = range(0, xp.shape[0] - k.shape[0] + 1, s)
-    cols = range(0, xp.shape[1] - k.shape[1] + 1, s)
-    return np.array(
-        [[(xp[i : i + k.shape[0], j : j + k.shape[1]] * k).sum() for j in cols] for i in rows]
-    )
+brute = brute_correlate
 
 
 def brute_pool(x, k, s, mode):

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
+from tests.reference import brute_correlate
 from visualizer.compute import conv
 from visualizer.tabs.conv.model import (
     PRESET_4A,
@@ -43,16 +44,7 @@ def tab(qtbot):
     widget.play_controls.pause()
 
 
-def brute(x, k, p, s):
-    x = np.asarray(x, float)
-    k = np.asarray(k, float)
-    xp = np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p))
-    xp[p : p + x.shape[0], p : p + x.shape[1]] = x
-    rows = range(0, xp.shape[0] - k.shape[0] + 1, s)
-    cols = range(0, xp.shape[1] - k.shape[1] + 1, s)
-    return np.array(
-        [[(xp[i : i + k.shape[0], j : j + k.shape[1]] * k).sum() for j in cols] for i in rows]
-    )
+brute = brute_correlate
 
 
 def shown_output(tab):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference import DESCENT_REFERENCE
 from visualizer.compute import METHODS, gelu
 from visualizer.compute.descent import MAX_STEPS
 from visualizer.tabs.descent.iterates import format_cell, iterate_columns
@@ -25,25 +26,7 @@ LESSONS = sorted((Path(__file__).resolve().parents[1] / "resources" / "lessons")
 STATE_KEYS = {"params", "frame", "show_derivative", "pins"}
 PARAM_KEYS = ["objective", "method", "lr", "x0", "steps", "beta", "beta2", "eps"]
 
-# REFERENCE.md section 1, typed in: x_1..x_3 and GeLU(x_1..x_3).
-REFERENCE = {
-    "1a": (
-        [-0.05, -0.09575013021851926, -0.13763771842581057],
-        [-0.02393689150943369, -0.04398265469655064, -0.06079478852684933],
-    ),
-    "1b": (
-        [-0.5, -0.6207780880345858, -0.676497308917168],
-        [-0.1496115633936199, -0.1601399925974373, -0.16251748448720163],
-    ),
-    "1c": (
-        [-2.997545167609435, -2.995082708753491, -2.9926125791343785],
-        [-0.01813166529499688, -0.018192396733478253, -0.018253507384506158],
-    ),
-    "1c momentum": (
-        [-2.997545167609435, -2.9928733596019823, -2.986191702877126],
-        [-0.01813166529499688, -0.01824704671202677, -0.01841325299731993],
-    ),
-}
+REFERENCE = DESCENT_REFERENCE
 
 
 @pytest.fixture

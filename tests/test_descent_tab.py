@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.reference import DESCENT_REFERENCE
 from visualizer.app import create_window
 from visualizer.compute import (
     BETA2_METHODS,
@@ -26,25 +27,7 @@ from visualizer.tabs.descent.tab import DescentTab
 from visualizer.tabs.descent.trail import MAX_NUMBERED
 from visualizer.topics import TOPIC_KEYS
 
-# REFERENCE.md section 1, typed in: x_1..x_3 and GeLU(x_1..x_3).
-REFERENCE = {
-    "1a": (
-        [-0.05, -0.09575013021851926, -0.13763771842581057],
-        [-0.02393689150943369, -0.04398265469655064, -0.06079478852684933],
-    ),
-    "1b": (
-        [-0.5, -0.6207780880345858, -0.676497308917168],
-        [-0.1496115633936199, -0.1601399925974373, -0.16251748448720163],
-    ),
-    "1c": (
-        [-2.997545167609435, -2.995082708753491, -2.9926125791343785],
-        [-0.01813166529499688, -0.018192396733478253, -0.018253507384506158],
-    ),
-    "1c momentum": (
-        [-2.997545167609435, -2.9928733596019823, -2.986191702877126],
-        [-0.01813166529499688, -0.01824704671202677, -0.01841325299731993],
-    ),
-}
+REFERENCE = DESCENT_REFERENCE
 
 
 @pytest.fixture
