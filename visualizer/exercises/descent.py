@@ -12,7 +12,8 @@ import math
 from itertools import pairwise
 from typing import Any
 
-from visualizer.compute import DescentParams, gelu_grad, sigmoid
+from visualizer.compute.activations import gelu_grad, sigmoid
+from visualizer.compute.descent import DescentParams
 from visualizer.exercises.formatting import approx, as_fraction, num, plain, significant, term
 from visualizer.exercises.model import EXACT, THREE_DIGITS, Call, Dice, Exercise
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from visualizer.compute import GATE_TARGETS, gate_name
+from visualizer.compute.gates import GATE_TARGETS, gate_name
 from visualizer.exercises.formatting import num, term
 from visualizer.exercises.model import EXACT, Call, Dice, Exercise
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from visualizer.compute import METHOD_LABELS
+from visualizer.compute.descent import METHOD_LABELS
 
 if TYPE_CHECKING:
     from visualizer.tabs.descent.model import DescentModel, DescentSettings

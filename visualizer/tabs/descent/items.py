@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.compute import Trajectory
+from visualizer.compute.descent import Trajectory
 from visualizer.tabs.descent.model import PinnedRun
 from visualizer.widgets.plot_style import RUN_COLORS
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from visualizer.compute import MOMENTUM_METHODS, SECOND_MOMENT_METHODS, Trajectory
+from visualizer.compute.descent import MOMENTUM_METHODS, SECOND_MOMENT_METHODS, Trajectory
 
 #: Significant digits in the table: the sheet's code prints ~16, students compare ~6.
 TABLE_DIGITS = 7

@@ -25,15 +25,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from visualizer.compute import (
-    OBJECTIVES,
-    DescentParams,
-    DescentStatus,
-    Objective,
-    Trajectory,
-    classify_run,
-    worked_step,
-)
+from visualizer.compute.descent import OBJECTIVES, DescentParams, Objective, Trajectory
+from visualizer.compute.descent_text import DescentStatus, classify_run, worked_step
 from visualizer.compute.surfaces import SURFACES, Surface
 from visualizer.practice import REVEALED, RIGHT, WRONG, Question, question
 from visualizer.tabs.descent import race

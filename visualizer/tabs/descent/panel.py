@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.compute import (
+from visualizer.compute.descent import (
     BETA2_METHODS,
     METHOD_LABELS,
     METHOD_RULES,

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
-from visualizer.compute import DESCENT_PRESETS, Objective
+from visualizer.compute.descent import DESCENT_PRESETS, Objective
 from visualizer.tabs.descent.items import (
     CURRENT_COLOR,
     CURVE_COLOR,

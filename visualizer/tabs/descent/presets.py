@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from visualizer.compute import DESCENT_PRESETS
+from visualizer.compute.descent import DESCENT_PRESETS
 from visualizer.tabs.descent.runs import DescentSettings, RacerSettings
 
 #: The preset a new tab opens with (exercise 1a).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from visualizer.compute import METHOD_SHORT_LABELS, MOMENTUM_METHODS, Trajectory
+from visualizer.compute.descent import METHOD_SHORT_LABELS, MOMENTUM_METHODS, Trajectory
 from visualizer.tabs.descent.runs import (
     MAX_RACERS,
     DescentSettings,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.compute import METHOD_SHORT_LABELS, METHODS, MOMENTUM_METHODS
+from visualizer.compute.descent import METHOD_SHORT_LABELS, METHODS, MOMENTUM_METHODS
 from visualizer.tabs.descent.items import RUNNER_COLORS
 from visualizer.tabs.descent.model import FIELD_RANGES, MAX_RACERS, DescentModel, RacerSettings
 from visualizer.tabs.descent.race import default_racer

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.compute import METHOD_SHORT_LABELS
+from visualizer.compute.descent import METHOD_SHORT_LABELS
 from visualizer.compute.momentum_map import (
     best_rates,
     ema_to_heavy_ball,

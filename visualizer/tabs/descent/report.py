@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from visualizer.compute import (
+from visualizer.compute.descent import (
     BETA2_METHODS,
     METHOD_LABELS,
     METHOD_RULES,
     MOMENTUM_METHODS,
     SECOND_MOMENT_METHODS,
-    classify_run,
-    worked_solution,
 )
+from visualizer.compute.descent_text import classify_run, worked_solution
 
 if TYPE_CHECKING:
     from visualizer.tabs.descent.model import DescentModel

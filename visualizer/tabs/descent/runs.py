@@ -10,17 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from visualizer.compute import (
+from visualizer.compute.descent import (
     BETA2_METHODS,
+    MAX_STEPS,
     METHOD_SHORT_LABELS,
     METHODS,
     MOMENTUM_METHODS,
     OBJECTIVES,
     DescentParams,
     Trajectory,
+    descend,
     run_descent,
 )
-from visualizer.compute.descent import MAX_STEPS, descend
 from visualizer.compute.surfaces import SURFACES, Surface, quadratic_surface
 from visualizer.tabs.settings import (
     Settings,

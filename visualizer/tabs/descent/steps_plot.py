@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from visualizer.compute import Trajectory
+from visualizer.compute.descent import Trajectory
 from visualizer.tabs.descent.items import (
     CURRENT_COLOR,
     MAX_TRAIL_DOTS,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.compute import DescentParams, Trajectory
+from visualizer.compute.descent import DescentParams, Trajectory
 from visualizer.tabs.base import TopicTab
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
 from visualizer.tabs.descent.panel import CompactBar, CurveToolbar, PinsPanel, SettingsPanel
