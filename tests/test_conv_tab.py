@@ -551,3 +551,23 @@ def test_lesson_applied_to_a_tab_not_yet_built(qtbot):
     assert tab.focus_text() == "Pooled row 1, column 1 (average) = (15.5 + 21 + 4.5 + 30)/4 = 17.75"
     assert tab.grids.pool_grid.values().tolist() == POOLED
     assert tab.state() == lesson.tabs["conv"]
+
+
+def test_image_view_is_built_the_first_time_image_mode_shows(qtbot):
+    # Start-up builds the grids only; image mode's nine plots wait until it is first shown.
+    widget = ConvTab()
+    qtbot.addWidget(widget)
+    widget.set_presentation(True)
+    assert widget.made("image_view") is None
+    widget.load_preset(PRESET_4C)
+    assert widget.made("image_view") is None
+    widget.load_preset(PRESET_IMAGE)
+    view = widget.made("image_view")
+    assert view is not None and widget.stack.currentWidget() is view
+    # built late, it still gets the tab's styles (presentation titles are 5% larger)
+    from visualizer.widgets.fonts import point_size
+
+    assert view.title_points() == pytest.approx(point_size(widget.font()) * 1.05)
+    widget.load_preset(PRESET_4C)
+    assert widget.stack.currentWidget() is widget.grids
+    assert widget.image_view is view  # built once

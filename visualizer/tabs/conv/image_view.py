@@ -196,6 +196,10 @@ class ImageView(QWidget):
         self.channel_pictures.set_title_points(self._title_points)
 
     # ----- read back (tests) ---------------------------------------------------------------
+    def title_points(self) -> float:
+        """The point size of the pictures' titles (grows in presentation)."""
+        return self._title_points
+
     def shown_levels(self, index: int) -> np.ndarray | None:
         """The gray levels (0..255) image ``index`` shows: 0 picture, 1 filtered, 2 pooled."""
         return self._levels.get(index)

@@ -7,6 +7,8 @@ the window (presets, lessons, exports, the transport bar).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -14,13 +16,27 @@ from visualizer.tabs.base import TopicTab
 from visualizer.tabs.conv import explain
 from visualizer.tabs.conv.captions import Captions
 from visualizer.tabs.conv.grids import GridsView, input_offset
-from visualizer.tabs.conv.image_view import ImageView
 from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.panel import SidePanel
 from visualizer.tabs.conv.practice_bar import CompactPracticeBar
 from visualizer.tabs.conv.topbar import TopBar
+from visualizer.tabs.lazy_view import BuiltOnFirstUse
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
+
+if TYPE_CHECKING:
+    from visualizer.tabs.conv.image_view import ImageView
+
+
+def _build_image_view(tab: ConvTab) -> ImageView:
+    # Image mode's pictures (nine plots with channels): built the first time image mode shows.
+    from visualizer.tabs.conv.image_view import ImageView
+
+    view = ImageView(tab.model)
+    tab.stack.addWidget(view)
+    view.message.connect(tab.statusMessage)
+    view.openRequested.connect(tab.open_picture)
+    return view
 
 
 class ConvTab(TopicTab):
@@ -29,6 +45,7 @@ class ConvTab(TopicTab):
     key = "conv"
     title = "Convolution"
     model: ConvModel
+    image_view = BuiltOnFirstUse(_build_image_view)
 
     def __init__(self, model: ConvModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(model if model is not None else ConvModel(), parent)
@@ -44,9 +61,7 @@ class ConvTab(TopicTab):
         centre.addWidget(self.top_bar)
         self.stack = QStackedWidget()
         self.grids = GridsView(model)
-        self.image_view = ImageView(model)
         self.stack.addWidget(self.grids)
-        self.stack.addWidget(self.image_view)
         centre.addWidget(self.stack, 1)
         # Practice asks under the grids, next to what it asks about, in two fixed rows.
         self.practice_bar = self.build_practice_bar()
@@ -73,8 +88,6 @@ class ConvTab(TopicTab):
         self.top_bar.presetChosen.connect(self.load_preset)
         self.panel.pasteRequested.connect(self.grids.paste_input)
         self.grids.message.connect(self.statusMessage)
-        self.image_view.message.connect(self.statusMessage)
-        self.image_view.openRequested.connect(self.open_picture)
         unsubscribe = model.subscribe(self._on_model_changed)
         unsubscribe_practice = model.practice.subscribe(self._on_practice_changed)
         # The model outlives a tab the window rebuilds: stop listening when the tab goes.
@@ -109,7 +122,7 @@ class ConvTab(TopicTab):
         image_mode = self.model.settings.view == "image"
         self.top_bar.show_settings()
         self.panel.show_settings()
-        self.stack.setCurrentIndex(1 if image_mode else 0)
+        self.stack.setCurrentWidget(self.image_view if image_mode else self.grids)
         assert self.play_controls is not None
         # A control a locked lesson hid stays hidden whatever the mode; practice hides the
         # values the animation would reveal, so its room goes to the practice bar.
@@ -144,7 +157,9 @@ class ConvTab(TopicTab):
         font = self.font()
         self.captions.apply_styles(font, self.is_presentation())
         self.panel.apply_styles(font)
-        self.image_view.apply_styles(font, self.is_presentation())
+        image_view = self.made("image_view")
+        if image_view is not None:
+            image_view.apply_styles(font, self.is_presentation())
 
     # ----- the window's and the tests' entry points ----------------------------------------
     def load_preset(self, name: str) -> None:

@@ -31,12 +31,13 @@ from visualizer.tabs.descent.race_panel import RacePanel
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
 from visualizer.tabs.descent.table import IterateTable
+from visualizer.tabs.lazy_view import BuiltOnFirstUse
 from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 from visualizer.widgets.plot_style import line_width, marker_size
 
-if TYPE_CHECKING:  # imported when first shown (see the properties below)
+if TYPE_CHECKING:  # imported when first shown (see BuiltOnFirstUse below)
     from visualizer.tabs.descent.map_view import RateMapView
     from visualizer.tabs.descent.surface_plot import SurfacePlot
 
@@ -79,21 +80,37 @@ SIDE_WIDTH = 330
 SIDE_MIN_WIDTH = 260
 
 
+def _build_surface(tab: DescentTab) -> SurfacePlot:
+    from visualizer.tabs.descent.surface_plot import SurfacePlot
+
+    view = SurfacePlot(tab.model)
+    tab.plots.addWidget(view)
+    return view
+
+
+def _build_map_view(tab: DescentTab) -> RateMapView:
+    from visualizer.tabs.descent.map_view import RateMapView
+
+    view = RateMapView(tab.model)
+    view.statusMessage.connect(tab.statusMessage)
+    tab.lower.addWidget(view)
+    return view
+
+
 class DescentTab(TopicTab):
     """Animated 1-D gradient descent on four curves, with exercise 1 as presets."""
 
     key = "descent"
     title = "Gradient descent"
     model: DescentModel
+    # Built the first time they are shown: a lesson on the GeLU curve never pays for them.
+    surface = BuiltOnFirstUse(_build_surface)  # the 2-D surface plot
+    map_view = BuiltOnFirstUse(_build_map_view)  # the (lr, β) map
 
     def __init__(self, model: DescentModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(model if model is not None else DescentModel(), parent)
         model = self.model
         self.curve = CurvePlot(model)
-        # The surface plot and the (lr, β) map are built the first time they are shown
-        # (properties below): a lesson on the GeLU curve never pays for them at start-up.
-        self._surface: SurfacePlot | None = None
-        self._map_view: RateMapView | None = None
         self.plots = QStackedWidget()
         self.plots.addWidget(self.curve)
         self.toolbar = CurveToolbar(model)
@@ -264,34 +281,6 @@ class DescentTab(TopicTab):
         if what != "frame":
             self.stateChanged.emit()
 
-    @property
-    def surface(self) -> SurfacePlot:
-        """The 2-D surface plot (built on first use)."""
-        if self._surface is None:
-            from visualizer.tabs.descent.surface_plot import SurfacePlot
-
-            self._surface = SurfacePlot(self.model)
-            self.plots.addWidget(self._surface)
-            self._style_lazy_view(self._surface)
-        return self._surface
-
-    @property
-    def map_view(self) -> RateMapView:
-        """The (lr, β) map (built on first use)."""
-        if self._map_view is None:
-            from visualizer.tabs.descent.map_view import RateMapView
-
-            self._map_view = RateMapView(self.model)
-            self._map_view.statusMessage.connect(self.statusMessage)
-            self.lower.addWidget(self._map_view)
-            self._style_lazy_view(self._map_view)
-        return self._map_view
-
-    def _style_lazy_view(self, view: SurfacePlot | RateMapView) -> None:
-        if self.is_built():
-            width, size, font = self._plot_styles()
-            view.apply_styles(width, size, font)
-
     def _plot_styles(self) -> tuple[float, float, QFont]:
         presentation = self.is_presentation()
         font = QFont(self.font())
@@ -308,7 +297,7 @@ class DescentTab(TopicTab):
         font = QFont(self.font())
         font.setPointSizeF(point_size(font))
         self.curve.apply_styles(width, size, plot_font)
-        for view in (self._surface, self._map_view):
+        for view in (self.made("surface"), self.made("map_view")):
             if view is not None:
                 view.apply_styles(width, size, plot_font)
         self.steps_plot.apply_styles(width, size)
