@@ -117,7 +117,7 @@ class RateMapView(QWidget):
             "Heavy ball's fastest settings: lr* = (2/(√L+√μ))², β* = ((√κ−1)/(√κ+1))²"
         )
         self.optimal_button.clicked.connect(self.snap_to_optimal)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.setMinimumHeight(120)
         self.readout = QLabel()
@@ -145,7 +145,6 @@ class RateMapView(QWidget):
 
     def _build_plot(self) -> None:
         plot = self.plot.getPlotItem()
-        plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.setLabel("left", "β")

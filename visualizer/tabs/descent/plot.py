@@ -46,7 +46,7 @@ class CurvePlot(pg.PlotWidget):
     x0Previewed = Signal(float)
 
     def __init__(self, model: DescentModel) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.model = model
         self._drawn_objective = ""
         self._dragging = False
@@ -59,7 +59,6 @@ class CurvePlot(pg.PlotWidget):
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "f(x)")
-        plot.setMenuEnabled(False)
         for name in ("left", "bottom"):
             plot.getAxis(name).enableAutoSIPrefix(False)
         self.legend = plot.addLegend(

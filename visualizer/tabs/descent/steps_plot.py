@@ -32,7 +32,7 @@ class StepPlot(pg.PlotWidget):
     """f(x_t) against the step t."""
 
     def __init__(self, model: DescentModel) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         self.model = model
         plot = self.getPlotItem()
         # (no grid here: this small plot is repainted every frame, and the big curve plot
@@ -40,7 +40,6 @@ class StepPlot(pg.PlotWidget):
         plot.setLabel("bottom", "step t")
         # (a short label: this plot is low, and GeLU is named on the curve plot)
         plot.setLabel("left", "f(x_t)")
-        plot.setMenuEnabled(False)
         for name in ("left", "bottom"):
             plot.getAxis(name).enableAutoSIPrefix(False)
             plot.getAxis(name).setCacheMode(_CACHED)

@@ -223,7 +223,7 @@ class SurfacePlot(pg.PlotWidget):
     """f(x, y) with the run (or the race) on it; click or drag the start."""
 
     def __init__(self, model: DescentModel) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)
         if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KIB:
             QPixmapCache.setCacheLimit(PIXMAP_CACHE_KIB)
         self.model = model
@@ -232,7 +232,6 @@ class SurfacePlot(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
-        plot.setMenuEnabled(False)
         for name in ("left", "bottom"):
             plot.getAxis(name).enableAutoSIPrefix(False)
             plot.getAxis(name).setCacheMode(_CACHED)

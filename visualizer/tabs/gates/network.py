@@ -140,11 +140,10 @@ class GateNetworkView(pg.PlotWidget):
     editRequested = Signal()
 
     def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, enableMenu=False)
         self._model = model
         self._presentation = False
         self.setMouseEnabled(False, False)
-        self.setMenuEnabled(False)
         self.hideButtons()
         for side in ("left", "bottom"):
             self.hideAxis(side)

@@ -68,11 +68,10 @@ class PlaygroundMap(pg.PlotWidget):
 
     def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
         self.view_box = PointsViewBox(self)
-        super().__init__(parent, viewBox=self.view_box)
+        super().__init__(parent, viewBox=self.view_box, enableMenu=False)
         self._model = model
         self._presentation = False
         self._dragged: int | None = None
-        self.setMenuEnabled(False)
         self.hideButtons()
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")

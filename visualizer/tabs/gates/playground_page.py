@@ -170,8 +170,7 @@ class PlaygroundPage(QWidget):
         # move the plot under it nor re-lay the window out.
         self.status_label = LiveText(2, wrap=True)
         page.addWidget(self.status_label)
-        self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setMenuEnabled(False)
+        self.loss_plot = pg.PlotWidget(enableMenu=False)
         self.loss_plot.setMouseEnabled(False, False)
         self.loss_plot.disableAutoRange()
         self.loss_plot.setLabel("bottom", "epoch")

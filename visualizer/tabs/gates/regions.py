@@ -43,10 +43,9 @@ class RegionsView(pg.PlotWidget):
     """Where the network answers 1, in the (A, B) plane, with the four corners judged."""
 
     def __init__(self, model: GatesModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, enableMenu=False)
         self._model = model
         self._presentation = False
-        self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.setAspectLocked(True)

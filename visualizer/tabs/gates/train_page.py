@@ -74,8 +74,7 @@ class TrainPage(QWidget):
         layout.addWidget(self.train_status)
         # The tab puts the transport bar under the picture, where presentation keeps it.
         self.play_controls = PlayControls(1, fps=15.0)
-        self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setMenuEnabled(False)
+        self.loss_plot = pg.PlotWidget(enableMenu=False)
         self.loss_plot.setLabel("bottom", "epoch")
         self.loss_plot.setLabel("left", "cross-entropy")
         self.loss_plot.setMinimumHeight(100)
