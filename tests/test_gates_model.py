@@ -20,6 +20,8 @@ import pytest
 from visualizer.compute.gates import GATE_PRESETS, SHEET_NETWORKS
 from visualizer.tabs.gates import texts
 from visualizer.tabs.gates.model import (
+    ARCHITECTURES,
+    PLAYGROUND_NAMES,
     GatesFocus,
     GatesModel,
     GatesSettings,
@@ -547,3 +549,60 @@ def test_texts_load_no_gui_module():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+#: What only Train, the playground or a code export needs (the classifier and MLP maths come
+#: with the first two): making the model and restoring a lesson on the four gates loads none.
+DEFERRED_MODULES = (
+    "visualizer.compute.gate_training",
+    "visualizer.compute.classifier",
+    "visualizer.compute.mlp",
+    "visualizer.compute.backprop",
+    "visualizer.compute.datasets",
+    "visualizer.tabs.gates.playground",
+    "visualizer.tabs.gates.playground_settings",
+    "visualizer.tabs.gates.code_export",
+)
+
+
+def test_a_gates_lesson_loads_no_training_playground_or_export_module():
+    # Issue 10: every topic model is made and restored before the first paint. In a fresh
+    # process, restoring each shipped lesson's gates state (and reading what the four-gate
+    # views show) loads none of DEFERRED_MODULES; Train, a playground and the code export
+    # then load theirs and work.
+    code = f"""
+import json, sys
+from visualizer.tabs.gates.model import GatesModel
+deferred = {DEFERRED_MODULES!r}
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as file:
+        state = json.load(file)["tabs"]["gates"]
+    model = GatesModel()
+    model.restore_state(state)
+    assert model.state() == state, path
+    model.evaluation(), model.diagnosis(), model.region_grid()
+    model.arithmetic(*model.focus.selected_node), model.hidden_roles()
+print(sorted(m for m in deferred if m in sys.modules))
+model.train()
+assert model.run is not None and model.frame_count() > 1
+model.load_preset("Playground: XOR cloud")
+assert model.is_playground() and model.play_grid().output.shape == (100, 100)
+model.load_preset("XOR")
+assert "import numpy" in model.python_code()
+print(sorted(m for m in deferred if m not in sys.modules))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, LESSONS)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+
+
+def test_names_kept_in_the_model_match_the_modules_loaded_later():
+    # The model reads a lesson with these names without importing their modules.
+    from visualizer.compute.gate_training import GATE_ARCHITECTURES
+    from visualizer.tabs.gates.playground_settings import PLAYGROUND_PRESETS
+
+    assert ARCHITECTURES == tuple(GATE_ARCHITECTURES)
+    assert PLAYGROUND_NAMES == tuple(PLAYGROUND_PRESETS)

@@ -8,6 +8,8 @@ from the tab's own drawing.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -172,6 +174,39 @@ def test_lesson_keys_only_grow_and_custom_points_round_trip(model):
     with pytest.raises(ValueError):
         again.restore_state(bad)
     assert again.state() == state
+
+
+def test_a_playground_lesson_restores_in_a_fresh_process(model):
+    # The model imports the playground's modules only when a playground is restored or
+    # chosen: in a fresh process a playground lesson still round-trips, and a bad one is
+    # refused with one sentence and changes nothing.
+    model.show_map((0, 1))
+    model.set_frame(2)
+    state = json.loads(json.dumps(model.state()))
+    bad = {**state, "playground": {**state["playground"], "hidden": [9]}}
+    code = """
+import json, sys
+from visualizer.tabs.gates.model import GatesModel
+state, bad = json.loads(sys.stdin.read())
+model = GatesModel()
+before = model.state()
+assert "visualizer.tabs.gates.playground_settings" not in sys.modules
+try:
+    model.restore_state(bad)
+except ValueError as exc:
+    print(exc)
+assert model.state() == before and not model.is_playground()
+model.restore_state(state)
+print(json.dumps(model.state()))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps([state, bad]),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    message, restored = result.stdout.strip().split("\n")
+    assert "'hidden'" in message and message.count(". ") == 0 and message.endswith(".")
+    assert json.loads(restored) == state
 
 
 def test_gate_presets_leave_the_playground_and_keep_the_sheet(model):

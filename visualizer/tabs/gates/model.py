@@ -41,11 +41,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from visualizer.compute.gate_training import (
-    GATE_ARCHITECTURES,
-    GateTrainingRun,
-    train_gate,
-)
 from visualizer.compute.gates import (
     ACTIVATIONS,
     GATE_PRESETS,
@@ -64,12 +59,7 @@ from visualizer.compute.gates import (
     node_arithmetic,
 )
 from visualizer.numbers import format_limit, parse_number
-from visualizer.tabs.gates import asking, code_export
-from visualizer.tabs.gates.playground import (
-    PLAYGROUND_PRESETS,
-    PlaygroundRun,
-    PlaygroundSettings,
-)
+from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.playground_model import PlaygroundMixin
 from visualizer.tabs.settings import (
     Reader,
@@ -86,7 +76,10 @@ from visualizer.tabs.settings import (
 from visualizer.tabs.topic_model import TopicModel
 
 if TYPE_CHECKING:
+    from visualizer.compute.gate_training import GateTrainingRun
     from visualizer.exercises import Exercise
+    from visualizer.tabs.gates.playground import PlaygroundRun
+    from visualizer.tabs.gates.playground_settings import PlaygroundSettings
 
 #: Largest weight or bias a user may type: sums of three such terms stay finite.
 WEIGHT_LIMIT = 1e300
@@ -98,10 +91,21 @@ MAX_HIDDEN = 4
 #: The square of (A, B) the decision-region plot shows, and its samples per side.
 REGION_LO, REGION_HI = -0.25, 1.25
 REGION_RESOLUTION = 121
+#: The keys of ``playground_settings.PLAYGROUND_PRESETS`` (a test keeps them equal): the
+#: playground's modules load only when a playground is chosen or restored.
+PLAYGROUND_NAMES: tuple[str, ...] = (
+    "Playground: XOR cloud",
+    "Playground: circle",
+    "Playground: two Gaussians",
+    "Playground: spiral",
+)
 #: The presets: the sheet's four networks first, then textbook gates, then the playgrounds.
-PRESETS: tuple[str, ...] = (*SHEET_NETWORKS, *GATE_PRESETS, *PLAYGROUND_PRESETS)
+PRESETS: tuple[str, ...] = (*SHEET_NETWORKS, *GATE_PRESETS, *PLAYGROUND_NAMES)
 #: Side pages, in the order the lesson saves their index.
 PAGES: tuple[str, ...] = ("Edit weights", "Train")
+#: The keys of ``visualizer.compute.gate_training.GATE_ARCHITECTURES`` (a test keeps them
+#: equal): that module loads the classifier maths, which only Train needs, not a lesson.
+ARCHITECTURES: tuple[str, ...] = ("single", "2-2-1")
 
 #: One layer as plain numbers: (rows of W, entries of b); W has shape (n_in, n_out).
 LayerRows = tuple[tuple[tuple[float, ...], ...], tuple[float, ...]]
@@ -180,6 +184,13 @@ def _read_settings(cls: type[Settings]) -> Reader:
     return read
 
 
+def _read_playground(value: Any, _label: str) -> PlaygroundSettings:
+    """A saved playground, read by its own class (whose module is imported only here)."""
+    from visualizer.tabs.gates.playground_settings import PlaygroundSettings
+
+    return PlaygroundSettings.from_state(value)
+
+
 def _read_run(value: Any, label: str) -> RunSettings:
     if isinstance(value, dict):
         missing = [f.name for f in fields(RunSettings) if f.name not in value]
@@ -227,7 +238,7 @@ class TrainSettings(Settings):
     """How the Train button trains: network shape, learning rate, random start, epochs."""
 
     topic_name: ClassVar[str] = "Logic gates training"
-    architecture: str = setting("2-2-1", read_choice(tuple(GATE_ARCHITECTURES)))
+    architecture: str = setting("2-2-1", read_choice(ARCHITECTURES))
     lr: float = setting(2.0, read_float(1e-6, 1e6))
     seed: int = setting(0, read_int(0, MAX_SEED))
     epochs: int = setting(2000, read_int(1, MAX_EPOCHS))
@@ -239,7 +250,7 @@ class RunSettings(Settings):
 
     topic_name: ClassVar[str] = "Logic gates training run"
     target: str = setting("XOR", read_choice(tuple(GATE_TARGETS)))
-    architecture: str = setting("2-2-1", read_choice(tuple(GATE_ARCHITECTURES)))
+    architecture: str = setting("2-2-1", read_choice(ARCHITECTURES))
     lr: float = setting(2.0, read_float(1e-6, 1e6))
     seed: int = setting(0, read_int(0))
     epochs: int = setting(2000, read_int(1, MAX_EPOCHS))
@@ -264,7 +275,7 @@ class GatesSettings(Settings):
     run: RunSettings | None = setting(None, read_optional(_read_run))  # noqa: RUF009
     #: The classification playground (None: the four gate points, as on the sheet).
     playground: PlaygroundSettings | None = setting(  # noqa: RUF009
-        None, read_optional(_read_settings(PlaygroundSettings))
+        None, read_optional(_read_playground)
     )
 
 
@@ -490,7 +501,7 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
         run = self.run if settings.run == self.settings.run else _train(settings.run)
         play = self.play
         if settings.playground != self.settings.playground or play is None:
-            play = PlaygroundRun(settings.playground) if settings.playground else None
+            play = _play_run(settings.playground)
         layers = run.layers_at(0) if run is not None else settings.layers
         focus = self.focus
         if fresh_focus or not focus.fits(layers):
@@ -516,7 +527,9 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
     def load_preset(self, name: str) -> None:
         """The sheet's network (and the gate it meant), a textbook gate or a playground;
         ``KeyError`` for an unknown name."""
-        if name in PLAYGROUND_PRESETS:
+        if name in PLAYGROUND_NAMES:
+            from visualizer.tabs.gates.playground_settings import PLAYGROUND_PRESETS
+
             playground = PLAYGROUND_PRESETS[name]
             settings = replace(
                 self.settings, preset=name, edited=False, run=None, playground=playground
@@ -648,10 +661,14 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
 
     def python_code(self) -> str:
         """A standalone numpy script that recomputes the truth table shown."""
+        from visualizer.tabs.gates import code_export  # only an export needs it
+
         return code_export.python_code(self)
 
     def torch_code(self) -> str:
         """An empty string: the gates topic has no PyTorch version."""
+        from visualizer.tabs.gates import code_export
+
         return code_export.torch_code(self)
 
     # ----- practice mode (the questions: asking.PracticeMixin) -----------------------------
@@ -716,7 +733,7 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
         run = _train(settings.run)
         if run is not None and not focus.fits(run.layers_at(0)):
             focus = GatesFocus.for_network(run.layers_at(0), focus.inputs, focus.page)
-        play = PlaygroundRun(settings.playground) if settings.playground is not None else None
+        play = _play_run(settings.playground)
         shown = _read_shown_map(state.get("shown_map"), settings.playground)
         self.settings, self.run, self.focus, self.play = settings, run, focus, play
         self.shown_map = shown
@@ -735,7 +752,20 @@ def _read_shown_map(value: Any, playground: PlaygroundSettings | None) -> tuple[
     return layer, j
 
 
+def _play_run(playground: PlaygroundSettings | None) -> PlaygroundRun | None:
+    """The run of a playground (None: the four gate points). Its module, with the classifier
+    and MLP maths, is imported here, the first time a playground is shown."""
+    if playground is None:
+        return None
+    from visualizer.tabs.gates.playground import PlaygroundRun
+
+    return PlaygroundRun(playground)
+
+
 def _train(run: RunSettings | None) -> GateTrainingRun | None:
     if run is None:
         return None
+    # Imported when a run is trained: a lesson without one never loads the training maths.
+    from visualizer.compute.gate_training import train_gate
+
     return train_gate(run.target, run.architecture, lr=run.lr, seed=run.seed, epochs=run.epochs)

@@ -4,7 +4,9 @@ While ``settings.playground`` is set the tab is a 2-D classification playground:
 holds a :class:`~visualizer.tabs.gates.playground.PlaygroundRun`, its frames are training
 frames, and the student's points, the neuron shown large and the training settings live
 here. The four-point gate network (``layers()``, the truth table) stays as it was and comes
-back when a gate preset is chosen.
+back when a gate preset is chosen. The playground's modules (its settings with the data sets,
+its run with the classifier and MLP maths) are imported inside the methods, which only run
+in a playground: a lesson on the four gates never loads them.
 """
 
 from __future__ import annotations
@@ -15,20 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from visualizer.compute.classifier import GridEvaluation
-from visualizer.tabs.gates.playground import (
-    MAX_POINTS,
-    PLAYGROUND_PRESETS,
-    POINT_LIMIT,
-    PlaygroundRun,
-    PlaygroundSettings,
-    Point,
-    Window,
-    current_points,
-)
-
 if TYPE_CHECKING:
+    from visualizer.compute.classifier import GridEvaluation
     from visualizer.tabs.gates.model import GatesSettings
+    from visualizer.tabs.gates.playground import PlaygroundRun
+    from visualizer.tabs.gates.playground_settings import PlaygroundSettings, Point, Window
 
 Network = list[tuple[np.ndarray, np.ndarray]]
 
@@ -105,12 +98,20 @@ class PlaygroundMixin:
 
     def play_points(self) -> list[Point]:
         assert self.play is not None
+        # Loaded already: ``self.play`` is one of its runs.
+        from visualizer.tabs.gates.playground import current_points
+
         return current_points(self.playground, self.play)
 
     # ----- changing the playground --------------------------------------------------------
     def set_playground(self, playground: PlaygroundSettings) -> None:
         """New data, network or training: the run starts again at frame 0 (``ValueError``
         changes nothing)."""
+        from visualizer.tabs.gates.playground_settings import (
+            PLAYGROUND_PRESETS,
+            PlaygroundSettings,
+        )
+
         playground = PlaygroundSettings.from_state(playground.to_state())
         if playground == self.settings.playground:
             return
@@ -152,6 +153,8 @@ class PlaygroundMixin:
 
     def add_point(self, x: float, y: float, label: int) -> bool:
         """Add a point of class ``label``; False (and a message) when the data set is full."""
+        from visualizer.tabs.gates.playground_settings import MAX_POINTS
+
         points = self.play_points()
         if len(points) >= MAX_POINTS:
             self._say(f"At most {MAX_POINTS} points: delete some before adding more.")
@@ -184,6 +187,8 @@ class PlaygroundMixin:
         Lines that are not three numbers (class 0 or 1) are skipped; beyond MAX_POINTS the
         rest is dropped with a message, never a freeze.
         """
+        from visualizer.tabs.gates.playground_settings import MAX_POINTS
+
         points = self.play_points()
         room = MAX_POINTS - len(points)
         added: list[Point] = []
@@ -213,6 +218,8 @@ class PlaygroundMixin:
 
 
 def _point(x: float, y: float, label: int) -> Point:
+    from visualizer.tabs.gates.playground_settings import POINT_LIMIT
+
     x, y = float(x), float(y)
     if not (math.isfinite(x) and math.isfinite(y)) or max(abs(x), abs(y)) > POINT_LIMIT:
         raise ValueError(f"A point must lie within ±{POINT_LIMIT:g} in both coordinates.")
