@@ -235,3 +235,23 @@ def test_a_lesson_with_channels_round_trips_through_the_window(qtbot):
         again.grids.channel_grids.outputs[1].values(), expected_output(tab.model)[1]
     )
     assert again.focus_text().startswith("Output channel 2, row 2, column 2")
+
+
+def test_channel_grids_are_made_the_first_time_channels_show(qtbot):
+    # A one-channel lesson never pays for the 34 channel grids; they appear with channels.
+    from visualizer.tabs.lazy_view import made
+
+    widget = ConvTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    widget.load_preset(PRESET_4A)
+    assert made(widget.grids, "channel_grids") is None
+    assert "input_grid" in widget.grids.grid_rects()
+    widget.load_preset(PRESET_CHANNELS)
+    channels = made(widget.grids, "channel_grids")
+    assert channels is not None and "channel_input_1" in widget.grids.grid_rects()
+    widget.load_preset(PRESET_4A)
+    shown = widget.grids.grid_rects()
+    assert "input_grid" in shown and "channel_input_1" not in shown
+    assert all(grid.isHidden() for grid in channels.all_grids())

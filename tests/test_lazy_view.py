@@ -46,3 +46,14 @@ def test_a_view_built_after_the_tab_gets_its_styles_at_once():
 def test_each_tab_has_its_own_view():
     one, two = FakeTab(), FakeTab()
     assert one.view is not two.view
+
+
+def test_made_names_only_views_built_on_first_use():
+    import pytest
+
+    from visualizer.tabs.lazy_view import made
+
+    tab = FakeTab()
+    assert made(tab, "view") is None
+    with pytest.raises(TypeError, match="not built on first use"):
+        made(tab, "apply_styles")

@@ -7,8 +7,9 @@ a lesson that never uses it never pays for it. Every topic uses this one descrip
     class ConvTab(TopicTab):
         image_view = BuiltOnFirstUse(_build_image_view)   # build(tab) -> the view, placed
 
-``tab.image_view`` builds and places the view on first read; ``tab.made("image_view")`` is
+``tab.image_view`` builds and places the view on first read; ``made(tab, "image_view")`` is
 the view if it exists, else None (for work such as restyling that concerns only built views).
+Any widget can hold such views (the convolution grids make their channel grids this way).
 A view built after the tab finished building gets the tab's styles at once.
 """
 
@@ -48,3 +49,12 @@ class BuiltOnFirstUse(Generic[V]):
     def made(self, tab: object) -> V | None:
         """The view if it was built, else None (building nothing)."""
         return tab.__dict__.get(self._slot)
+
+
+def made(owner: object, name: str) -> Any:
+    """``owner``'s view ``name`` (a :class:`BuiltOnFirstUse` attribute) if it was built, else
+    None (building nothing)."""
+    lazy = getattr(type(owner), name)
+    if not isinstance(lazy, BuiltOnFirstUse):
+        raise TypeError(f"{type(owner).__name__}.{name} is not built on first use.")
+    return lazy.made(owner)

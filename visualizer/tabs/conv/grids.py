@@ -19,6 +19,7 @@ from visualizer.tabs.conv.grid_paint import max_cell_size, readable_cell_size, t
 from visualizer.tabs.conv.grid_text import cell_text
 from visualizer.tabs.conv.grid_widget import GridWidget
 from visualizer.tabs.conv.model import CUSTOM_KERNEL, ConvModel
+from visualizer.tabs.lazy_view import BuiltOnFirstUse, made
 
 
 def kernel_title(model: ConvModel) -> str:
@@ -110,6 +111,14 @@ class GridCanvas(QWidget):
     """The widget the grids sit on (placed by :class:`GridsView`, not by a Qt layout)."""
 
 
+def _build_channel_grids(view: GridsView) -> ChannelGrids:
+    # With channels these take the place of the single input, kernel and output: 34 grids
+    # a one-channel lesson never shows, made the first time channels are on.
+    grids = ChannelGrids(view._model, view.canvas)
+    grids.message.connect(view.message)
+    return grids
+
+
 class GridsView(QScrollArea):
     """Input (with its zero padding), kernel (and flipped kernel), output, pooled grids.
 
@@ -124,6 +133,7 @@ class GridsView(QScrollArea):
     """
 
     message = Signal(str)
+    channel_grids = BuiltOnFirstUse(_build_channel_grids)
 
     def __init__(self, model: ConvModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,9 +189,6 @@ class GridsView(QScrollArea):
         for grid in (self.dy_grid, self.dp_grid):
             grid.cellEdited.connect(self._on_upstream_cell_edited)
             grid.editRefused.connect(self.message)
-        # With channels these take the place of the single input, kernel and output.
-        self.channel_grids = ChannelGrids(model, self.canvas)
-        self.channel_grids.message.connect(self.message)
 
     # ----- layout ---------------------------------------------------------------------------
     def all_grids(self) -> list[GridWidget]:
@@ -262,7 +269,9 @@ class GridsView(QScrollArea):
     def grid_rects(self) -> dict[str, QRect]:
         """Each shown grid's rectangle on the canvas, by its attribute name (for tests)."""
         named = {name: g for name, g in vars(self).items() if isinstance(g, GridWidget)}
-        named.update(self.channel_grids.named_grids())
+        channel_grids = made(self, "channel_grids")
+        if channel_grids is not None:
+            named.update(channel_grids.named_grids())
         names = {id(grid): name for name, grid in named.items()}
         return {names[id(grid)]: grid.geometry() for block in self.blocks() for grid in block}
 
@@ -312,7 +321,9 @@ class GridsView(QScrollArea):
             self.channel_grids.show()
             self.relayout()
             return
-        self.channel_grids.hide_all()
+        channel_grids = made(self, "channel_grids")
+        if channel_grids is not None:
+            channel_grids.hide_all()
         for grid in (self.input_grid, self.kernel_grid, self.output_grid):
             grid.show()
         s, res = model.settings, model.result
