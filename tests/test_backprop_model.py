@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from visualizer.compute import CHAIN_VARIANTS, random_problem
+from visualizer.tabs.backprop import names
 from visualizer.tabs.backprop.model import (
+    LAST_FRAME,
     MAX_FRAME,
     PAGES,
     PRESETS,
@@ -406,3 +411,122 @@ def test_value_reads_every_forward_tensor(model):
     assert model.value("y", 0, 0) == 1.0
     f1 = hand_forward(p.x, p.W1, p.b1, p.W2, p.b2, 0)[0]
     assert model.value("f1", 0, 2) == pytest.approx(f1[2], abs=1e-14)
+
+
+# ----- start-up: nothing is computed until it is read (issue 10) --------------------------------
+#: What making the model and restoring a lesson must not load: the maths, the seeded random
+#: network (numpy.random), the words and the exported code.
+LAZY_MODULES = (
+    "numpy.random",
+    "visualizer.compute.backprop",
+    "visualizer.compute.mlp",
+    "visualizer.compute.mlp_chain",
+    "visualizer.compute.mlp_check",
+    "visualizer.tabs.backprop.network",
+    "visualizer.tabs.backprop.texts",
+    "visualizer.tabs.backprop.practice",
+    "visualizer.tabs.backprop.code_export",
+)
+
+
+def test_making_the_model_and_restoring_every_lesson_loads_no_maths():
+    """A lesson opening on another tab pays nothing for this one: the window keeps the
+    model's state (to undo a refused lesson), restores every shipped lesson's backprop state
+    (a bad one is still refused at once) and the frame is read, all before the maths loads."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from pathlib import Path
+        import numpy
+        from visualizer.tabs.backprop.model import BackpropModel
+        lazy, lessons = json.loads(sys.argv[1]), Path(sys.argv[2])
+        loaded = lambda: [name for name in lazy if name in sys.modules]
+        model = BackpropModel()
+        before = model.state()
+        for path in sorted(lessons.glob("*.json")):
+            model.restore_state(json.loads(path.read_text(encoding="utf-8"))["tabs"]["backprop"])
+        try:
+            model.restore_state({**before, "true_class": 2})
+            refused = ""
+        except ValueError as exc:
+            refused = str(exc)
+        seen = (model.state(), model.frame, model.frame_count())
+        print(json.dumps([loaded(), refused, model.result.chain.steps is not None, loaded()]))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(LAZY_MODULES), str(LESSONS)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    before_read, refused, computed, after_read = json.loads(run.stdout.splitlines()[-1])
+    assert before_read == []
+    assert refused == "The backprop setting 'true_class' must be below K = 2 (it counts from 0)."
+    # Reading the result loads them: the check above is not vacuous.
+    assert computed and {"numpy.random", "visualizer.tabs.backprop.network"} <= set(after_read)
+
+
+def test_the_choices_checked_without_the_maths_are_the_maths_own():
+    from visualizer.compute.backprop import MAX_SIZE
+    from visualizer.compute.mlp import HIDDEN_ACTIVATIONS, REDUCTIONS
+    from visualizer.compute.mlp_chain import MLP_CHAIN_VARIANTS
+
+    assert names.MAX_SIZE == MAX_SIZE
+    assert names.HIDDEN_ACTIVATIONS == HIDDEN_ACTIVATIONS
+    assert names.REDUCTIONS == REDUCTIONS
+    assert names.MLP_CHAIN_VARIANTS == MLP_CHAIN_VARIANTS
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+@pytest.mark.parametrize("more_hidden", [[], [3], [4, 2, 3]])
+def test_the_correct_chain_is_clamped_before_anything_is_computed(loss, more_hidden):
+    # One frame per factor: dE/do and do/dfL (or dE/dfL for mse), Wᵀ and diag per hidden
+    # layer, W1ᵀ. The sheet (L = 2, cross-entropy): 5 frames, the last MAX_FRAME = 4.
+    depth = len(more_hidden) + 2
+    frames = 2 + 2 * (depth - 1) + 1 - (loss == "mse")
+    model = BackpropModel()
+    model.restore_state({"more_hidden": more_hidden, "loss": loss, "frame": LAST_FRAME})
+    assert model.frame_count() == frames
+    assert model.state()["frame"] == frames - 1
+    assert len(model.result.chain.steps) == frames - 1 == model.frame
+    if (loss, depth) == ("cross_entropy", 2):
+        assert model.frame == MAX_FRAME
+
+
+#: Each step changes the model; after it, a model that read everything and one that read
+#: nothing since it was made must agree (frames clamped to the chain shown before a change,
+#: a worked element asked for before the result, a result reused for the same network).
+STEPS = [
+    lambda m: m.restore_state({"variant": "W2", "frame": LAST_FRAME, "N": 3, "M": 5}),
+    lambda m: m.set_sizes(5, 5, 5),
+    lambda m: m.set_element(3),
+    lambda m: m.set_variant("slope_row"),
+    lambda m: m.set_sample(0),
+    lambda m: m.set_frame(1),
+    lambda m: m.restore_state({"variant": "no_diag", "frame": 3, "more_hidden": [4, 2]}),
+    lambda m: m.set_options(loss="mse"),
+    lambda m: m.set_batch(3),
+    lambda m: m.set_frame(LAST_FRAME),
+    lambda m: m.load_preset("Per sample: B = 4, sample 3's chain"),
+    lambda m: m.set_element(2),
+]
+
+
+@pytest.mark.parametrize("count", range(1, len(STEPS) + 1))
+def test_reading_late_gives_what_reading_at_once_gives(count):
+    eager, lazy = BackpropModel(), BackpropModel()
+    eager_words: list[str] = []
+    lazy_words: list[str] = []
+    eager.subscribe(eager_words.append)
+    lazy.subscribe(lazy_words.append)
+    for step in STEPS[:count]:
+        step(eager)
+        _ = (eager.result, eager.frame)
+        step(lazy)
+    assert lazy.state() == eager.state()
+    assert lazy.frame == eager.frame and lazy.frame_count() == eager.frame_count()
+    assert lazy_words == eager_words
+    for name in ("dE/dx", "dE/dW1", "E"):
+        np.testing.assert_array_equal(lazy.result.tensors[name], eager.result.tensors[name])
+    assert lazy.result.worked.total == eager.result.worked.total
+    assert lazy.chain_step_lines() == eager.chain_step_lines()

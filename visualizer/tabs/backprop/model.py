@@ -4,9 +4,11 @@ Settings (the sheet's N, M, K, class, seed, typed values; issue 16's batch B, mo
 layers, activation, loss, reduction and the sample whose chain is shown) ->
 :func:`~visualizer.tabs.backprop.network.compute_result` (``mlp_backprop``, the check of every
 gradient, the summary, per-sample gradients, the sample's chain of Jacobians, its softmax
-shortcut, the worked sum) -> views. The result is computed once per settings change; moving
-through the chain only moves the frame. Every check of a lesson's or a control's values, and
-every message about them, lives here, and so does what practice mode asks (``practice.py``).
+shortcut, the worked sum) -> views. The result is computed once per settings change, when
+it is first read; moving through the chain only moves the frame. Every check of a lesson's
+or a control's values, and every message about them, lives here, and so does what practice
+mode asks (``practice.py``). What the model says and exports is :class:`~.words.WordsMixin`;
+importing this module loads no numpy maths (names and shapes come from ``names.py``).
 
 Listeners hear one word (see :class:`~visualizer.tabs.topic_model.TopicModel`):
 
@@ -30,20 +32,18 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from visualizer.compute.backprop import MAX_SIZE
-from visualizer.compute.mlp import HIDDEN_ACTIVATIONS, REDUCTIONS
-from visualizer.compute.mlp_chain import MLP_CHAIN_VARIANTS
-from visualizer.tabs.backprop import code_export, texts
-from visualizer.tabs.backprop import practice as asking
-from visualizer.tabs.backprop.network import (
-    BackpropResult,
-    compute_result,
+from visualizer.tabs.backprop.names import (
+    HIDDEN_ACTIVATIONS,
+    MAX_SIZE,
+    MLP_CHAIN_VARIANTS,
+    REDUCTIONS,
+    correct_chain_frames,
     editable_names,
     forward_names,
     network_key,
     tensor_shapes,
-    worked_only,
 )
+from visualizer.tabs.backprop.words import WordsMixin
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -58,13 +58,14 @@ from visualizer.tabs.topic_model import TopicModel
 if TYPE_CHECKING:
     from visualizer.exercises import Exercise
     from visualizer.practice import Question
+    from visualizer.tabs.backprop.network import BackpropResult
 
 #: The tensors whose values can be typed in, for the sheet's one hidden layer (deeper nets
-#: add W3, b3, …: see :func:`~visualizer.tabs.backprop.network.editable_names`).
+#: add W3, b3, …: see :func:`~visualizer.tabs.backprop.names.editable_names`).
 EDITABLE = ("x", "W1", "b1", "W2", "b2")
 #: Every tensor a typed value may name (x and the weights and biases of up to five layers).
 TYPABLE = editable_names(5)
-#: The sheet's forward chain (deeper nets: :func:`~.network.forward_names`).
+#: The sheet's forward chain (deeper nets: :func:`~.names.forward_names`).
 FORWARD = ("x", "W1", "b1", "f1", "a", "W2", "b2", "f2", "o", "y", "E")
 #: Typed values are kept within this size so nothing downstream can overflow.
 VALUE_LIMIT = 1e6
@@ -240,16 +241,24 @@ def _exercise_view(
         page=1 if exercise.kind == "dE_df2" else 2,
     )  # fmt: skip
     if exercise.kind == "dE_df2":
-        return settings, asking.VALUES_NAME, None
+        from visualizer.tabs.backprop.practice import VALUES_NAME
+
+        return settings, VALUES_NAME, None
     return settings, None, (d["row"], d["column"])
 
 
-class BackpropModel(TopicModel):
+class BackpropModel(WordsMixin, TopicModel):
     """Exercise 3's network: settings -> result (computed once) -> the chain step shown.
 
     The frame is the chain's step: frame f shows the product of the first f + 1 factors
     (a "what if" chain that stops at a mismatch has fewer). The selected cell is a cell of
     the forward chain; a cell of x, W1, b1, W2 or b2 can then be typed into.
+
+    The result is computed when it is first read after the settings changed (a lesson that
+    opens on another tab never computes it): settings are checked when they are set, so
+    computing them later cannot fail. The frame is clamped to the chain when it is set if
+    the chain is the correct one (its length follows from the depth and the loss), else
+    when the result is computed (reading ``frame`` computes it then).
     """
 
     key = "backprop"
@@ -257,7 +266,11 @@ class BackpropModel(TopicModel):
     def __init__(self) -> None:
         super().__init__()
         self._settings = BackpropSettings()
-        self._result = compute_result(self._settings)
+        #: The result of the settings; None until it is read after they changed.
+        self._result: BackpropResult | None = None
+        #: The last result computed and its network_key: a later result of the same network
+        #: keeps its gradients and their check (only the sample's chain is computed again).
+        self._last: tuple[tuple[Any, ...], BackpropResult] | None = None
         self._preset = next(iter(PRESETS))
         self._selected: Cell | None = None
         #: What a loaded exercise asks first (a tensor's name, or an entry of dE/dW2).
@@ -275,7 +288,23 @@ class BackpropModel(TopicModel):
 
     @property
     def result(self) -> BackpropResult:
+        """Everything computed from the settings (computed here on the first read)."""
+        if self._result is None:
+            from visualizer.tabs.backprop.network import compute_result
+
+            key = network_key(self._settings)
+            reuse = self._last[1] if self._last is not None and self._last[0] == key else None
+            self._result = compute_result(self._settings, reuse=reuse)
+            self._last = (key, self._result)
+            self._clamp_frame()  # a "what if" chain's frame may be past its last step
         return self._result
+
+    @property
+    def frame(self) -> int:
+        """The chain's step shown (a "what if" chain's is clamped once the result is read)."""
+        if self._result is None and self._settings.variant != "correct":
+            self.result  # noqa: B018 - computed for its side effect: the frame is clamped
+        return self._frame
 
     @property
     def preset(self) -> str:
@@ -287,7 +316,10 @@ class BackpropModel(TopicModel):
         return self._selected
 
     def frame_count(self) -> int:
-        return len(self._result.chain.steps) + 1
+        s = self._settings
+        if self._result is None and s.variant == "correct":
+            return correct_chain_frames(s.depth, s.loss)
+        return len(self.result.chain.steps) + 1
 
     def forward_names(self) -> list[str]:
         """The forward chain's tensors in reading order (x, W1, b1, f1, a, …, E)."""
@@ -307,7 +339,7 @@ class BackpropModel(TopicModel):
 
     def value(self, key: str, i: int, j: int) -> float:
         """The value of a tensor's cell by name or block key (x, W1, f1, dE_dW1, …)."""
-        return float(self._result.tensor(key)[i, j])
+        return float(self.result.tensor(key)[i, j])
 
     # ----- settings --------------------------------------------------------------------------
     def set_settings(self, settings: BackpropSettings, *, frame: int | None = None) -> None:
@@ -324,18 +356,21 @@ class BackpropModel(TopicModel):
         preset: str | None = None,
         keep_selection: bool = True,
     ) -> None:
-        # Everything that can fail happens before the first assignment.
+        # Everything that can fail happens before the first assignment; the result is
+        # computed when first read.
         settings = BackpropSettings.from_state(settings.to_state())
         same_network = network_key(settings) == network_key(self._settings)
-        result = compute_result(settings, reuse=self._result if same_network else None)
-        self._settings, self._result = settings, result
+        # Keeping the frame keeps the one shown, clamped to the old chain.
+        frame = self.frame if frame is None else frame
+        self._settings, self._result = settings, None
         self._questions = None
         if not same_network:  # an exercise's question is about the network it loaded
             self._exercise_first = self._exercise_entry = None
         if preset is not None:
             self._preset = preset
-        self._frame = self._frame if frame is None else frame
-        self._clamp_frame()
+        self._frame = frame
+        if settings.variant == "correct":  # else clamped when the result is computed
+            self._clamp_frame()
         if not keep_selection or (
             self._selected is not None and not self._cell_fits(self._selected)
         ):
@@ -406,7 +441,10 @@ class BackpropModel(TopicModel):
         settings = replace(self._settings, element=element)
         settings.validate()
         self._settings = settings
-        self._result = worked_only(self._result, element)
+        if self._result is not None:  # else it is computed with the new element when read
+            from visualizer.tabs.backprop.network import worked_only
+
+            self._result = worked_only(self._result, element)
         self.notify("element")
 
     def set_letters(self, on: bool) -> None:
@@ -424,9 +462,9 @@ class BackpropModel(TopicModel):
     # ----- selecting and typing --------------------------------------------------------------
     def _cell_fits(self, cell: Cell) -> bool:
         name, i, j = cell
-        if name not in self._result.tensors:
+        if name not in self.result.tensors:
             return False
-        rows, cols = self._result.tensor(name).shape
+        rows, cols = self.result.tensor(name).shape
         return 0 <= i < rows and 0 <= j < cols
 
     def select_cell(self, key: str, i: int, j: int) -> None:
@@ -457,84 +495,16 @@ class BackpropModel(TopicModel):
         self.set_settings(replace(self._settings, typed=entries))
         return self._selected
 
-    # ----- words -----------------------------------------------------------------------------
-    def _tells_asked_values(self, key: str) -> bool:
-        """True when the hover text of ``key`` would write out values practice asks for."""
-        L = self._settings.depth
-        out = self.output_delta()
-        tells = {f"dE_dW{L}", f"dE_db{L}", f"dE_df{L}", f"dE_d{'a' if L == 2 else f'a{L - 1}'}"}
-        if key in tells and self.values_hidden(out):
-            return True
-        return key == "dE_dW2" and self.values_hidden("dE/dW2")
-
-    def output_delta(self) -> str:
-        """The name of dE/d(output): dE/df2 on the sheet, dE/df3 with two hidden layers."""
-        return f"dE/df{self._settings.depth}"
-
-    def explain_forward(self, key: str, i: int, j: int) -> str:
-        """Hover text of a forward tensor's or a parameter gradient's cell."""
-        if self._tells_asked_values(key):
-            return texts.HIDDEN_IN_PRACTICE
-        return texts.explain_forward(self._result, key, i, j)
-
-    def explain_backward(self, key: str, i: int, j: int) -> str:
-        """Hover text of a factor (``F0`` ...) or of the running product (``P``) of the chain."""
-        if key == "P" and self._frame > 0 and self.values_hidden(self.output_delta()):
-            return texts.HIDDEN_IN_PRACTICE  # every product after the first uses dE/dfL
-        return texts.explain_backward(self._result, self._frame, key, i, j)
-
-    def explain_shortcut(self, key: str, i: int, j: int) -> str:
-        """Hover text of the full product (``full``) or of o − y (``short``)."""
-        if self.values_hidden(self.output_delta()):
-            return texts.HIDDEN_IN_PRACTICE
-        return texts.explain_shortcut(self._result, key, i, j)
-
-    def chain_verdict(self) -> tuple[bool, str]:
-        """(right, sentence) about the chain as a whole (dE/dx's shape as "?" while asked)."""
-        right, sentence = texts.chain_verdict(self._result.chain, self._settings.variant)
-        if self.shape_hidden("dE/dx"):
-            sentence = texts.hide_shapes(sentence)
-        return right, sentence
-
-    def chain_step_lines(self) -> list[tuple[str, str]]:
-        """One line per multiplication (shapes that practice asks for written "?")."""
-        return texts.chain_step_lines(self._result.chain, self._frame, self.shape_hidden)
-
-    def table_csv(self) -> str:
-        return texts.table_csv(self._result)
-
-    # ----- code ------------------------------------------------------------------------------
-    def export_network(self) -> dict[str, Any]:
-        """The network as the exported code writes it: x, y, the weights and biases (each
-        bias a 1×M row, as shown), activation, loss, reduction, and what the tab shows for
-        E and dE/dx."""
-        net, s = self._result.net, self._settings
-        return {
-            "x": net.x, "y": net.y, "weights": list(net.weights),
-            "biases": [b[None, :] for b in net.biases],
-            "activation": s.activation, "loss": s.loss, "reduction": s.reduction,
-            "E": net.loss, "dE_dx": net.grad_x,
-        }  # fmt: skip
-
-    def python_code(self) -> str:
-        """A standalone numpy script recomputing what the tab shows (File > Export)."""
-        return code_export.python_code(self)
-
-    def torch_code(self) -> str:
-        """The same with PyTorch's autograd."""
-        return code_export.torch_code(self)
-
-    def worked_solution_markdown(self) -> str:
-        return texts.worked_solution_markdown(self._settings, self._result)
-
     # ----- practice --------------------------------------------------------------------------
     def practice_questions(self) -> list[Question]:
         """Shapes of the forward tensors, of the chain's factors and of dE/dx, then the
         values of dE/df2 (a loaded exercise's own question first)."""
         if self._questions is None:
-            asked = asking.questions(self._result, self._exercise_first)
+            from visualizer.tabs.backprop import practice as asking
+
+            asked = asking.questions(self.result, self._exercise_first)
             if self._exercise_entry is not None:
-                asked.insert(0, asking.entry_question(self._result, *self._exercise_entry))
+                asked.insert(0, asking.entry_question(self.result, *self._exercise_entry))
             self._questions = asked
         return self._questions
 
@@ -550,17 +520,21 @@ class BackpropModel(TopicModel):
         """True while practice asks for the shape of ``name`` (x, W1, do/df2, dE/dx...), or
         of the tensor a gradient is shaped like (dE/dW1 like W1, dE/df2 like f2): showing
         the gradient would tell the answer."""
-        if self._open_question(asking.shape_key(name)):
+        from visualizer.tabs.backprop.practice import shape_key
+
+        if self._open_question(shape_key(name)):
             return True
-        return name.startswith("dE/d") and self._open_question(asking.shape_key(name[4:]))
+        return name.startswith("dE/d") and self._open_question(shape_key(name[4:]))
 
     def values_hidden(self, name: str) -> bool:
         """True while practice asks for the values of ``name`` (dE/df2; dE/dW2 for an
         entry of it asked by an exercise)."""
+        from visualizer.tabs.backprop.practice import values_key
+
         if name == "dE/dW2" and self._exercise_entry is not None:
             row, col = self._exercise_entry
-            return self._open_question(asking.values_key(f"dE/dW2[{row + 1},{col + 1}]"))
-        return self._open_question(asking.values_key(name))
+            return self._open_question(values_key(f"dE/dW2[{row + 1},{col + 1}]"))
+        return self._open_question(values_key(name))
 
     def load_exercise(self, exercise: Exercise) -> None:
         """Show a generated backprop exercise: its sizes (a shape), or a network whose
@@ -612,7 +586,7 @@ class BackpropModel(TopicModel):
         default = BackpropSettings().to_state()
         return {
             **{key: s[key] for key in ("N", "M", "K", "true_class", "seed", "typed", "variant")},
-            "frame": self._frame,
+            "frame": self.frame,
             **{key: s[key] for key in ("element", "page", "letters")},
             **{key: s[key] for key in EXTENSION_KEYS if s[key] != default[key]},
             "preset": self._preset,

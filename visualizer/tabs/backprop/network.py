@@ -6,9 +6,8 @@ every layer, the torchinfo-style summary, the per-sample gradients (B > 1), then
 sample shown: its chain of Jacobians (or a "what if" chain), its softmax shortcut and the
 worked sum of one element of dE/dx. The views only read :class:`BackpropResult`.
 
-Names are those of :func:`visualizer.compute.mlp_tensors`: x, y, W1, b1, …, f1, a (a1, a2,
-… with several hidden layers), o, E, dE/df2, dE/dW1, …; a view's block key is the name with
-its first "/" written "_" (``dE_dW1``).
+Names and shapes (:mod:`~visualizer.tabs.backprop.names`, which needs no numpy) are
+re-exported here for the views.
 """
 
 from __future__ import annotations
@@ -43,58 +42,37 @@ from visualizer.compute.mlp_chain import (
 )
 from visualizer.compute.mlp_check import mlp_gradient_check
 from visualizer.compute.mlp_text import mlp_tensors
+from visualizer.tabs.backprop.names import (
+    activation_name,
+    editable_names,
+    forward_names,
+    key_of,
+    name_of,
+    network_key,
+    tensor_shapes,
+    widths_of,
+)
 
 if TYPE_CHECKING:
     from visualizer.tabs.backprop.model import BackpropSettings
 
+__all__ = [
+    "BackpropResult",
+    "activation_name",
+    "compute_result",
+    "editable_names",
+    "forward_names",
+    "key_of",
+    "letters",
+    "name_of",
+    "network_key",
+    "tensor_shapes",
+    "widths_of",
+    "worked_only",
+]
+
 Array = NDArray[np.float64]
 Cell = tuple[str, int, int]
-
-
-def key_of(name: str) -> str:
-    """The block key of a tensor name: ``dE/dW1`` -> ``dE_dW1``."""
-    return name.replace("/", "_", 1)
-
-
-def name_of(key: str) -> str:
-    """The tensor name of a block key: ``dE_dW1`` -> ``dE/dW1``."""
-    return key.replace("_", "/", 1) if key.startswith("dE_") else key
-
-
-def widths_of(s: BackpropSettings) -> tuple[int, ...]:
-    """The hidden layers' widths M1, … (the first is the sheet's M)."""
-    return (s.M, *s.more_hidden)
-
-
-def editable_names(depth: int) -> tuple[str, ...]:
-    """The tensors whose values can be typed in: x and every W and b."""
-    return ("x", *(f"{p}{layer}" for layer in range(1, depth + 1) for p in ("W", "b")))
-
-
-def tensor_shapes(s: BackpropSettings) -> dict[str, tuple[int, int]]:
-    """The shapes of the tensors that can be typed into (biases as 1×M rows)."""
-    sizes = [s.N, *widths_of(s), s.K]
-    shapes = {"x": (s.batch, s.N)}
-    for layer in range(1, len(sizes)):
-        shapes[f"W{layer}"] = (sizes[layer - 1], sizes[layer])
-        shapes[f"b{layer}"] = (1, sizes[layer])
-    return shapes
-
-
-def activation_name(depth: int, layer: int) -> str:
-    return "a" if depth == 2 else f"a{layer}"
-
-
-def forward_names(depth: int, loss: str) -> list[str]:
-    """The forward chain in reading order: x, W1, b1, f1, a, W2, b2, f2, o, y, E."""
-    names = ["x"]
-    for layer in range(1, depth + 1):
-        names += [f"W{layer}", f"b{layer}", f"f{layer}"]
-        if layer < depth:
-            names.append(activation_name(depth, layer))
-    if loss == "cross_entropy":
-        names.append("o")
-    return [*names, "y", "E"]
 
 
 def letters(name: str, depth: int, batch: int) -> tuple[str, str]:
@@ -200,12 +178,6 @@ def _sample_part(net: MLPBackprop, s: BackpropSettings) -> dict[str, Any]:
         "shortcut": sample_shortcut(net, s.sample) if s.loss == "cross_entropy" else None,
         "worked": sample_worked_dx(net, s.sample, s.element),
     }
-
-
-def network_key(s: BackpropSettings) -> tuple[Any, ...]:
-    """What the network, its gradients and their check depend on."""
-    return (s.N, s.M, s.more_hidden, s.K, s.batch, s.true_class, s.seed, s.typed,
-            s.activation, s.loss, s.reduction)  # fmt: skip
 
 
 def compute_result(s: BackpropSettings, reuse: BackpropResult | None = None) -> BackpropResult:

@@ -15,7 +15,7 @@ import numpy as np
 
 from visualizer.compute.backprop import shape_text
 from visualizer.practice import Question, question
-from visualizer.tabs.backprop.network import forward_names
+from visualizer.tabs.backprop.names import forward_names
 
 if TYPE_CHECKING:
     from visualizer.tabs.backprop.network import BackpropResult

@@ -26,7 +26,7 @@ from visualizer.compute.backprop import (
 from visualizer.compute.mlp import ACTIVATION_RULES
 from visualizer.compute.mlp_text import explain_mlp_entry
 from visualizer.compute.number_text import negated_text
-from visualizer.tabs.backprop.network import editable_names, name_of
+from visualizer.tabs.backprop.names import editable_names, name_of
 
 if TYPE_CHECKING:
     from visualizer.tabs.backprop.model import BackpropSettings
