@@ -646,7 +646,7 @@ def test_the_model_and_its_words_import_no_qt():
     # works without a window: importing all of it loads neither Qt nor pyqtgraph.
     modules = [
         "model", "settings", "presets", "result", "editing", "pictures", "explain", "export",
-        "code_export", "backward", "transposed", "practice_questions",
+        "code_export", "backward", "transposed", "practice_questions", "channels", "image_mode",
     ]  # fmt: skip
     code = (
         "import sys\n"
@@ -655,3 +655,85 @@ def test_the_model_and_its_words_import_no_qt():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# What only the backward view, channels, the transposed convolution, image mode and practice
+# need: a lesson on the sheet's plain grids loads none of it (start-up, issue 10).
+FEATURE_MODULES = [
+    "visualizer.tabs.conv.backward",
+    "visualizer.tabs.conv.channels",
+    "visualizer.tabs.conv.transposed",
+    "visualizer.tabs.conv.image_mode",
+    "visualizer.tabs.conv.practice_questions",
+    "visualizer.compute.conv_channels",
+    "visualizer.compute.conv_transpose",
+    "visualizer.compute.pool_backward",
+]
+
+
+def test_a_plain_grid_lesson_loads_no_feature_it_does_not_show():
+    # Every shipped lesson's conv state is on the plain grids; restoring each one into a new
+    # model (in a fresh interpreter, so nothing is imported yet) loads none of those modules,
+    # then a backward-view state loads the backward pass: the check itself can see imports.
+    code = f"""
+import json, sys
+from pathlib import Path
+from visualizer.tabs.conv.model import ConvModel
+for path in sorted(Path({str(LESSONS)!r}).glob("*.json")):
+    state = json.loads(path.read_text(encoding="utf-8"))["tabs"]["conv"]
+    assert state["view"] == "grids" and state["mode"] != "transposed", path
+    ConvModel().restore_state(state)
+print(sorted(m for m in {FEATURE_MODULES!r} if m in sys.modules))
+model = ConvModel()
+model.restore_state({{**model.state(), "view": "backward"}})
+print("visualizer.tabs.conv.backward" in sys.modules, model.backward is not None)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "True True"]
+
+
+def test_a_new_model_computes_its_preset_only_when_read(monkeypatch):
+    from visualizer.tabs.conv import model as model_module
+
+    computed = []
+    real = model_module.compute_result
+
+    def counting(settings):
+        computed.append(settings.padding)
+        return real(settings)
+
+    monkeypatch.setattr(model_module, "compute_result", counting)
+    lesson = json.loads((LESSONS / "exercise-4c.json").read_text(encoding="utf-8"))
+    restored = ConvModel()
+    assert computed == []  # preset 4a is not computed for a lesson about to replace it
+    restored.restore_state(lesson["tabs"]["conv"])
+    assert computed == [1]  # the lesson's grids, once
+    assert restored.state() == lesson["tabs"]["conv"]
+    assert restored.result.pooled.tolist() == POOLED and computed == [1]
+    # Read, a new model shows preset 4a's whole output: 4x4 with padding 1 and a 3x3 kernel
+    # at stride 1 is 4x4, so 16 cells after the empty first step.
+    fresh = ConvModel()
+    assert fresh.frame == 16 and fresh.frame_count() == 17 and fresh.animation_complete()
+    assert computed == [1, 1] and fresh.result.output.tolist() == F_PRIME and computed == [1, 1]
+    assert fresh.state()["frame"] == -1 and fresh.current_focus() == ("conv", 0, 0)
+    fresh.set_frame(3)
+    assert fresh.frame == 3 and fresh.state()["frame"] == 3
+
+
+def test_a_new_models_first_change_keeps_the_whole_output_shown():
+    model = ConvModel()
+    model.change(padding=0)  # 2x2 output: still on the last frame, not frame 16 clamped
+    assert model.frame == 4 and model.animation_complete()
+    model = ConvModel()
+    model.set_frame(0)
+    model.change(padding=0)
+    assert model.frame == 0 and model.output_hidden().all()
+
+
+def test_image_names_are_still_the_models():
+    from visualizer.tabs.conv import image_mode, model
+
+    assert model.ImageResult is image_mode.ImageResult
+    assert model.PixelFocus is image_mode.PixelFocus
+    with pytest.raises(AttributeError):
+        _ = model.NoSuchName

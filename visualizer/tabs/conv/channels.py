@@ -11,7 +11,7 @@ the kernels (or a window that does not fit) keeps the last valid output on scree
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,91 +22,24 @@ from visualizer.compute.conv_channels import (
     conv2d_shape_text,
     conv2d_terms,
 )
-from visualizer.tabs.conv.settings import ConvSettings, Grid, as_grid
+from visualizer.tabs.conv.settings import ConvSettings, fit_channels, with_channel_counts
+
+#: ``fit_channels`` and ``with_channel_counts`` only lay out settings, so they live (and are
+#: imported from) ``settings.py``: settings without channels never load the channel maths.
+__all__ = [
+    "COLOUR_NAMES",
+    "ChannelFocus",
+    "ChannelResult",
+    "channel_focus",
+    "channel_names",
+    "compute_channels",
+    "fit_channels",
+    "picture_channels",
+    "with_channel_counts",
+]
 
 #: What image mode calls the picture's channels.
 COLOUR_NAMES: tuple[str, ...] = ("red", "green", "blue")
-
-
-def _pattern(seed: int, shape: tuple[int, int], low: int, high: int) -> Grid:
-    # New channels and slices get small whole numbers, the same every time for a lesson.
-    rng = np.random.default_rng(seed)
-    return as_grid(rng.integers(low, high + 1, size=shape).astype(float))
-
-
-def _slices(settings: ConvSettings) -> dict[tuple[int, int], Grid]:
-    """The kernel slices the settings hold, by (kernel, slice), in their own layout."""
-    s = settings
-    grids = [s.kernel, *s.more_kernels]
-    return {divmod(i, s.kernel_channels): grid for i, grid in enumerate(grids)}
-
-
-def _build(
-    settings: ConvSettings, slices: dict[tuple[int, int], Grid], inputs: tuple[Grid, ...]
-) -> ConvSettings:
-    s = settings
-    shape = (len(s.input), len(s.input[0]))
-    more_inputs = tuple(
-        _resized(inputs[k], shape) if k < len(inputs) else _pattern(k + 1, shape, 0, 9)
-        for k in range(s.in_channels - 1)
-    )
-    size = (len(s.kernel), len(s.kernel[0]))
-    more_kernels = []
-    for o in range(s.out_channels):
-        for c in range(s.kernel_channels):
-            if (o, c) == (0, 0):
-                continue
-            grid = slices.get((o, c))
-            more_kernels.append(
-                _resized(grid, size) if grid is not None else _pattern(100 + 4 * o + c, size, -1, 1)
-            )
-    bias = tuple(s.bias[o] if o < len(s.bias) else 0.0 for o in range(s.out_channels))
-    fitted = replace(s, more_inputs=more_inputs, more_kernels=tuple(more_kernels), bias=bias)
-    return s if fitted == s else fitted
-
-
-def fit_channels(settings: ConvSettings) -> ConvSettings:
-    """``settings`` with as many extra input grids and kernel slices as the counts say.
-
-    Channels and slices that exist keep their values (resized to the first channel's and the
-    first slice's size, new cells 0); missing ones get small whole numbers; the bias gets one
-    value per kernel. Without channels (every count 1) nothing extra is kept.
-    """
-    s = settings
-    if not s.channels_used:
-        if s.more_inputs or s.more_kernels or s.bias:
-            s = replace(s, more_inputs=(), more_kernels=(), bias=())
-        return s
-    return _build(s, _slices(s), s.more_inputs)
-
-
-def with_channel_counts(
-    settings: ConvSettings,
-    in_channels: int | None = None,
-    kernel_channels: int | None = None,
-    out_channels: int | None = None,
-) -> ConvSettings:
-    """New channel counts: every kernel keeps its slices where they still exist (read in the
-    old layout), new channels and slices get small whole numbers."""
-    s = settings
-    slices = _slices(s)
-    counts = replace(
-        s,
-        in_channels=s.in_channels if in_channels is None else in_channels,
-        kernel_channels=s.kernel_channels if kernel_channels is None else kernel_channels,
-        out_channels=s.out_channels if out_channels is None else out_channels,
-    )
-    if not counts.channels_used:
-        return replace(counts, more_inputs=(), more_kernels=(), bias=())
-    return _build(counts, slices, s.more_inputs)
-
-
-def _resized(grid: Grid, shape: tuple[int, int]) -> Grid:
-    old = np.array(grid, dtype=float)
-    out = np.zeros(shape)
-    r, c = min(shape[0], old.shape[0]), min(shape[1], old.shape[1])
-    out[:r, :c] = old[:r, :c]
-    return as_grid(out)
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,8 +16,8 @@ Listener words (besides ``"settings"`` and ``"frame"`` of :class:`TopicModel`):
 ``"hover"``
     the cell or pixel under the mouse changed (not saved).
 
-The names of ``settings``, ``presets`` and ``result`` are re-exported here, where views and
-tests have always imported them.
+The names of ``settings``, ``presets``, ``result`` and ``image_mode`` are re-exported here,
+where views and tests have always imported them (image mode's on first use).
 """
 
 from __future__ import annotations
@@ -27,16 +27,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from visualizer.tabs.conv.backward import BackwardResult, compute_backward
-from visualizer.tabs.conv.channels import (
-    ChannelResult,
-    compute_channels,
-    fit_channels,
-    with_channel_counts,
-)
 from visualizer.tabs.conv.editing import GridEditing
 from visualizer.tabs.conv.pictures import PictureLoader, PictureStore, load_picture
-from visualizer.tabs.conv.practice_questions import cell_of_key
 from visualizer.tabs.conv.presets import (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -54,15 +46,7 @@ from visualizer.tabs.conv.presets import (
     PRESETS,
     preset_settings,
 )
-from visualizer.tabs.conv.result import (
-    ConvResult,
-    ImageResult,
-    PixelFocus,
-    compute_result,
-    explain_pixel,
-    filtered_at,
-    image_result,
-)
+from visualizer.tabs.conv.result import ConvResult, compute_result
 from visualizer.tabs.conv.settings import (
     CUSTOM_KERNEL,
     KERNEL_CHOICES,
@@ -90,14 +74,22 @@ from visualizer.tabs.conv.settings import (
     Focus,
     Grid,
     as_grid,
+    fit_channels,
     read_changes,
     read_focus,
+    with_channel_counts,
 )
 from visualizer.tabs.topic_model import TopicModel
 
 if TYPE_CHECKING:
     from visualizer.exercises import Exercise
     from visualizer.practice import Question
+    from visualizer.tabs.conv.backward import BackwardResult
+    from visualizer.tabs.conv.channels import ChannelResult
+    from visualizer.tabs.conv.image_mode import ImageResult, PixelFocus
+
+# The backward pass, channels, image mode and practice are imported by the methods that use
+# them: a lesson on the sheet's plain grids never loads them (tests/test_conv_model.py).
 
 __all__ = [
     "CUSTOM_KERNEL",
@@ -151,6 +143,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    # PEP 562: image mode's classes are still imported from here, loaded when first asked for.
+    if name in ("ImageResult", "PixelFocus"):
+        from visualizer.tabs.conv import image_mode
+
+        return getattr(image_mode, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class ConvModel(GridEditing, TopicModel):
     """Settings -> grids (computed once) -> the frame shown; the pinned and hovered cells.
 
@@ -179,15 +180,33 @@ class ConvModel(GridEditing, TopicModel):
         self._pictures = PictureStore(picture_loader, colour_loader)
         self._settings, self._focus = preset_settings(PRESET_4A)
         self._preset = PRESET_4A
-        self._result = compute_result(self._settings)
+        # A new model shows preset 4a, but a lesson restored at start-up replaces it at once:
+        # 4a's grids are computed the first time something reads them (see ``_result``).
+        self._computed: ConvResult | None = None
         self._backward: BackwardResult | None = None
         self._channels: ChannelResult | None = None
         self._image: ImageResult | None = None
         self._hover: Focus | None = None
         self._hover_channel = self._focus_channel = 0
         self._pixel: PixelFocus | None = None
-        self._frame = self.frame_count() - 1  # the whole output, not the empty first step
+        self._frame_at: int | None = None  # the whole output, not the empty first step
         self._questions: tuple[Any, list[Question], frozenset[str]] | None = None
+
+    @property
+    def _result(self) -> ConvResult:
+        if self._computed is None:  # only a new model's preset 4a is computed when read
+            self._computed = compute_result(self._settings)
+        return self._computed
+
+    @property
+    def _frame(self) -> int:
+        # None (a new model, until its first settings or lesson) is the last frame, however
+        # many the result has: asking for it computes the result, never at construction.
+        return self.frame_count() - 1 if self._frame_at is None else self._frame_at
+
+    @_frame.setter
+    def _frame(self, frame: int) -> None:
+        self._frame_at = frame
 
     # ----- what the views read -------------------------------------------------------------
     @property
@@ -205,7 +224,11 @@ class ConvModel(GridEditing, TopicModel):
 
     @staticmethod
     def _backward_result(settings: ConvSettings, result: ConvResult) -> BackwardResult | None:
-        return compute_backward(settings, result) if settings.view == "backward" else None
+        if settings.view != "backward":
+            return None
+        from visualizer.tabs.conv.backward import compute_backward
+
+        return compute_backward(settings, result)
 
     def backward_grid(self, kind: str) -> np.ndarray | None:
         """The gradient grid of a backward hover kind ("dx", "dw", "dy", "dp")."""
@@ -313,6 +336,8 @@ class ConvModel(GridEditing, TopicModel):
         result = compute_result(settings)
         channels = None
         if settings.channels_used and settings.view != "image":
+            from visualizer.tabs.conv.channels import compute_channels
+
             previous = self._channels if keep_last else None
             channels = compute_channels(settings, settings.input_stack(), previous)
         image = None
@@ -322,8 +347,10 @@ class ConvModel(GridEditing, TopicModel):
             if settings.channels_used and settings.in_channels == 3:
                 colour, note = self._pictures.colour(settings.picture_path)
             last = self._image.channels if keep_last and self._image is not None else None
+            from visualizer.tabs.conv.image_mode import image_result
+
             image = image_result(settings, result.kernel, picture, note, colour, last)
-        self._settings, self._result, self._image = settings, result, image
+        self._settings, self._computed, self._image = settings, result, image
         self._channels = channels
         self._backward = self._backward_result(settings, result)
         self._questions = None
@@ -355,7 +382,11 @@ class ConvModel(GridEditing, TopicModel):
         """The mouse is over pixel (row, col) of the filtered picture (of output ``channel``):
         its sum of products and its window on the picture (``None`` outside it)."""
         image = self._image
-        if image is None or filtered_at(image, row, col, channel) is None:
+        if image is None:
+            return None
+        from visualizer.tabs.conv.image_mode import explain_pixel, filtered_at
+
+        if filtered_at(image, row, col, channel) is None:
             return None
         pixel = self._pixel
         if pixel is None or (pixel.row, pixel.col, pixel.channel) != (row, col, channel):
@@ -474,6 +505,8 @@ class ConvModel(GridEditing, TopicModel):
         last = self.practice.last
         if asked is not None and last is not None and last.key == asked.key:
             if last.verdict.graded and not last.verdict.correct:
+                from visualizer.tabs.conv.practice_questions import cell_of_key
+
                 cell = cell_of_key(asked.key)
                 if cell is not None:
                     self.pin(cell[0], cell[1], cell[2], channel=cell[3])

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
 from visualizer.compute import conv
-from visualizer.tabs.conv.transposed import TRANSPOSED_VIEWS
 from visualizer.tabs.settings import (
     Settings,
     read_bool,
@@ -57,6 +56,9 @@ MODES: tuple[str, ...] = (
 )
 MAX_OUTPUT_PADDING = 3
 POOL_MODES: tuple[str, ...] = tuple(conv.POOL_MODES)
+#: How a transposed convolution is explained (``transposed.py`` draws both); kept here so
+#: reading settings never loads the transposed maths.
+TRANSPOSED_VIEWS: tuple[str, ...] = ("scatter", "equivalent")
 VIEWS: tuple[str, ...] = ("grids", "backward", "image")
 UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")
 POOL_SOURCES: tuple[str, ...] = ("output", "input")
@@ -271,3 +273,81 @@ def read_changes(changes: dict[str, Any]) -> dict[str, Any]:
         label = known[name].metadata.get("label") or name
         read[name] = known[name].metadata["reader"](value, label)
     return read
+
+
+# ----- channel counts: the extra grids the settings hold --------------------------------
+def _pattern(seed: int, shape: tuple[int, int], low: int, high: int) -> Grid:
+    # New channels and slices get small whole numbers, the same every time for a lesson.
+    rng = np.random.default_rng(seed)
+    return as_grid(rng.integers(low, high + 1, size=shape).astype(float))
+
+
+def _slices(settings: ConvSettings) -> dict[tuple[int, int], Grid]:
+    """The kernel slices the settings hold, by (kernel, slice), in their own layout."""
+    s = settings
+    grids = [s.kernel, *s.more_kernels]
+    return {divmod(i, s.kernel_channels): grid for i, grid in enumerate(grids)}
+
+
+def _build(
+    settings: ConvSettings, slices: dict[tuple[int, int], Grid], inputs: tuple[Grid, ...]
+) -> ConvSettings:
+    s = settings
+    shape = (len(s.input), len(s.input[0]))
+    more_inputs = tuple(
+        _resized(inputs[k], shape) if k < len(inputs) else _pattern(k + 1, shape, 0, 9)
+        for k in range(s.in_channels - 1)
+    )
+    size = (len(s.kernel), len(s.kernel[0]))
+    more_kernels = []
+    for o in range(s.out_channels):
+        for c in range(s.kernel_channels):
+            if (o, c) == (0, 0):
+                continue
+            grid = slices.get((o, c))
+            more_kernels.append(
+                _resized(grid, size) if grid is not None else _pattern(100 + 4 * o + c, size, -1, 1)
+            )
+    bias = tuple(s.bias[o] if o < len(s.bias) else 0.0 for o in range(s.out_channels))
+    fitted = replace(s, more_inputs=more_inputs, more_kernels=tuple(more_kernels), bias=bias)
+    return s if fitted == s else fitted
+
+
+def fit_channels(settings: ConvSettings) -> ConvSettings:
+    """``settings`` with as many extra input grids and kernel slices as the counts say.
+
+    Channels and slices that exist keep their values (resized to the first channel's and the
+    first slice's size, new cells 0); missing ones get small whole numbers; the bias gets one
+    value per kernel. Without channels (every count 1) nothing extra is kept.
+    """
+    s = settings
+    if not s.channels_used:
+        if s.more_inputs or s.more_kernels or s.bias:
+            s = replace(s, more_inputs=(), more_kernels=(), bias=())
+        return s
+    return _build(s, _slices(s), s.more_inputs)
+
+
+def with_channel_counts(
+    settings: ConvSettings,
+    in_channels: int | None = None,
+    kernel_channels: int | None = None,
+    out_channels: int | None = None,
+) -> ConvSettings:
+    """New channel counts: every kernel keeps its slices where they still exist (read in the
+    old layout), new channels and slices get small whole numbers."""
+    s = settings
+    slices = _slices(s)
+    counts = replace(
+        s,
+        in_channels=s.in_channels if in_channels is None else in_channels,
+        kernel_channels=s.kernel_channels if kernel_channels is None else kernel_channels,
+        out_channels=s.out_channels if out_channels is None else out_channels,
+    )
+    if not counts.channels_used:
+        return replace(counts, more_inputs=(), more_kernels=(), bias=())
+    return _build(counts, slices, s.more_inputs)
+
+
+def _resized(grid: Grid, shape: tuple[int, int]) -> Grid:
+    return as_grid(resized_grid(grid, *shape))

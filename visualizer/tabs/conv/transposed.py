@@ -27,12 +27,20 @@ from visualizer.compute.conv_transpose import (
     transposed_output_size_steps,
     transposed_scatter_terms,
 )
+from visualizer.tabs.conv.settings import TRANSPOSED_VIEWS, ConvSettings
 
 if TYPE_CHECKING:
     from visualizer.tabs.conv.result import ConvResult
-    from visualizer.tabs.conv.settings import ConvSettings
 
-TRANSPOSED_VIEWS: tuple[str, ...] = ("scatter", "equivalent")
+__all__ = [
+    "TRANSPOSED_VIEWS",
+    "TRANSPOSED_VIEW_WORDS",
+    "TransposedFocus",
+    "scatter_stamp",
+    "transposed_focus",
+    "transposed_values",
+]
+
 TRANSPOSED_VIEW_WORDS = {
     "scatter": "each input cell stamps the kernel",
     "equivalent": "zeros inserted, then an ordinary convolution",
