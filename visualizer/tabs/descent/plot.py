@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from visualizer.compute.descent import DESCENT_PRESETS, Objective
+from visualizer.tabs.descent.grid import ViewGrid
 from visualizer.tabs.descent.items import (
     CURRENT_COLOR,
     CURVE_COLOR,
@@ -56,7 +57,7 @@ class CurvePlot(pg.PlotWidget):
 
     def _build(self) -> None:
         plot = self.getPlotItem()
-        plot.showGrid(x=True, y=True, alpha=0.2)
+        self.grid = ViewGrid(plot, strength=0.2)
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "f(x)")
         for name in ("left", "bottom"):
