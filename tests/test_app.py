@@ -143,3 +143,37 @@ def test_start_up_makes_only_the_model_on_screen(qtbot):
     window.set_practice(True)  # a model made later follows practice mode
     assert window.models["conv"].practice.on
     assert set(window.models.made()) == {"gates", "conv"}
+
+
+def test_the_garbage_collector_is_off_during_start_up_and_back_on_after_the_first_paint(
+    tmp_path,
+):
+    # python -m visualizer starts with the collector off (start-up makes objects, not
+    # garbage); once the window is painted it is back on, with start-up's objects frozen.
+    out = tmp_path / "shot.png"
+    script = textwrap.dedent(
+        f"""
+        import gc
+        import visualizer.__main__ as entry
+        print("off at start", not gc.isenabled())
+        rc = entry.main(["--screenshot", {str(out)!r}])
+        print("on after paint", rc == 0 and gc.isenabled() and gc.get_freeze_count() > 1000)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, env=_env(), timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[:2] == ["off at start True", "on after paint True"]
+
+
+def test_collecting_again_leaves_a_running_collector_alone():
+    import gc
+
+    from visualizer.cli import collect_garbage_again
+
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()  # (the test process never turned it off)
+    collect_garbage_again()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,10 +103,23 @@ def _create_application() -> QApplication:
     return app
 
 
+def collect_garbage_again() -> None:
+    """Turn the cyclic garbage collector back on once the first window is painted.
+
+    ``python -m visualizer`` starts with it off (see ``visualizer/__main__.py``); what start-up
+    made lives as long as the app, so it is frozen (left out of every later collection) first.
+    Does nothing where the collector was never turned off (tests, scripts).
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["worksheet"]:
+        collect_garbage_again()  # a batch job: nothing to paint first
         from visualizer.worksheet.cli import main as worksheet_main  # only when asked for
 
         return worksheet_main(argv[1:])
@@ -140,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Larger fonts and thicker lines, but at the screenshot size, not full screen.
             window.set_presentation(True, full_screen=False)
         ok = render_screenshot(window, args.screenshot, args.size)
+        collect_garbage_again()
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -151,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.presentation:
         window.set_presentation(True)
+    QTimer.singleShot(0, collect_garbage_again)  # (runs once the first paint is done)
     # Build the other tabs once the first one is on screen, so switching tabs is instant.
     QTimer.singleShot(300, window.build_remaining_tabs)
     return app.exec()
