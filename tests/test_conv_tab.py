@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -571,3 +572,30 @@ def test_image_view_is_built_the_first_time_image_mode_shows(qtbot):
     widget.load_preset(PRESET_4C)
     assert widget.stack.currentWidget() is widget.grids
     assert widget.image_view is view  # built once
+
+
+def test_a_lesson_opened_at_start_up_shows_the_whole_explanation(tmp_path):
+    # Exercise 4c opens on pooled cell (1, 1): its sum and, in red, the sheet's slip. Both
+    # lines must be inside the explanation area of the first painted window.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        from visualizer.cli import _create_application, create_window, render_screenshot
+        from visualizer.lesson_io import read_lesson
+        app = _create_application()
+        window = create_window(None, initial_tab="conv")
+        window.apply_lesson(read_lesson("resources/lessons/exercise-4c.json"))
+        render_screenshot(window, {out!r})
+        captions = window.tab("conv").captions
+        print("sheet" in captions.explain_label.text(), captions.explain_area.whole_text_shown())
+        """
+    ).format(out=str(tmp_path / "shot.png"))
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        check=False, cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
@@ -41,6 +41,9 @@ class ExplainArea(QScrollArea):
 
     def __init__(self, label: QLabel) -> None:
         super().__init__()
+        # From the top: while a new height settles the viewport can briefly be taller than
+        # the area, and a centred text would then show its first line low and lose its last.
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -62,6 +65,16 @@ class ExplainArea(QScrollArea):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
+
+    def whole_text_shown(self) -> bool:
+        """Whether every line of the text lies inside the area (read method for tests)."""
+        label = self.widget()
+        text_height = label.heightForWidth(label.width())
+        top = 0
+        if not label.alignment() & Qt.AlignmentFlag.AlignTop:  # centred in the label
+            top = (label.height() - text_height) // 2
+        top = label.mapTo(self, QPoint(0, top)).y()
+        return top >= 0 and top + text_height <= self.height()
 
 
 class Captions:
