@@ -599,3 +599,38 @@ def test_a_lesson_opened_at_start_up_shows_the_whole_explanation(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_a_plain_grids_lesson_builds_the_tab_without_the_other_features_code(tmp_path):
+    # Start-up on exercise 4c: the grids tab is built and painted, yet nothing of the backward
+    # pass, channels, transposed convolution or image mode is loaded (they load when shown).
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import sys
+        from visualizer.cli import _create_application, create_window, render_screenshot
+        from visualizer.lesson_io import read_lesson
+        app = _create_application()
+        window = create_window(None, initial_tab="conv")
+        window.apply_lesson(read_lesson("resources/lessons/exercise-4c.json"))
+        render_screenshot(window, {out!r})
+        window.tab("conv").focus_text()
+        print(" ".join(sorted(sys.modules)))
+        """
+    ).format(out=str(tmp_path / "shot.png"))
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        check=False, cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = set(result.stdout.split())
+    assert "visualizer.tabs.conv.tab" in loaded
+    features = {
+        f"visualizer.tabs.conv.{name}"
+        for name in ("backward", "channels", "channel_grids", "transposed", "image_view",
+                     "image_mode", "channel_image")
+    } | {"visualizer.compute.conv_channels", "visualizer.compute.conv_transpose"}  # fmt: skip
+    assert not features & loaded, sorted(features & loaded)

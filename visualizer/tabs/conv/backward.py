@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 #: Where the student types the upstream gradient.
 UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")
-#: Hover kinds of the backward grids: dL/dX, dL/dW, dL/dY, dL/dP.
-BACKWARD_KINDS: tuple[str, ...] = ("dx", "dw", "dy", "dp")
 
 
 @dataclass(frozen=True, eq=False)

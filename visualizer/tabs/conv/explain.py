@@ -8,12 +8,11 @@ or from ``visualizer.compute.conv``; the views only add bold, colour and layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from visualizer.compute import conv
-from visualizer.tabs.conv.backward import BACKWARD_KINDS, GradientFocus, gradient_focus
-from visualizer.tabs.conv.channels import ChannelResult, channel_focus
 from visualizer.tabs.conv.model import (
     PRESET_4B,
     SHEET_INPUT,
@@ -21,9 +20,16 @@ from visualizer.tabs.conv.model import (
     ConvModel,
     ConvResult,
     ConvSettings,
-    ImageResult,
 )
-from visualizer.tabs.conv.transposed import TRANSPOSED_VIEW_WORDS, transposed_focus
+from visualizer.tabs.conv.settings import BACKWARD_KINDS
+
+if TYPE_CHECKING:
+    from visualizer.tabs.conv.backward import GradientFocus
+    from visualizer.tabs.conv.channels import ChannelResult
+    from visualizer.tabs.conv.model import ImageResult
+
+# (the backward pass, channels and transposed words are imported where those features are
+# explained: a lesson on the plain grids never loads them)
 
 Window = tuple[int, int, int, int]  # rows r0..r1-1, columns c0..c1-1 (stop exclusive)
 
@@ -143,6 +149,8 @@ def cell_focus(model: ConvModel) -> CellFocus:
     s, res = model.settings, model.result
     focus = model.current_focus()
     if focus is not None and focus[0] in BACKWARD_KINDS and model.backward is not None:
+        from visualizer.tabs.conv.backward import gradient_focus
+
         kind, r, c = focus
         grad = gradient_focus(s, res, model.backward, kind, r, c)
         if grad is not None:
@@ -160,6 +168,8 @@ def cell_focus(model: ConvModel) -> CellFocus:
         and res.output is not None
         and s.mode == "transposed"
     ):
+        from visualizer.tabs.conv.transposed import transposed_focus
+
         _, r, c = focus
         found = transposed_focus(s, res, r, c)
         formula = found.formula
@@ -246,6 +256,8 @@ def _channel_cell_focus(
         return CellFocus(hint=CHANNEL_HINT if channels.output is not None else "")
     _, r, c = focus
     o = model.current_channel()
+    from visualizer.tabs.conv.channels import channel_focus
+
     found = channel_focus(model.settings, channels, o, r, c)
     formula = found.formula
     notes = found.per_channel
@@ -334,6 +346,8 @@ def size_formula(model: ConvModel) -> SizeFormula:
     d = s.dilation
     info = []
     if s.mode == "transposed":
+        from visualizer.tabs.conv.transposed import TRANSPOSED_VIEW_WORDS
+
         info.append(
             f"Transposed convolution ({s.transposed_view} view: "
             f"{TRANSPOSED_VIEW_WORDS[s.transposed_view]}): out = (n - 1)*s - 2p + d(f - 1) "

@@ -7,19 +7,23 @@ to it. No maths here: every number and window comes from the model and ``explain
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QEvent, QRect, Qt, Signal, SignalInstance
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from visualizer.tabs.conv import explain
-from visualizer.tabs.conv.channel_grids import ChannelGrids
 from visualizer.tabs.conv.grid_layout import Arrangement, Metrics, arrange
 from visualizer.tabs.conv.grid_paint import max_cell_size, readable_cell_size, title_font
 from visualizer.tabs.conv.grid_text import cell_text
 from visualizer.tabs.conv.grid_widget import GridWidget
 from visualizer.tabs.conv.model import CUSTOM_KERNEL, ConvModel
 from visualizer.tabs.lazy_view import BuiltOnFirstUse, made
+
+if TYPE_CHECKING:
+    from visualizer.tabs.conv.channel_grids import ChannelGrids
 
 
 def kernel_title(model: ConvModel) -> str:
@@ -113,7 +117,9 @@ class GridCanvas(QWidget):
 
 def _build_channel_grids(view: GridsView) -> ChannelGrids:
     # With channels these take the place of the single input, kernel and output: 34 grids
-    # a one-channel lesson never shows, made the first time channels are on.
+    # a one-channel lesson never shows, made (and their module loaded) when channels are on.
+    from visualizer.tabs.conv.channel_grids import ChannelGrids
+
     grids = ChannelGrids(view._model, view.canvas)
     grids.message.connect(view.message)
     return grids

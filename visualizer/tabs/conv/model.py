@@ -48,6 +48,7 @@ from visualizer.tabs.conv.presets import (
 )
 from visualizer.tabs.conv.result import ConvResult, compute_result
 from visualizer.tabs.conv.settings import (
+    BACKWARD_KINDS,
     CUSTOM_KERNEL,
     KERNEL_CHOICES,
     MAX_BIAS,
@@ -404,7 +405,7 @@ class ConvModel(GridEditing, TopicModel):
         if kind == "pool" and res.pooled is None:
             return
         cell: Focus | None = (kind, row, col) if row >= 0 else None
-        if cell is not None and kind in ("dx", "dw", "dy", "dp"):
+        if cell is not None and kind in BACKWARD_KINDS:
             grid = self.backward_grid(kind)
             if grid is None or not self._inside(grid, row, col):
                 cell = None

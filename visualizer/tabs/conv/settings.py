@@ -63,7 +63,9 @@ VIEWS: tuple[str, ...] = ("grids", "backward", "image")
 UPSTREAM_PLACES: tuple[str, ...] = ("output", "pooled")
 POOL_SOURCES: tuple[str, ...] = ("output", "input")
 SOLVE_FOR: tuple[str, ...] = ("padding", "stride")
-FOCUS_KINDS: tuple[str, ...] = ("conv", "pool", "dx", "dw", "dy", "dp")
+#: Hover kinds of the backward grids: dL/dX, dL/dW, dL/dY, dL/dP.
+BACKWARD_KINDS: tuple[str, ...] = ("dx", "dw", "dy", "dp")
+FOCUS_KINDS: tuple[str, ...] = ("conv", "pool", *BACKWARD_KINDS)
 
 
 Grid = tuple[tuple[float, ...], ...]
