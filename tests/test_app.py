@@ -177,3 +177,35 @@ def test_collecting_again_leaves_a_running_collector_alone():
     assert gc.isenabled()  # (the test process never turned it off)
     collect_garbage_again()
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_the_collector_is_back_on_once_the_app_is_running(tmp_path):
+    # The interactive start: no screenshot, the event loop runs; shortly after the window is
+    # shown the collector is on again.
+    script = textwrap.dedent(
+        """
+        import gc
+        import visualizer.__main__ as entry
+        from PySide6.QtCore import QTimer
+        from visualizer import cli
+
+        make = cli._create_application
+
+        def create():
+            app = make()
+            QTimer.singleShot(400, lambda: (print("on", gc.isenabled()), app.quit()))
+            return app
+
+        cli._create_application = create
+        print("off", not gc.isenabled())
+        raise SystemExit(entry.main([]))
+        """
+    )
+    env = _env()
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # (the interactive app keeps its settings there)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, env=env, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[:2] == ["off True", "on True"]
