@@ -467,14 +467,15 @@ def test_making_the_model_and_restoring_every_lesson_loads_no_maths():
 
 
 def test_the_choices_checked_without_the_maths_are_the_maths_own():
+    # one list, not copies: the model reads the very objects the maths uses
     from visualizer.compute.backprop import MAX_SIZE
     from visualizer.compute.mlp import HIDDEN_ACTIVATIONS, REDUCTIONS
     from visualizer.compute.mlp_chain import MLP_CHAIN_VARIANTS
 
-    assert names.MAX_SIZE == MAX_SIZE
-    assert names.HIDDEN_ACTIVATIONS == HIDDEN_ACTIVATIONS
-    assert names.REDUCTIONS == REDUCTIONS
-    assert names.MLP_CHAIN_VARIANTS == MLP_CHAIN_VARIANTS
+    assert names.MAX_SIZE == MAX_SIZE == 64
+    assert names.HIDDEN_ACTIVATIONS is HIDDEN_ACTIVATIONS
+    assert names.REDUCTIONS is REDUCTIONS
+    assert names.MLP_CHAIN_VARIANTS is MLP_CHAIN_VARIANTS
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from visualizer.compute.mlp_choices import MAX_SIZE
 from visualizer.compute.number_text import negated_text as _negated
 from visualizer.compute.number_text import number_text as _fmt
 from visualizer.compute.number_text import products_text as _sum_text
@@ -60,8 +61,6 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-#: Largest N, M or K the tab offers.
-MAX_SIZE = 64
 #: A gradient whose largest relative error exceeds this is marked as failing the check.
 GRADIENT_CHECK_TOLERANCE = 1e-6
 #: The gradients ``mlp_gradients`` returns, in the order the tab lists them.

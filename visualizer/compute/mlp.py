@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from visualizer.compute.activations import gelu, gelu_grad, sigmoid, sigmoid_grad
 from visualizer.compute.backprop import shape_text, stable_log_softmax
+from visualizer.compute.mlp_choices import HIDDEN_ACTIVATIONS, REDUCTIONS
 
 __all__ = [
     "ACTIVATION_RULES",
@@ -60,12 +61,8 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-#: Hidden-layer activations, in the order the app offers them.
-HIDDEN_ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "gelu")
 #: Losses on the linear output fL (see the module docstring).
 LOSSES: tuple[str, ...] = ("cross_entropy", "mse", "binary_cross_entropy")
-#: How the per-sample losses become E.
-REDUCTIONS: tuple[str, ...] = ("mean", "sum")
 
 
 @dataclass(frozen=True)

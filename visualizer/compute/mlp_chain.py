@@ -39,6 +39,7 @@ from visualizer.compute.backprop import (
     symbolic_shapes,
 )
 from visualizer.compute.mlp import ACTIVATION_RULES, MLPBackprop, activation_slope
+from visualizer.compute.mlp_choices import MLP_CHAIN_VARIANTS
 
 __all__ = [
     "MLP_CHAIN_VARIANTS",
@@ -54,9 +55,6 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-
-#: The "what if" chains, by the keys lessons save (the sheet's four wrong factors).
-MLP_CHAIN_VARIANTS: tuple[str, ...] = ("correct", "W2", "W1", "slope_row", "no_diag")
 
 
 def layer_letters(depth: int) -> list[str]:

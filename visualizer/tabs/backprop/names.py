@@ -1,9 +1,9 @@
 """The backprop network's tensors by name and shape, and the choices its settings offer.
 
-Plain Python: no numpy and no ``visualizer.compute``, so the model checks a lesson's settings
-(sizes, names, typed cells) without loading the maths; :mod:`~visualizer.tabs.backprop.network`
-loads it when the result is first computed. The choices below are the tab's copies of the
-compute package's (``tests/test_backprop_model.py`` checks that they stay equal).
+Plain Python: no numpy and none of the MLP maths, so the model checks a lesson's settings
+(sizes, names, typed cells) without loading it; :mod:`~visualizer.tabs.backprop.network`
+loads it when the result is first computed. The choices come from
+:mod:`visualizer.compute.mlp_choices`, the maths' own (numpy-free) list of them.
 
 Names are those of :func:`visualizer.compute.mlp_tensors`: x, y, W1, b1, …, f1, a (a1, a2,
 … with several hidden layers), o, E, dE/df2, dE/dW1, …; a view's block key is the name with
@@ -14,18 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# (the choices, re-exported for the model and the views)
+from visualizer.compute.mlp_choices import HIDDEN_ACTIVATIONS as HIDDEN_ACTIVATIONS
+from visualizer.compute.mlp_choices import MAX_SIZE as MAX_SIZE
+from visualizer.compute.mlp_choices import MLP_CHAIN_VARIANTS as MLP_CHAIN_VARIANTS
+from visualizer.compute.mlp_choices import REDUCTIONS as REDUCTIONS
+
 if TYPE_CHECKING:
     from visualizer.tabs.backprop.model import BackpropSettings
-
-#: The largest N, M, K and B (``visualizer.compute.backprop.MAX_SIZE``).
-MAX_SIZE = 64
-#: The hidden layers' activations (``visualizer.compute.mlp.HIDDEN_ACTIVATIONS``).
-HIDDEN_ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "gelu")
-#: How the per-sample losses become E (``visualizer.compute.mlp.REDUCTIONS``).
-REDUCTIONS: tuple[str, ...] = ("mean", "sum")
-#: The correct chain and the "what if" chains (``visualizer.compute.mlp_chain``'s
-#: ``MLP_CHAIN_VARIANTS``).
-MLP_CHAIN_VARIANTS: tuple[str, ...] = ("correct", "W2", "W1", "slope_row", "no_diag")
 
 
 def key_of(name: str) -> str:
