@@ -599,10 +599,12 @@ print(sorted(m for m in deferred if m not in sys.modules))
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]
 
 
-def test_names_kept_in_the_model_match_the_modules_loaded_later():
-    # The model reads a lesson with these names without importing their modules.
+def test_names_the_model_offers_are_the_ones_the_modules_loaded_later_use():
+    # The model reads a lesson with these names without importing the modules that use them.
     from visualizer.compute.gate_training import GATE_ARCHITECTURES
     from visualizer.tabs.gates.playground_settings import PLAYGROUND_PRESETS
 
-    assert ARCHITECTURES == tuple(GATE_ARCHITECTURES)
-    assert PLAYGROUND_NAMES == tuple(PLAYGROUND_PRESETS)
+    assert ARCHITECTURES == tuple(GATE_ARCHITECTURES) == ("single", "2-2-1")
+    assert tuple(PLAYGROUND_PRESETS) == PLAYGROUND_NAMES
+    assert PLAYGROUND_PRESETS["Playground: spiral"].dataset == "spiral"
+    assert PLAYGROUND_PRESETS["Playground: circle"].dataset == "circle"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.compute.classifier import init_layers, predict, train_mlp
-from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
+from visualizer.compute.gates import GATE_ARCHITECTURES, GATE_TARGETS, TRUTH_INPUTS
 from visualizer.compute.mlp import loss_head
 
 __all__ = [
@@ -23,12 +23,6 @@ __all__ = [
     "gate_cross_entropy",
     "train_gate",
 ]
-
-#: Layer sizes of the networks the tab can train, from the two inputs to the one output.
-GATE_ARCHITECTURES: dict[str, tuple[int, ...]] = {
-    "single": (2, 1),
-    "2-2-1": (2, 2, 1),
-}
 
 #: Gates whose 1-corners no single line can split from their 0-corners: one neuron cannot
 #: learn them, and its best cross-entropy is ln 2 (output 0.5 on every row).

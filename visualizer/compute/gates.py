@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "ACTIVATIONS",
+    "GATE_ARCHITECTURES",
     "GATE_PRESETS",
     "GATE_TARGETS",
     "SHEET_NETWORKS",
@@ -62,6 +63,13 @@ ACTIVATIONS: dict[str, str] = {
 #: The four input rows of a two-input truth table, in the order 00, 01, 10, 11 (columns A, B).
 TRUTH_INPUTS: np.ndarray = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TRUTH_INPUTS.setflags(write=False)
+
+#: Layer sizes of the networks the tab can train (``visualizer.compute.gate_training``), from
+#: the two inputs to the one output.
+GATE_ARCHITECTURES: dict[str, tuple[int, ...]] = {
+    "single": (2, 1),
+    "2-2-1": (2, 2, 1),
+}
 
 #: Target outputs of the six named gates for rows 00, 01, 10, 11.
 GATE_TARGETS: dict[str, tuple[int, int, int, int]] = {

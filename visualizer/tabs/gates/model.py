@@ -43,6 +43,7 @@ import numpy as np
 
 from visualizer.compute.gates import (
     ACTIVATIONS,
+    GATE_ARCHITECTURES,
     GATE_PRESETS,
     GATE_TARGETS,
     SHEET_NETWORKS,
@@ -91,8 +92,8 @@ MAX_HIDDEN = 4
 #: The square of (A, B) the decision-region plot shows, and its samples per side.
 REGION_LO, REGION_HI = -0.25, 1.25
 REGION_RESOLUTION = 121
-#: The keys of ``playground_settings.PLAYGROUND_PRESETS`` (a test keeps them equal): the
-#: playground's modules load only when a playground is chosen or restored.
+#: The ready-made playgrounds (``playground_settings.PLAYGROUND_PRESETS`` gives their
+#: settings): the playground's modules load only when a playground is chosen or restored.
 PLAYGROUND_NAMES: tuple[str, ...] = (
     "Playground: XOR cloud",
     "Playground: circle",
@@ -103,9 +104,8 @@ PLAYGROUND_NAMES: tuple[str, ...] = (
 PRESETS: tuple[str, ...] = (*SHEET_NETWORKS, *GATE_PRESETS, *PLAYGROUND_NAMES)
 #: Side pages, in the order the lesson saves their index.
 PAGES: tuple[str, ...] = ("Edit weights", "Train")
-#: The keys of ``visualizer.compute.gate_training.GATE_ARCHITECTURES`` (a test keeps them
-#: equal): that module loads the classifier maths, which only Train needs, not a lesson.
-ARCHITECTURES: tuple[str, ...] = ("single", "2-2-1")
+#: The networks Train offers (the maths of training loads only when Train runs).
+ARCHITECTURES: tuple[str, ...] = tuple(GATE_ARCHITECTURES)
 
 #: One layer as plain numbers: (rows of W, entries of b); W has shape (n_in, n_out).
 LayerRows = tuple[tuple[tuple[float, ...], ...], tuple[float, ...]]

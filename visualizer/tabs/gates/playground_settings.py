@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from visualizer.compute.datasets import DATASETS, FEATURES, make_dataset
+from visualizer.tabs.gates.model import PLAYGROUND_NAMES
 from visualizer.tabs.settings import (
     Settings,
     read_choice,
@@ -114,23 +115,28 @@ class PlaygroundSettings(Settings):
         return "-".join(str(n) for n in self.sizes)
 
 
-#: Ready-made playgrounds: the data set and a network that learns it.
-PLAYGROUND_PRESETS: dict[str, PlaygroundSettings] = {
-    "Playground: XOR cloud": PlaygroundSettings(dataset="xor", hidden=(4,), lr=0.3),
-    "Playground: circle": PlaygroundSettings(dataset="circle", hidden=(4,), lr=0.3),
-    "Playground: two Gaussians": PlaygroundSettings(
-        dataset="gaussians", hidden=(), lr=0.1, epochs=300
-    ),
-    "Playground: spiral": PlaygroundSettings(
-        dataset="spiral",
-        n=300,
-        test_ratio=0.3,
-        hidden=(8, 8),
-        lr=0.1,
-        epochs=2000,
-        features=("x", "y", "sin_x", "sin_y"),
-    ),
-}
+#: Ready-made playgrounds: the data set and a network that learns it, under the names the
+#: model lists (it offers them without loading this module).
+PLAYGROUND_PRESETS: dict[str, PlaygroundSettings] = dict(
+    zip(
+        PLAYGROUND_NAMES,
+        (
+            PlaygroundSettings(dataset="xor", hidden=(4,), lr=0.3),  # XOR cloud
+            PlaygroundSettings(dataset="circle", hidden=(4,), lr=0.3),  # circle
+            PlaygroundSettings(dataset="gaussians", hidden=(), lr=0.1, epochs=300),
+            PlaygroundSettings(  # spiral
+                dataset="spiral",
+                n=300,
+                test_ratio=0.3,
+                hidden=(8, 8),
+                lr=0.1,
+                epochs=2000,
+                features=("x", "y", "sin_x", "sin_y"),
+            ),
+        ),
+        strict=True,
+    )
+)
 
 
 def with_points(settings: PlaygroundSettings, points: list[Point]) -> PlaygroundSettings:
