@@ -1,31 +1,20 @@
 """A fast, projector-readable grid of numbers that can be typed into, hovered and clicked.
 
-The widget holds what the grid shows (a :class:`GridLook`) and handles the mouse and the
-keyboard; :mod:`grid_paint` lays it out and paints it in one pass.
-
-Editing: click a cell to select it, then type (or double-click, or press Enter/F2); Enter
-commits, Escape cancels, arrows/Tab move. Text that is not a number is refused with a message
-under the grid and the cell keeps its last value. Ctrl+V emits ``pasteRequested`` with the
-clipboard text so the owner can fill the grid.
+The widget holds what the grid shows (a :class:`GridLook`) and handles the mouse;
+:mod:`grid_paint` lays it out and paints it in one pass, and :class:`~.cell_editing.CellEditing`
+(mixed in) types into the cells: click a cell to select it, then type (or double-click, or press
+Enter/F2); Enter commits, Escape cancels, arrows/Tab move. Ctrl+V emits ``pasteRequested``
+with the clipboard text so the owner can fill the grid.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-)
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from visualizer.numbers import parse_number
+from visualizer.tabs.conv.cell_editing import CellEditing
 from visualizer.tabs.conv.grid_layout import MAX_LABELLED, GridBox
 from visualizer.tabs.conv.grid_paint import (
     CellImage,
@@ -40,7 +29,7 @@ from visualizer.tabs.conv.grid_paint import (
 from visualizer.tabs.conv.grid_text import cell_text
 
 
-class GridWidget(QWidget):
+class GridWidget(CellEditing, QWidget):
     """A grid of numbers: colours by sign and size, values as text when there is room.
 
     Signals
@@ -68,11 +57,7 @@ class GridWidget(QWidget):
         self._look = GridLook(title=title, editable=editable)
         self._cells = CellImage(self._look)
         self._hover: tuple[int, int] = (-1, -1)
-        self._editor = QLineEdit(self)
-        self._editor.hide()
-        self._editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._editor.returnPressed.connect(self._on_editor_return_pressed)
-        self._editor.installEventFilter(self)
+        self._make_editor()
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -280,81 +265,7 @@ class GridWidget(QWidget):
             return ""
         return cell_text(float(self._look.values[row, col]))
 
-    def is_editable(self, row: int, col: int) -> bool:
-        look = self._look
-        return look.editable and not look.message and not bool(look.fixed[row, col])
-
-    def editor(self) -> QLineEdit:
-        """The line edit a cell is typed into (visible while typing)."""
-        return self._editor
-
-    # ----- editing (also the path tests drive) ---------------------------------------------
-    def set_cell_text(self, row: int, col: int, text: str) -> bool:
-        """Type ``text`` into cell (row, col): True and ``cellEdited`` if it is a number.
-
-        Otherwise the message says why, the cell keeps its value, and ``editRefused`` fires.
-        """
-        if not self.is_editable(row, col):
-            return False
-        look = self._look
-        try:
-            value = parse_number(text)
-        except ValueError as exc:
-            old = cell_text(float(look.values[row, col]))
-            message = f"Row {row + 1 - self._label_offset(True)}, column "
-            message += f"{col + 1 - self._label_offset(False)}: {exc} It keeps {old}."
-            look.error = message
-            self.update()
-            self.editRefused.emit(message)
-            return False
-        look.error = ""
-        look.values[row, col] = value
-        self._cells = CellImage(look)
-        self.update()
-        self.cellEdited.emit(row, col, value)
-        return True
-
-    def select_cell(self, row: int, col: int) -> None:
-        rows, cols = self._look.values.shape
-        if 0 <= row < rows and 0 <= col < cols:
-            self._look.selected = (row, col)
-            self.update()
-
-    def selected_cell(self) -> tuple[int, int] | None:
-        return self._look.selected
-
-    def start_editing(self, initial_text: str | None = None) -> None:
-        selected = self._look.selected
-        if selected is None or not self.is_editable(*selected):
-            return
-        rect = self._cell_rect(*selected)
-        row, col = selected
-        width = max(rect.width(), 60)
-        self._editor.setGeometry(
-            int(rect.center().x() - width / 2), int(rect.top()), int(width), int(rect.height())
-        )
-        self._editor.setText(
-            initial_text if initial_text is not None else f"{self._look.values[row, col]:.10g}"
-        )
-        self._editor.show()
-        self._editor.setFocus()
-        if initial_text is None:
-            self._editor.selectAll()
-
     # ----- geometry ------------------------------------------------------------------------
-    def _label_offset(self, rows: bool) -> int:
-        # Fixed border cells (padding) are not counted when naming a user's cell.
-        fixed = self._look.fixed
-        if not fixed.any():
-            return 0
-        line = fixed[:, fixed.shape[1] // 2] if rows else fixed[fixed.shape[0] // 2, :]
-        count = 0
-        for is_fixed in line:
-            if not is_fixed:
-                break
-            count += 1
-        return count
-
     def _cell_at(self, pos: QPoint) -> tuple[int, int]:
         if self._look.message:
             return (-1, -1)
@@ -415,91 +326,6 @@ class GridWidget(QWidget):
             self.select_cell(row, col)
             self.start_editing()
         super().mouseDoubleClickEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if event.matches(QKeySequence.StandardKey.Paste):
-            self.pasteRequested.emit(QGuiApplication.clipboard().text())
-            return
-        if self._look.selected is None or not self._look.editable:
-            super().keyPressEvent(event)
-            return
-        moves = {
-            Qt.Key.Key_Left: (0, -1),
-            Qt.Key.Key_Right: (0, 1),
-            Qt.Key.Key_Up: (-1, 0),
-            Qt.Key.Key_Down: (1, 0),
-            Qt.Key.Key_Tab: (0, 1),
-        }
-        if key in moves:
-            dr, dc = moves[key]
-            self.select_cell(self._look.selected[0] + dr, self._look.selected[1] + dc)
-            return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):
-            self.start_editing()
-            return
-        text = event.text()
-        if text and text.isprintable() and not text.isspace():
-            self.start_editing(text)
-            return
-        super().keyPressEvent(event)
-
-    def event(self, event) -> bool:
-        # Arrow keys, Space and typed characters belong to the selected cell, not to the
-        # window's animation shortcuts (Left/Right/Space/Home) while a cell is selected.
-        if (
-            event.type() == event.Type.ShortcutOverride
-            and self._look.editable
-            and self._look.selected is not None
-            and event.modifiers()
-            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab moves between cells while one is selected, as in a spreadsheet.
-        if self._look.editable and self._look.selected is not None and self.hasFocus():
-            return False
-        return super().focusNextPrevChild(next)
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self._editor and event.type() == event.Type.ShortcutOverride:
-            # While typing in a cell, Escape cancels the edit (not the window's Escape) and
-            # arrows/Space edit the text (not the animation shortcuts).
-            event.accept()
-            return True
-        if obj is self._editor and event.type() == event.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape:
-                self._hide_editor()
-                self.setFocus()
-                return True
-            if event.key() == Qt.Key.Key_Tab:
-                self._on_editor_return_pressed()
-                if self._look.selected is not None:
-                    self.select_cell(self._look.selected[0], self._look.selected[1] + 1)
-                return True
-        if obj is self._editor and event.type() == event.Type.FocusOut and self._editor.isVisible():
-            self._commit_editor()
-        return super().eventFilter(obj, event)
-
-    def _on_editor_return_pressed(self) -> None:
-        if self._commit_editor():
-            self.setFocus()
-
-    def _commit_editor(self) -> bool:
-        if not self._editor.isVisible() or self._look.selected is None:
-            return False
-        text = self._editor.text()
-        row, col = self._look.selected
-        self._editor.hide()
-        ok = self.set_cell_text(row, col, text)
-        return ok
-
-    def _hide_editor(self) -> None:
-        if self._editor.isVisible():
-            self._editor.hide()
 
     def resizeEvent(self, event) -> None:
         self._hide_editor()
