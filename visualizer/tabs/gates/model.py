@@ -28,6 +28,9 @@ Listeners hear one word (see :class:`~visualizer.tabs.topic_model.TopicModel`):
 ``"map"``
     the playground's big map shows another neuron (or the output again).
 
+What the network shown computes (its evaluation, diagnosis, regions, a neuron's arithmetic)
+is read through :class:`~visualizer.tabs.gates.shown_network.ShownNetworkMixin`.
+
 In the playground (``settings.playground`` set, see
 :mod:`visualizer.tabs.gates.playground_model`) the frames are training frames, trained when
 first shown.
@@ -47,21 +50,12 @@ from visualizer.compute.gates import (
     GATE_PRESETS,
     GATE_TARGETS,
     SHEET_NETWORKS,
-    GateDiagnosis,
-    GateEvaluation,
-    NodeArithmetic,
-    decision_grid,
-    diagnose_gate,
-    evaluate_gate,
     format_number,
-    gate_node_names,
-    hidden_gates,
-    line_in_box,
-    node_arithmetic,
 )
 from visualizer.numbers import format_limit, parse_number
 from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.playground_model import PlaygroundMixin
+from visualizer.tabs.gates.shown_network import Network, ParamKey, ShownNetworkMixin
 from visualizer.tabs.settings import (
     Reader,
     Settings,
@@ -89,9 +83,6 @@ MAX_EPOCHS = 20000
 MAX_SEED = 2**31 - 1
 #: Most hidden neurons a (restored) network may have.
 MAX_HIDDEN = 4
-#: The square of (A, B) the decision-region plot shows, and its samples per side.
-REGION_LO, REGION_HI = -0.25, 1.25
-REGION_RESOLUTION = 121
 #: The ready-made playgrounds (``playground_settings.PLAYGROUND_PRESETS`` gives their
 #: settings): the playground's modules load only when a playground is chosen or restored.
 PLAYGROUND_NAMES: tuple[str, ...] = (
@@ -109,9 +100,6 @@ ARCHITECTURES: tuple[str, ...] = tuple(GATE_ARCHITECTURES)
 
 #: One layer as plain numbers: (rows of W, entries of b); W has shape (n_in, n_out).
 LayerRows = tuple[tuple[tuple[float, ...], ...], tuple[float, ...]]
-#: A selected parameter: ("w", layer, i, j) for W[layer][i, j] or ("b", layer, j).
-ParamKey = tuple[Any, ...]
-Network = list[tuple[np.ndarray, np.ndarray]]
 
 
 def as_rows(layers: Any) -> tuple[LayerRows, ...]:
@@ -319,7 +307,7 @@ _PLAYGROUND_VIEW_KEYS = ("shown_map",)
 _REQUIRED = ("preset", "layers", "activation", "target", "inputs")
 
 
-class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
+class GatesModel(asking.PracticeMixin, PlaygroundMixin, ShownNetworkMixin, TopicModel):
     """Neurons as logic gates: a network, its convention and target, and a training run.
 
     Attributes
@@ -408,41 +396,6 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
 
         return self._cached("layers", compute)
 
-    def evaluation(self) -> GateEvaluation:
-        """Every neuron's z and output on the four rows (``evaluate_gate``)."""
-        return self._cached("evaluation", lambda: evaluate_gate(self.layers(), self.activation))
-
-    def diagnosis(self) -> GateDiagnosis:
-        """The network judged against the target gate, row by row (``diagnose_gate``)."""
-        return self._cached(
-            "diagnosis", lambda: diagnose_gate(self.layers(), self.target, self.activation)
-        )
-
-    def hidden_roles(self) -> dict[str, str]:
-        """The gate each hidden neuron computes on its own (``hidden_gates``)."""
-        return self._cached("roles", lambda: hidden_gates(self.layers(), self.activation))
-
-    def region_grid(self) -> tuple[np.ndarray, np.ndarray]:
-        """The output over the square of (A, B) the regions plot shows (``decision_grid``)."""
-        return self._cached(
-            "grid",
-            lambda: decision_grid(
-                self.layers(), self.activation, REGION_LO, REGION_HI, REGION_RESOLUTION
-            ),
-        )
-
-    def region_lines(self) -> list[tuple[np.ndarray, np.ndarray] | None]:
-        """Each first-layer neuron's line w . x + b = 0 inside the square (None: it misses)."""
-        W, b = self.layers()[0]
-        return [line_in_box(W[:, j], b[j], REGION_LO, REGION_HI) for j in range(W.shape[1])]
-
-    def node_names(self) -> list[list[str]]:
-        return gate_node_names(self.layers())
-
-    def arithmetic(self, layer: int, node: int) -> NodeArithmetic:
-        """The terms of one neuron for the current inputs (``node_arithmetic``)."""
-        return node_arithmetic(self.layers(), layer, node, self.focus.inputs, self.activation)
-
     @property
     def activation(self) -> str:
         return self.settings.activation
@@ -460,21 +413,6 @@ class GatesModel(asking.PracticeMixin, PlaygroundMixin, TopicModel):
     # ----- parameters ----------------------------------------------------------------------
     def param_keys(self) -> list[ParamKey]:
         return param_keys(self.layers())
-
-    def param_value(self, key: ParamKey) -> float:
-        layers = self.layers()
-        if key[0] == "w":
-            return float(layers[key[1]][0][key[2], key[3]])
-        return float(layers[key[1]][1][key[2]])
-
-    def param_name(self, key: ParamKey) -> str:
-        """``"weight A → C"`` or ``"bias of Out"``."""
-        names = self.node_names()
-        if key[0] == "w":
-            _w, layer, i, j = key
-            source = "AB"[i] if layer == 0 else names[layer - 1][i]
-            return f"weight {source} → {names[layer][j]}"
-        return f"bias of {names[key[1]][key[2]]}"
 
     def parse_param_text(self, key: ParamKey, text: str) -> float:
         """A typed weight or bias, or ``ValueError`` naming it and the value kept."""
