@@ -5,6 +5,8 @@ computed once per settings change. The frame is the sliding-window animation: fr
 shows the first ``k`` output cells, the last frame the whole output (saved as ``-1``). The
 model also holds the cell the user pinned (saved), the cell under the mouse (not saved) and,
 in image mode, the picture and its filtered and pooled versions (:class:`ImageResult`).
+Typed cells and the solver are :class:`~.editing.GridEditing`; what practice mode asks and
+how it judges an answer is :class:`~.practice.PracticeMixin`.
 
 Listener words (besides ``"settings"`` and ``"frame"`` of :class:`TopicModel`):
 
@@ -29,6 +31,7 @@ import numpy as np
 
 from visualizer.tabs.conv.editing import GridEditing
 from visualizer.tabs.conv.pictures import PictureLoader, PictureStore, load_picture
+from visualizer.tabs.conv.practice import PracticeMixin
 from visualizer.tabs.conv.presets import (
     PRESET_4A,
     PRESET_4A_TRUE,
@@ -83,8 +86,6 @@ from visualizer.tabs.conv.settings import (
 from visualizer.tabs.topic_model import TopicModel
 
 if TYPE_CHECKING:
-    from visualizer.exercises import Exercise
-    from visualizer.practice import Question
     from visualizer.tabs.conv.backward import BackwardResult
     from visualizer.tabs.conv.channels import ChannelResult
     from visualizer.tabs.conv.image_mode import ImageResult, PixelFocus
@@ -153,7 +154,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class ConvModel(GridEditing, TopicModel):
+class ConvModel(GridEditing, PracticeMixin, TopicModel):
     """Settings -> grids (computed once) -> the frame shown; the pinned and hovered cells.
 
     With channels, output cells are ``("conv", row, col)`` of an output channel: the pinned
@@ -191,7 +192,7 @@ class ConvModel(GridEditing, TopicModel):
         self._hover_channel = self._focus_channel = 0
         self._pixel: PixelFocus | None = None
         self._frame_at: int | None = None  # the whole output, not the empty first step
-        self._questions: tuple[Any, list[Question], frozenset[str]] | None = None
+        self._questions = None  # practice's questions, built when first asked (PracticeMixin)
 
     @property
     def _result(self) -> ConvResult:
@@ -484,53 +485,6 @@ class ConvModel(GridEditing, TopicModel):
         from visualizer.tabs.conv import code_export
 
         return code_export.torch_code(self)
-
-    # ----- practice ------------------------------------------------------------------------
-    def practice_questions(self) -> list[Question]:
-        """The output size, then the clicked output cell and the others, then pooled cells."""
-        from visualizer.tabs.conv import practice_questions
-
-        # Built once per result, pinned cell and exercise: views ask for every cell.
-        # (Reset to None whenever the result changes.)
-        stamp = (self._focus, self._focus_channel, self.practice.code)
-        if self._questions is None or self._questions[0] != stamp:
-            questions = practice_questions.practice_questions(self)
-            self._questions = (stamp, questions, frozenset(q.key for q in questions))
-        return self._questions[1]
-
-    def answer(self, text: str) -> None:
-        """Judge ``text``; a wrong answer about a cell pins that cell, so the line under the
-        grids writes out its window and its sum (the verdict has room for one line only)."""
-        asked = self.current_question()
-        super().answer(text)
-        last = self.practice.last
-        if asked is not None and last is not None and last.key == asked.key:
-            if last.verdict.graded and not last.verdict.correct:
-                from visualizer.tabs.conv.practice_questions import cell_of_key
-
-                cell = cell_of_key(asked.key)
-                if cell is not None:
-                    self.pin(cell[0], cell[1], cell[2], channel=cell[3])
-
-    def is_hidden(self, key: str) -> bool:
-        """Practice hides this value (``"size"``, ``"out:r,c"``, ``"pool:r,c"``, ``"solve"``):
-        it is asked and not answered or revealed yet."""
-        if not self.practice.on or not self.practice.is_hidden(key):
-            return False
-        self.practice_questions()
-        assert self._questions is not None
-        return key in self._questions[2]
-
-    def load_exercise(self, exercise: Exercise) -> None:
-        """Show a generated conv exercise: its grids (or solver question) and its cell pinned."""
-        from visualizer.tabs.conv import practice_questions
-
-        changes, focus = practice_questions.exercise_settings(exercise)
-        read = read_changes(changes)
-        if "kernel" in read:
-            read["kernel_preset"] = CUSTOM_KERNEL
-        settings = replace(self._settings, **read)
-        self._apply(settings, focus, -1, self._preset)
 
     # ----- frames --------------------------------------------------------------------------
     def set_frame(self, frame: int) -> None:
