@@ -11,11 +11,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from visualizer.compute.descent import DESCENT_PRESETS, Objective
+from visualizer.tabs.descent.curve_legend import CurveLegendMixin
 from visualizer.tabs.descent.grid import ViewGrid
 from visualizer.tabs.descent.items import (
     CURRENT_COLOR,
@@ -27,21 +28,20 @@ from visualizer.tabs.descent.items import (
     decimated,
     drawable,
 )
-from visualizer.tabs.descent.model import FIRST_PRESET, DescentModel, PinnedRun, run_label
+from visualizer.tabs.descent.model import FIRST_PRESET, DescentModel, PinnedRun
 from visualizer.tabs.descent.trail import Trail
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 
 CURVE_SAMPLES = 800
-#: Pixels between the legend and the edge of the plot.
-LEGEND_MARGIN = 8
 #: Above this many steps, dragging x0 recomputes only when the drag ends.
 LIVE_DRAG_STEPS = 2000
 
 _CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
-class CurvePlot(pg.PlotWidget):
-    """The curve being descended and the current run on it."""
+class CurvePlot(CurveLegendMixin, pg.PlotWidget):
+    """The curve being descended and the current run on it (its legend:
+    :class:`~.curve_legend.CurveLegendMixin`)."""
 
     #: x0 while a long run's handle is dragged (the run is recomputed when the drag ends).
     x0Previewed = Signal(float)
@@ -62,9 +62,7 @@ class CurvePlot(pg.PlotWidget):
         plot.setLabel("left", "f(x)")
         for name in ("left", "bottom"):
             plot.getAxis(name).enableAutoSIPrefix(False)
-        self.legend = plot.addLegend(
-            offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#999999")
-        )
+        self._build_legend(plot)
         self.curve_item = pg.PlotDataItem()
         self.derivative_item = pg.PlotDataItem()
         self.derivative_item.setVisible(False)
@@ -195,67 +193,6 @@ class CurvePlot(pg.PlotWidget):
     def _render_pins(self) -> None:
         """Draw each pinned run on this curve (pins made on another curve are hidden)."""
         self.pins.sync(self.model.pins, _pin_points, self.model.settings.objective)
-
-    def _fill_legend(self) -> None:
-        """The curve, f', the minimum, the current run and the pins shown, in that order."""
-        self.legend.clear()
-        self.legend.addItem(self.curve_item, "f(x)")
-        if self.model.show_derivative:
-            self.legend.addItem(self.derivative_item, "f'(x)")
-        minima = self.model.objective.minima()
-        if minima:
-            # The minimum is named in the legend: a label next to the star would collide
-            # with the curve or the axis on a small plot.
-            x_star, f_star = min(minima, key=lambda m: m[1])
-            text = f"minimum x* = {x_star:.6f}, f = {f_star:.6f}"
-            if len(minima) > 1:
-                others = ", ".join(f"{m[0]:.4f}" for m in minima if m[0] != x_star)
-                text = f"global {text} (local minimum at x = {others})"
-            self.legend.addItem(self.min_item, text)
-        self.legend.addItem(self.trail.sample, f"now: {self.model.run_label()}")
-        objective = self.model.settings.objective
-        for pin, item in self.pins.items.items():
-            if pin.settings.objective == objective:
-                self.legend.addItem(item, run_label(pin.settings))
-
-    def place_legend(self) -> None:
-        """Put the legend in the corner of the view where it hides the fewest curve samples
-        and iterates (a legend never covers the data if a free corner exists)."""
-        vb = self.view_box
-        size = self.legend.boundingRect()
-        w, h = size.width(), size.height()
-        box = vb.boundingRect()
-        if w <= 0 or h <= 0 or box.width() <= 0:
-            return
-        xs, ys = self.curve_item.getData()
-        points = []
-        if xs is not None and len(xs):
-            points.append(np.column_stack([xs, ys]))
-        tx, ty = self.trail.points()
-        if len(tx):
-            points.append(np.column_stack([tx, ty]))
-        data = np.concatenate(points) if points else np.zeros((0, 2))
-        (x_lo, x_hi), (y_lo, y_hi) = vb.viewRange()
-        # data -> pixels of the view box (y down)
-        px = (data[:, 0] - x_lo) / max(x_hi - x_lo, 1e-300) * box.width()
-        py = (y_hi - data[:, 1]) / max(y_hi - y_lo, 1e-300) * box.height()
-        margin = LEGEND_MARGIN
-        best = None
-        for ax, ay in ((0, 0), (1, 0), (0, 1), (1, 1)):
-            left = margin if ax == 0 else box.width() - margin - w
-            top = margin if ay == 0 else box.height() - margin - h
-            inside = (px >= left) & (px <= left + w) & (py >= top) & (py <= top + h)
-            hidden = int(np.count_nonzero(inside))
-            if best is None or hidden < best[0]:
-                best = (hidden, ax, ay)
-        _, ax, ay = best
-        offset = (margin if ax == 0 else -margin, margin if ay == 0 else -margin)
-        self.legend.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
-
-    def legend_rect(self) -> QRectF:
-        """The legend's rectangle in the view box's pixels (y down)."""
-        vb = self.view_box
-        return vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
 
     # ----- per frame -----------------------------------------------------------------------
     def render_frame(self) -> None:
@@ -415,10 +352,7 @@ class CurvePlot(pg.PlotWidget):
         self.min_item.setPen(pg.mkPen("#7A4F00", width=1))
         self.arrows.apply_style(width, size)
         self.pins.apply_style(width, size)
-        legend_size = f"{font.pointSizeF():.1f}pt"
-        self.legend.setLabelTextSize(legend_size)
-        for _sample, label in self.legend.items:
-            label.setText(label.text, size=legend_size)  # setAttr alone does not re-render
+        self._style_legend(font)
         self.x0_handle.setPen(pg.mkPen(CURRENT_COLOR, width=2))
         if self.model.on_surface:
             return
@@ -453,9 +387,6 @@ class CurvePlot(pg.PlotWidget):
     def drawn_pins(self) -> int:
         """How many pinned runs are drawn on this curve."""
         return self.pins.drawn()
-
-    def legend_names(self) -> list[str]:
-        return [label.text for _sample, label in self.legend.items]
 
     def curve_pen_width(self) -> float:
         return self.curve_item.opts["pen"].widthF()
