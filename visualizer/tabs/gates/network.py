@@ -5,20 +5,21 @@ layout (``layout.layout_network``) places nodes, info labels and weight labels i
 the widget really has, with minimum gaps and no overlaps, and recomputes it on every
 resize. A ``pg.GraphItem`` draws the nodes and edges (its scatter's ``sigClicked`` tells
 which node was clicked); a second, invisible scatter sits under each weight label so an edge
-can be clicked too. The view draws the numbers ``texts.network_picture`` makes: it does no
-maths. A click on A or B toggles it, a click on a neuron or weight selects it in the model.
+can be clicked too. The words on and beside the drawing are a
+:class:`~visualizer.tabs.gates.network_labels.NetworkLabels`. The view draws the numbers
+``texts.network_picture`` makes: it does no maths. A click on A or B toggles it, a click on
+a neuron or weight selects it in the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPen, QTextOption
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
 
 from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.edges import EdgesItem
@@ -26,15 +27,14 @@ from visualizer.tabs.gates.layout import NetworkLayout, Rect, layout_network
 from visualizer.tabs.gates.map_nodes import MapNodesItem
 from visualizer.tabs.gates.maps import colour_words, input_maps, neuron_maps
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.playground_texts import MAX_LABELLED_EDGES
+from visualizer.tabs.gates.network_labels import ZERO_WEIGHT_COLOR, NetworkLabels
+from visualizer.tabs.gates.pens import cached_brush, cached_pen
 from visualizer.tabs.gates.texts import EdgeView, NodeView, network_picture
-from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
 
 #: Node fill for activation 0 and 1 (activations in between are mixed linearly).
 _FILL_OFF = np.array([255, 255, 255], dtype=float)
 _FILL_ON = np.array([11, 61, 145], dtype=float)
-_ZERO_WEIGHT_COLOR = (150, 150, 150)
 _POSITIVE_RGB = QColor(POSITIVE_COLOR).getRgb()[:3]
 _NEGATIVE_RGB = QColor(NEGATIVE_COLOR).getRgb()[:3]
 #: Node diameters in pixels: the largest (normal, presentation) and the smallest allowed.
@@ -48,72 +48,6 @@ HINT = "Click A or B to toggle it.\nClick a neuron or a weight to edit it."
 PLAYGROUND_HINT = "Click a neuron to see its map large.\nHover it for its formula."
 
 
-@lru_cache(maxsize=512)
-def cached_brush(*color) -> QBrush:
-    """One QBrush per colour, reused: pyqtgraph's symbol cache keys on the brush object, so
-    a fresh brush every animation frame would grow that cache without end."""
-    return pg.mkBrush(*color)
-
-
-@lru_cache(maxsize=512)
-def cached_pen(color, width: float = 1.0) -> QPen:
-    """One QPen per (colour, width), reused for the same reason as ``cached_brush``."""
-    return pg.mkPen(color, width=width)
-
-
-def _centre_lines(item: pg.TextItem) -> None:
-    # A TextItem left-aligns its lines; centre them so "C" sits above "0.057".
-    text = item.textItem
-    text.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
-    text.setTextWidth(-1)
-    text.setTextWidth(text.document().idealWidth())
-    item.updateTextPos()
-
-
-def _app_font(scale: float = 1.0, bold: bool | None = None) -> QFont:
-    # The window zooms by changing the application font: the labels follow it.
-    return scaled_font(QApplication.font(), scale, bold=bold, minimum=1.0)
-
-
-def _show_text(
-    item: pg.TextItem,
-    text: str,
-    font: QFont,
-    colour,
-    fill: QBrush,
-    *,
-    centred: bool = True,
-    anchor: tuple[float, float] = (0.5, 0.5),
-) -> None:
-    """Set a label's text and look, touching it only when something changed (every setter
-    re-lays its text out, and a training frame redraws the network ten times a second).
-    ``centred`` centres its lines; ``anchor`` is the point of the label its position names."""
-    shown = (text, font.key(), str(colour), fill.color().rgba(), centred, anchor)
-    if getattr(item, "_shown", None) == shown:
-        return
-    item._shown = shown
-    item.setFont(font)
-    item.setColor(colour)
-    item.fill = fill
-    item.setText(text)
-    if centred:
-        _centre_lines(item)
-    item.setAnchor(anchor)
-
-
-def _text_size(item: pg.TextItem) -> tuple[float, float]:
-    rect = item.textItem.boundingRect()
-    return float(rect.width()), float(rect.height())
-
-
-def _edge_colour(weight: float) -> str | tuple[int, int, int]:
-    if weight > 0:
-        return POSITIVE_COLOR
-    if weight < 0:
-        return NEGATIVE_COLOR
-    return _ZERO_WEIGHT_COLOR
-
-
 def edge_looks(weights: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Each edge's RGB colour (by its weight's sign) and pen width in pixels, as wide as its
     share of the largest |weight| (so 1e300 draws as thick as 20 would), times ``scale``."""
@@ -121,7 +55,7 @@ def edge_looks(weights: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarra
     max_w = float(np.abs(weights[finite]).max()) if finite.any() else 0.0
     colours = np.where(
         (weights > 0)[:, None], _POSITIVE_RGB,
-        np.where((weights < 0)[:, None], _NEGATIVE_RGB, _ZERO_WEIGHT_COLOR),
+        np.where((weights < 0)[:, None], _NEGATIVE_RGB, ZERO_WEIGHT_COLOR),
     )  # fmt: skip
     with np.errstate(invalid="ignore"):
         share = np.where(finite, np.abs(weights) / max_w, 0.0) if max_w > 0 else 0 * weights
@@ -163,11 +97,7 @@ class GateNetworkView(pg.PlotWidget):
         self.graph.setZValue(1)
         self.graph.scatter.sigClicked.connect(self._on_node_clicked)
         self.edge_handles.sigClicked.connect(self._on_edge_clicked)
-        self.node_texts: list[pg.TextItem] = []
-        self.info_texts: list[pg.TextItem] = []
-        self.edge_texts: list[pg.TextItem] = []
-        self.caption = pg.TextItem("", color=(90, 90, 90), anchor=(0, 0))
-        self.addItem(self.caption)
+        self.labels = NetworkLabels(self)
         self.nodes: list[NodeView] = []
         self.edges: list[EdgeView] = []
         self.layer_sizes: list[int] = []
@@ -242,50 +172,12 @@ class GateNetworkView(pg.PlotWidget):
         self.edges = list(edges)
         self._weights = np.array([e.weight for e in edges], dtype=float)
         self.selected = selected
-        big = self._presentation
-        self._sync_text_items(self.node_texts, len(nodes))
-        self._sync_text_items(self.info_texts, len(nodes))
-        labelled = len(edges) <= MAX_LABELLED_EDGES
-        self._sync_text_items(self.edge_texts, len(edges) if labelled else 0)
-
-        font = _app_font(1.25 if big else 1.1, bold=True)
-        info_font = _app_font(1.1 if big else 0.95)
-        small_font = _app_font(0.8 if big else 0.7, bold=True)
-        clear, tag_fill, info_fill = (
-            cached_brush(0, 0, 0, 0), cached_brush(255, 255, 255, 200),
-            cached_brush(255, 255, 255, 210),  # readable where an edge passes
-        )  # fmt: skip
-        for k, node in enumerate(nodes):
-            dark = np.isfinite(node.fill) and node.fill >= 0.5
-            if node.shape == "circle":
-                text, item_font, fill = f"{node.name}\n{node.value_text}", font, clear
-            else:  # a map: only a small name tag (an input's feature) on it
-                text = node.name if node.shape == "input" else ""
-                item_font, fill = small_font, tag_fill if text else clear
-            _show_text(self.node_texts[k], text, item_font, "w" if dark else "k", fill)
-            self.node_texts[k].setVisible(bool(text))  # an empty label still costs a paint
-            _show_text(
-                self.info_texts[k], node.info, info_font, (20, 20, 20), info_fill, anchor=(0, 0)
-            )
-            self.info_texts[k].setVisible(bool(node.info))
-
-        edge_font = _app_font(1.05 if big else 0.95, bold=True)
-        for k, e in enumerate(edges[: len(self.edge_texts)]):
-            item = self.edge_texts[k]
-            colour = _edge_colour(e.weight) if e.weight != 0 else "#555555"
-            is_selected = selected is not None and e.key == selected
-            fill = cached_brush(HIGHLIGHT_COLOR if is_selected else (255, 255, 255, 235))
-            item.border = cached_pen(colour, 2 if is_selected else 1)
-            _show_text(item, e.text, edge_font, colour, fill, centred=False, anchor=(0, 0))
-        caption_font = _app_font(0.95 if big else 0.85)
-        _show_text(
-            self.caption,
-            PLAYGROUND_HINT if self._model.is_playground() else HINT,
-            caption_font,
-            (90, 90, 90),
-            clear,
-            centred=False,
-            anchor=(0, 0),
+        self.labels.show(
+            nodes,
+            edges,
+            selected,
+            big=self._presentation,
+            hint=PLAYGROUND_HINT if self._model.is_playground() else HINT,
         )
         self._place()
 
@@ -298,14 +190,7 @@ class GateNetworkView(pg.PlotWidget):
             return
         big = self._presentation
         nodes, edges = self.nodes, self.edges
-        labelled = len(self.edge_texts) == len(edges)
-        info_sizes = [
-            _text_size(self.info_texts[k]) if node.info else None for k, node in enumerate(nodes)
-        ]
-        label_sizes = [
-            _text_size(self.edge_texts[k]) if labelled else None for k in range(len(edges))
-        ]
-        caption_size = None if big else _text_size(self.caption)
+        info_sizes, label_sizes, caption_size = self.labels.sizes(nodes, len(edges), big)
         links = [(e.source, e.target) for e in edges]
         playground = self._model.is_playground()
         # A training frame changes weights, not the layout: lay out only when it can change.
@@ -372,26 +257,14 @@ class GateNetworkView(pg.PlotWidget):
         if not moved:
             return
 
-        for k, (x, y) in enumerate(layout.centres):
-            self.node_texts[k].setPos(float(x), float(y))
-            box = layout.info[k]
-            if box is not None:
-                self.info_texts[k].setPos(box.x, box.y)
-        handle_pos = []
-        for k, box in enumerate(layout.edge_labels):
-            if box is None:
-                continue
-            self.edge_texts[k].setPos(box.x, box.y)
-            handle_pos.append(box.centre)
+        self.labels.place(layout)
+        handle_pos = [box.centre for box in layout.edge_labels if box is not None]
         self.edge_handles.setData(
             pos=np.array(handle_pos, dtype=float).reshape(-1, 2),
             size=max(24.0, min(46.0, node_px * 0.6)), symbol="s", pen=None,
             brush=cached_brush(0, 0, 0, 0),
         )  # fmt: skip
         self.edge_handles.setVisible(bool(handle_pos))
-        if layout.caption is not None:
-            self.caption.setPos(layout.caption.x, layout.caption.y)
-        self.caption.setVisible(layout.caption is not None)
 
     def _draw_edges(self, moved: bool) -> None:
         """Every edge coloured by its weight's sign, as wide as its share of the largest."""
@@ -448,15 +321,6 @@ class GateNetworkView(pg.PlotWidget):
         words = colour_words(np.stack([grid[::-1] for grid, _ in shown]), [lv for _, lv in shown])
         self.maps_item.set_images(words, [grid for grid, _ in shown], start)
 
-    def _sync_text_items(self, items: list[pg.TextItem], n: int) -> None:
-        while len(items) < n:
-            item = pg.TextItem("", anchor=(0.5, 0.5))
-            item.setZValue(10)
-            self.addItem(item)
-            items.append(item)
-        while len(items) > n:
-            self.removeItem(items.pop())
-
     def set_presentation(self, on: bool) -> None:
         """Bigger nodes and labels for a lecture hall (redraws)."""
         self._presentation = bool(on)
@@ -497,15 +361,20 @@ class GateNetworkView(pg.PlotWidget):
     # ----- what is shown (for tests) -----------------------------------------------------------
     def node_text(self, index: int) -> str:
         """The name and value written on node ``index`` (inputs first), e.g. ``"C\\n1"``."""
-        return self.node_texts[index].textItem.toPlainText()
+        return self.labels.node_texts[index].textItem.toPlainText()
 
     def info_text(self, index: int) -> str:
         """The bias and z lines beside node ``index`` ("" for an input)."""
-        return self.info_texts[index].textItem.toPlainText()
+        return self.labels.info_texts[index].textItem.toPlainText()
 
     def edge_text(self, index: int) -> str:
         """The weight label of edge ``index``."""
-        return self.edge_texts[index].textItem.toPlainText()
+        return self.labels.edge_texts[index].textItem.toPlainText()
+
+    @property
+    def edge_texts(self) -> list[pg.TextItem]:
+        """The weight labels drawn (none when the network has too many edges to label)."""
+        return self.labels.edge_texts
 
     def edge_keys(self) -> list[tuple]:
         """``("w", layer, i, j)`` of every edge, in drawing order."""
@@ -524,11 +393,6 @@ class GateNetworkView(pg.PlotWidget):
         x, y = self.edge_handles.getData()
         return float(x[index]), float(y[index])
 
-    def _shown_rect(self, item: pg.GraphicsObject) -> Rect:
-        # What is really drawn: the item's box in the scene, back in view (pixel) units.
-        rect: QRectF = self.view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()
-        return Rect(rect.x(), rect.y(), rect.width(), rect.height())
-
     def node_rects(self) -> list[Rect]:
         """Every node's square box in view pixels (x right, y down)."""
         if self.layout is None:
@@ -537,10 +401,7 @@ class GateNetworkView(pg.PlotWidget):
 
     def label_rects(self) -> list[Rect]:
         """The boxes of every label drawn outside the nodes (info, weights, hint), as drawn."""
-        items = [t for t in self.info_texts if t.isVisible()] + list(self.edge_texts)
-        if self.caption.isVisible():
-            items.append(self.caption)
-        return [self._shown_rect(item) for item in items]
+        return self.labels.rects(self.view_box)
 
     def view_size(self) -> tuple[float, float]:
         """The drawing's size in pixels."""

@@ -19,7 +19,7 @@ from visualizer.tabs.gates import playground_texts
 from visualizer.tabs.gates.map_nodes import MapNodesItem
 from visualizer.tabs.gates.maps import CLASS_COLORS, big_map_levels, colour_words
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.network import cached_brush, cached_pen
+from visualizer.tabs.gates.pens import cached_brush, cached_pen
 from visualizer.tabs.gates.playground import MAP_RESOLUTION
 from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import marker_size

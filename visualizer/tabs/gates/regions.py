@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 from visualizer.compute.gates import GATE_TARGETS, TRUTH_INPUTS
 from visualizer.tabs.gates import asking
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.network import cached_brush, cached_pen
+from visualizer.tabs.gates.pens import cached_brush, cached_pen
 from visualizer.tabs.gates.shown_network import REGION_HI, REGION_LO
 from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import (
