@@ -14,14 +14,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPixmapCache
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsLineItem,
-    QGraphicsPathItem,
-    QGraphicsRectItem,
-    QGraphicsSimpleTextItem,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem
 
 from visualizer.compute.surfaces import Surface, surface_grid
 from visualizer.tabs.descent.items import (
@@ -37,6 +31,7 @@ from visualizer.tabs.descent.items import (
     drawable,
 )
 from visualizer.tabs.descent.model import DescentModel, DescentSettings, PinnedRun
+from visualizer.tabs.descent.race_legend import RaceLegend
 from visualizer.widgets.fonts import scaled_font
 from visualizer.widgets.plot_style import HIGHLIGHT_COLOR
 
@@ -107,71 +102,6 @@ def contour_path(values: np.ndarray, levels: np.ndarray) -> QPainterPath:
     if not xs:
         return QPainterPath()
     return pg.arrayToQPath(np.concatenate(xs), np.concatenate(ys), np.concatenate(connect))
-
-
-class RaceLegend(QGraphicsRectItem):
-    """Each runner's colour and its status (f now, distance to a minimum, or where it
-    diverged), painted by Qt in the plot's corner: a frame only changes its texts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setBrush(QBrush(QColor(255, 255, 255, 225)))
-        self.setPen(QPen(QColor("#999999")))
-        self.setZValue(30)
-        self._rows: list[tuple[QGraphicsLineItem, QGraphicsSimpleTextItem]] = []
-        self._font = QFont()
-
-    def set_runners(self, colors: list[str], selected: int) -> None:
-        while len(self._rows) < len(colors):
-            line = QGraphicsLineItem(self)
-            text = QGraphicsSimpleTextItem(self)
-            text.setFont(self._font)
-            self._rows.append((line, text))
-        for k, (line, text) in enumerate(self._rows):
-            shown = k < len(colors)
-            line.setVisible(shown)
-            text.setVisible(shown)
-            if shown:
-                line.setPen(pg.mkPen(colors[k], width=5 if k == selected else 3))
-
-    def set_texts(self, texts: list[str]) -> None:
-        height = self._font_height()
-        width = 0.0
-        for k, text in enumerate(texts):
-            line, item = self._rows[k]
-            item.setText(text)
-            y = 4 + k * height
-            line.setLine(6, y + height / 2, 26, y + height / 2)
-            item.setPos(32, y)
-            width = max(width, item.boundingRect().width())
-        self.setRect(0, 0, width + 40, 8 + len(texts) * height)
-
-    def set_font(self, font: QFont) -> None:
-        self._font = QFont(font)
-        for _line, text in self._rows:
-            text.setFont(self._font)
-
-    def _font_height(self) -> float:
-        return QFontMetricsF(self._font).height() + 1
-
-    def texts(self) -> list[str]:
-        return [text.text() for _line, text in self._rows if text.isVisible()]
-
-    def row_at(self, scene_pos: QPointF) -> int | None:
-        """The runner whose legend row is under ``scene_pos``, or None."""
-        if not self.isVisible() or not self.sceneBoundingRect().contains(scene_pos):
-            return None
-        y = self.mapFromScene(scene_pos).y()
-        for k, (_line, text) in enumerate(self._rows):
-            if text.isVisible() and text.y() <= y < text.y() + self._font_height():
-                return k
-        return None
-
-    def row_center(self, index: int) -> QPointF:
-        """The scene position of runner ``index``'s row (to click on it)."""
-        _line, text = self._rows[index]
-        return self.mapToScene(text.pos() + QPointF(10, self._font_height() / 2))
 
 
 class Runner:
@@ -284,8 +214,6 @@ class SurfacePlot(pg.PlotWidget):
         self.view_box.sigResized.connect(self._on_view_changed)
         self.view_box.sigRangeChanged.connect(self._on_view_changed)
         self._numbers_allowed = [True] * MAX_NUMBERED
-        #: The legend's corner for this race and view (None: choose at the next frame).
-        self._legend_corner: str | None = None
         model.subscribe(self._on_model_changed)
         model.practice.subscribe(self._on_model_changed)
         if model.on_surface:
@@ -346,7 +274,7 @@ class SurfacePlot(pg.PlotWidget):
                 text.set_anchor(-0.25, 1.1)
         self._choose_numbers()
         self.legend.set_runners([r.color for r in self.runners], sel)
-        self._legend_corner = None
+        self.legend.corner = None
         color = self.runners[sel].color
         self.dots.setBrush(pg.mkBrush(color))
         for text in self.numbers:
@@ -388,7 +316,7 @@ class SurfacePlot(pg.PlotWidget):
         """The surface's usual view (widened to the runs' starts)."""
         surface = self.model.surface
         self.view_box.setRange(xRange=surface.x_range, yRange=surface.y_range, padding=0.02)
-        self._place_legend()
+        self.legend.place(self.view_box)
 
     def zoom_to_run(self) -> None:
         """Fit the view to the selected run's iterates up to the current step."""
@@ -430,9 +358,10 @@ class SurfacePlot(pg.PlotWidget):
                 )
         if len(self.runners) > 1:
             self.legend.set_texts([model.runner_status(k) for k in range(len(self.runners))])
-            if self._legend_corner is None:
-                self._legend_corner = self._emptiest_corner()
-            self._place_legend()
+            if self.legend.corner is None:
+                paths = [r.xy[decimated(len(r.xy))] for r in self.runners]
+                self.legend.choose_corner(self.view_box, [*paths, model.surface.minima])
+            self.legend.place(self.view_box)
 
     def _show_arrows(self, at: tuple[float, float] | None, t: int) -> None:
         traj = self.model.trajectory
@@ -457,8 +386,8 @@ class SurfacePlot(pg.PlotWidget):
             head.setRotation(math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x())))
 
     def _on_view_changed(self, *_args) -> None:
-        self._legend_corner = None  # chosen again at the next frame
-        self._place_legend()
+        self.legend.corner = None  # chosen again at the next frame
+        self.legend.place(self.view_box)
         self._choose_numbers()
         self._dots_shown = -1
         if self.model.on_surface and self.runners:
@@ -486,39 +415,6 @@ class SurfacePlot(pg.PlotWidget):
                     kept.append((px, py))
             allowed.append(ok)
         self._numbers_allowed = allowed
-
-    def _legend_spot(self, corner: str) -> QPointF:
-        """Where the legend's top-left goes in the scene for ``corner`` ("tr", "br", ...)."""
-        rect = self.view_box.sceneBoundingRect()
-        box = self.legend.rect()
-        left = rect.left() + 4
-        x = max(left, rect.right() - box.width() - 8) if corner[1] == "r" else left + 4
-        y = rect.top() + 8 if corner[0] == "t" else rect.bottom() - box.height() - 8
-        return QPointF(x, max(rect.top(), y))
-
-    def _emptiest_corner(self) -> str:
-        """The corner where the legend hides the fewest iterates of any runner and no minimum
-        (the top right when several are empty): a legend never covers the race."""
-        points = [r.xy[decimated(len(r.xy))] for r in self.runners]
-        points.append(self.model.surface.minima)
-        xy = np.concatenate([p for p in points if len(p)])
-        xy = xy[~np.isnan(xy[:, 0])]
-        vb = self.view_box
-        best, fewest = "tr", None
-        for corner in ("tr", "br", "tl", "bl"):
-            spot = self._legend_spot(corner)
-            box = QRectF(spot, self.legend.rect().size())
-            area = vb.mapSceneToView(box).boundingRect()
-            inside = int(np.count_nonzero(
-                (xy[:, 0] >= area.left()) & (xy[:, 0] <= area.right())
-                & (xy[:, 1] >= area.top()) & (xy[:, 1] <= area.bottom())
-            ))  # fmt: skip
-            if fewest is None or inside < fewest:
-                best, fewest = corner, inside
-        return best
-
-    def _place_legend(self, *_args) -> None:
-        self.legend.setPos(self._legend_spot(self._legend_corner or "tr"))
 
     # ----- the start from the mouse --------------------------------------------------------
     def set_start_from_plot(self, x: float, y: float) -> None:
