@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 
 def image_is_not_blank(image: QImage, *, min_colors: int = 8) -> bool:
@@ -18,3 +23,12 @@ def image_is_not_blank(image: QImage, *, min_colors: int = 8) -> bool:
             if len(colors) >= min_colors:
                 return True
     return False
+
+
+def shown_tab(qtbot, widget: W, width: int = 1280, height: int = 760) -> W:
+    """``widget`` (a topic tab) owned by ``qtbot``, at ``width`` x ``height``, shown and exposed."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

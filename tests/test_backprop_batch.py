@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.lesson import lesson_from_text, lesson_to_text
 from visualizer.tabs.backprop.model import PRESETS, BackpropModel, BackpropSettings
@@ -258,11 +259,7 @@ def test_a_lesson_of_the_new_settings_round_trips_through_the_window(qtbot):
 # ----- the tab ---------------------------------------------------------------------------------
 @pytest.fixture
 def tab(qtbot):
-    widget = BackpropTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, BackpropTab())
     return widget
 
 

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.exercises import generate
 from visualizer.lesson import lesson_from_text, lesson_to_text
@@ -187,11 +188,7 @@ def test_a_batch_shape_exercise_loads_its_batch():
 # ----- the tab -----------------------------------------------------------------------------------
 @pytest.fixture
 def tab(qtbot):
-    widget = BackpropTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, BackpropTab())
     widget.set_practice(True)
     return widget
 

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from tests.reference import brute_correlate
 from visualizer.lesson_io import read_lesson
 from visualizer.resources_path import resource_path
@@ -16,10 +17,7 @@ from visualizer.tabs.conv.tab import ConvTab
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
+    widget = shown_tab(qtbot, ConvTab())
     yield widget
     widget.play_controls.pause()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.exercises import from_code, generate
 from visualizer.lesson import lesson_from_text, lesson_to_text
@@ -19,10 +20,7 @@ F_PRIME = [[15.5, 21, 27, 8], [4.5, 30, 9.5, 22.5], [13.5, -6.5, 18, 4], [-5, 6,
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
+    widget = shown_tab(qtbot, ConvTab())
     widget.set_practice(True)
     yield widget
     widget.play_controls.pause()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
+from tests.helpers import shown_tab
 from tests.reference import brute_correlate
 from visualizer.compute import conv
 from visualizer.tabs.conv.model import (
@@ -36,11 +37,7 @@ POOLED = [[17.75, 16.75], [2, 3.5]]
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, ConvTab())
     yield widget
     widget.play_controls.pause()
 

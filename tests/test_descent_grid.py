@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.tabs.descent.grid import level_alpha
 from visualizer.tabs.descent.tab import DescentTab
 
@@ -17,11 +18,7 @@ def test_level_alpha_is_pyqtgraphs_fading():
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     return widget
 
 

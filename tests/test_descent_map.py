@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.compute import descend
 from visualizer.compute.momentum_map import heavy_ball_rate
@@ -38,11 +39,7 @@ def ravine_model(**changes) -> DescentModel:
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     widget.load_preset("ravine")
     widget.model.set_map_form("heavy_ball")
     QApplication.processEvents()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.compute import gelu_grad
 from visualizer.exercises import from_code
@@ -18,11 +19,7 @@ G0_1C = float(gelu_grad(-3.0))
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     widget.load_preset("1a")
     widget.set_frame(0)
     widget.set_practice(True)

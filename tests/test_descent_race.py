@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.compute import descend
 from visualizer.tabs.descent import race
@@ -28,11 +29,7 @@ def hand_heavy_ball(grad, start, lr, beta, steps):
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     widget.load_preset("rosenbrock race")
     return widget
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from tests.helpers import shown_tab
 from visualizer.app import create_window
 from visualizer.compute import descend
 from visualizer.compute.surfaces import SURFACES
@@ -29,11 +30,7 @@ def rosenbrock_grad(x, y):
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     return widget
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers import shown_tab
 from tests.reference import DESCENT_REFERENCE
 from visualizer.app import create_window
 from visualizer.compute import (
@@ -32,11 +33,7 @@ REFERENCE = DESCENT_REFERENCE
 
 @pytest.fixture
 def tab(qtbot):
-    widget = DescentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, DescentTab())
     yield widget
     widget.play.pause()
 
