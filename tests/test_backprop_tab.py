@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.helpers import shown_tab
 from visualizer.compute import mlp_gradients, random_problem
 from visualizer.tabs.backprop.model import PRESETS, BackpropModel
 from visualizer.tabs.backprop.tab import BackpropTab
@@ -24,11 +25,7 @@ from visualizer.tabs.backprop.tab import BackpropTab
 
 @pytest.fixture
 def tab(qtbot):
-    widget = BackpropTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 730)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = shown_tab(qtbot, BackpropTab(), 1280, 730)
     yield widget
     widget.play_controls.pause()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from tests.test_conv_channels import brute_conv2d
 from visualizer.app import create_window
 from visualizer.layout_share import visible_rect
@@ -20,10 +21,7 @@ from visualizer.tabs.conv.tab import ConvTab
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
+    widget = shown_tab(qtbot, ConvTab(), 1280, 800)
     widget.load_preset(PRESET_CHANNELS)
     yield widget
     widget.play_controls.pause()
@@ -241,10 +239,7 @@ def test_channel_grids_are_made_the_first_time_channels_show(qtbot):
     # A one-channel lesson never pays for the 34 channel grids; they appear with channels.
     from visualizer.tabs.lazy_view import made
 
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
+    widget = shown_tab(qtbot, ConvTab(), 1280, 800)
     widget.load_preset(PRESET_4A)
     assert made(widget.grids, "channel_grids") is None
     assert "input_grid" in widget.grids.grid_rects()

@@ -571,36 +571,9 @@ def test_image_view_is_built_the_first_time_image_mode_shows(qtbot):
     assert widget.image_view is view  # built once
 
 
-def test_a_lesson_opened_at_start_up_shows_the_whole_explanation(tmp_path):
-    # Exercise 4c opens on pooled cell (1, 1): its sum and, in red, the sheet's slip. Both
-    # lines must be inside the explanation area of the first painted window.
-    import subprocess
-    import sys
-    import textwrap
-
-    script = textwrap.dedent(
-        """
-        from visualizer.cli import _create_application, create_window, render_screenshot
-        from visualizer.lesson_io import read_lesson
-        app = _create_application()
-        window = create_window(None, initial_tab="conv")
-        window.apply_lesson(read_lesson("resources/lessons/exercise-4c.json"))
-        render_screenshot(window, {out!r})
-        captions = window.tab("conv").captions
-        print("sheet" in captions.explain_label.text(), captions.explain_area.whole_text_shown())
-        """
-    ).format(out=str(tmp_path / "shot.png"))
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-        check=False, cwd=Path(__file__).resolve().parents[1],
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["True", "True"]
-
-
-def test_a_plain_grids_lesson_builds_the_tab_without_the_other_features_code(tmp_path):
-    # Start-up on exercise 4c: the grids tab is built and painted, yet nothing of the backward
-    # pass, channels, transposed convolution or image mode is loaded (they load when shown).
+def _start_up_on_4c(tmp_path, then: str) -> list[str]:
+    """Open exercise 4c as ``python -m visualizer --lesson`` does, paint the first window in
+    a fresh process, run the code ``then`` (``window`` is the window); its printed words."""
     import subprocess
     import sys
     import textwrap
@@ -614,16 +587,41 @@ def test_a_plain_grids_lesson_builds_the_tab_without_the_other_features_code(tmp
         window = create_window(None, initial_tab="conv")
         window.apply_lesson(read_lesson("resources/lessons/exercise-4c.json"))
         render_screenshot(window, {out!r})
-        window.tab("conv").focus_text()
-        print(" ".join(sorted(sys.modules)))
         """
-    ).format(out=str(tmp_path / "shot.png"))
+    ).format(out=str(tmp_path / "shot.png")) + textwrap.dedent(then)
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
         check=False, cwd=Path(__file__).resolve().parents[1],
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    loaded = set(result.stdout.split())
+    return result.stdout.split()
+
+
+def test_a_lesson_opened_at_start_up_shows_the_whole_explanation(tmp_path):
+    # Exercise 4c opens on pooled cell (1, 1): its sum and, in red, the sheet's slip. Both
+    # lines must be inside the explanation area of the first painted window.
+    shown = _start_up_on_4c(
+        tmp_path,
+        """
+        captions = window.tab("conv").captions
+        print("sheet" in captions.explain_label.text(), captions.explain_area.whole_text_shown())
+        """,
+    )
+    assert shown == ["True", "True"]
+
+
+def test_a_plain_grids_lesson_builds_the_tab_without_the_other_features_code(tmp_path):
+    # Start-up on exercise 4c: the grids tab is built and painted, yet nothing of the backward
+    # pass, channels, transposed convolution or image mode is loaded (they load when shown).
+    loaded = set(
+        _start_up_on_4c(
+            tmp_path,
+            """
+            window.tab("conv").focus_text()
+            print(" ".join(sorted(sys.modules)))
+            """,
+        )
+    )
     assert "visualizer.tabs.conv.tab" in loaded
     features = {
         f"visualizer.tabs.conv.{name}"

@@ -9,16 +9,14 @@ import sys
 import numpy as np
 import pytest
 
+from tests.helpers import shown_tab
 from visualizer.tabs.conv.model import PRESET_TRANSPOSED, ConvModel
 from visualizer.tabs.conv.tab import ConvTab
 
 
 @pytest.fixture
 def tab(qtbot):
-    widget = ConvTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
+    widget = shown_tab(qtbot, ConvTab(), 1280, 800)
     widget.load_preset(PRESET_TRANSPOSED)
     yield widget
     widget.play_controls.pause()
