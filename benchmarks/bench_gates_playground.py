@@ -35,7 +35,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
 from benchmarks._common import report
-from visualizer.tabs.gates.playground import PlaygroundSettings
+from visualizer.tabs.gates.playground_settings import PlaygroundSettings
 from visualizer.widgets.plot_style import configure_pyqtgraph
 
 SETTINGS = PlaygroundSettings(

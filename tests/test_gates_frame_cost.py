@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject
 
 from visualizer.tabs.gates.edges import EdgesItem
 from visualizer.tabs.gates.maps import colour_indices, colour_rgba
-from visualizer.tabs.gates.playground import PlaygroundSettings
+from visualizer.tabs.gates.playground_settings import PlaygroundSettings
 
 SPIRAL = PlaygroundSettings(dataset="spiral", n=120, test_ratio=0.25, hidden=(8, 8), lr=0.1,
                             epochs=400, features=("x", "y", "sin_x", "sin_y"))  # fmt: skip

@@ -26,7 +26,7 @@ from visualizer.compute import (
 )
 from visualizer.lesson import lesson_from_text, lesson_to_text
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.playground import (
+from visualizer.tabs.gates.playground_settings import (
     EPOCHS_PER_FRAME,
     MAX_POINTS,
     PLAYGROUND_PRESETS,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.compute.gates import ACTIVATIONS, GATE_TARGETS
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.playground import PLAY_ACTIVATIONS
+from visualizer.tabs.gates.playground_settings import PLAY_ACTIVATIONS
 from visualizer.tabs.gates.texts import (
     ACTIVATION_WORDS,
     choices,

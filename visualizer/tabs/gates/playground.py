@@ -1,8 +1,8 @@
 """The classification playground of the Logic gates tab, without Qt: the live run.
 
 After the sheet's four points comes a cloud of them: "a neuron draws a line, a hidden layer
-bends it". Its settings live in :mod:`visualizer.tabs.gates.playground_settings` (re-exported
-here); :class:`PlaygroundRun` turns them into the train/test split and the initial network,
+bends it". Its settings live in :mod:`visualizer.tabs.gates.playground_settings`;
+:class:`PlaygroundRun` turns them into the train/test split and the initial network,
 then trains lazily: frame f is the network after ``f · EPOCHS_PER_FRAME`` epochs of
 ``visualizer.compute.train_mlp``, each chunk continuing the last (``start_epoch``), so playing
 trains live while stepping back, scrubbing and Reset replay exactly what was computed from the
@@ -35,45 +35,13 @@ from visualizer.compute.mlp import activate
 from visualizer.tabs.gates.playground_settings import (
     EPOCHS_PER_FRAME,
     MAP_RESOLUTION,
-    MAX_HIDDEN_LAYERS,
-    MAX_INIT_SCALE,
-    MAX_PLAY_EPOCHS,
-    MAX_POINTS,
-    MAX_WIDTH,
-    MIN_INIT_SCALE,
     NEURON_MAP_RESOLUTION,
-    PLAY_ACTIVATIONS,
-    PLAY_DATASETS,
-    PLAYGROUND_PRESETS,
-    POINT_LIMIT,
     PlaygroundSettings,
     Point,
     Window,
-    with_points,
 )
 
-#: The settings' names stay importable from here (the views and scripts use this module).
-__all__ = [
-    "EPOCHS_PER_FRAME",
-    "MAP_RESOLUTION",
-    "MAX_HIDDEN_LAYERS",
-    "MAX_INIT_SCALE",
-    "MAX_PLAY_EPOCHS",
-    "MAX_POINTS",
-    "MAX_WIDTH",
-    "MIN_INIT_SCALE",
-    "NEURON_MAP_RESOLUTION",
-    "PLAYGROUND_PRESETS",
-    "PLAY_ACTIVATIONS",
-    "PLAY_DATASETS",
-    "POINT_LIMIT",
-    "PlaygroundRun",
-    "PlaygroundSettings",
-    "Point",
-    "Window",
-    "current_points",
-    "with_points",
-]
+__all__ = ["PlaygroundRun", "current_points"]
 
 
 class PlaygroundRun:

@@ -36,7 +36,7 @@ from visualizer.tabs.gates.live_text import LiveText
 from visualizer.tabs.gates.loss_curves import GrowingCurve
 from visualizer.tabs.gates.maps import CLASS_COLORS
 from visualizer.tabs.gates.model import GatesModel
-from visualizer.tabs.gates.playground import (
+from visualizer.tabs.gates.playground_settings import (
     MAX_HIDDEN_LAYERS,
     MAX_INIT_SCALE,
     MAX_PLAY_EPOCHS,
