@@ -728,12 +728,3 @@ def test_a_new_models_first_change_keeps_the_whole_output_shown():
     model.set_frame(0)
     model.change(padding=0)
     assert model.frame == 0 and model.output_hidden().all()
-
-
-def test_image_names_are_still_the_models():
-    from visualizer.tabs.conv import image_mode, model
-
-    assert model.ImageResult is image_mode.ImageResult
-    assert model.PixelFocus is image_mode.PixelFocus
-    with pytest.raises(AttributeError):
-        _ = model.NoSuchName

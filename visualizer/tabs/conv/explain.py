@@ -26,7 +26,7 @@ from visualizer.tabs.conv.settings import BACKWARD_KINDS
 if TYPE_CHECKING:
     from visualizer.tabs.conv.backward import GradientFocus
     from visualizer.tabs.conv.channels import ChannelResult
-    from visualizer.tabs.conv.model import ImageResult
+    from visualizer.tabs.conv.image_mode import ImageResult
 
 # (the backward pass, channels and transposed words are imported where those features are
 # explained: a lesson on the plain grids never loads them)

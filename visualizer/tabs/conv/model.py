@@ -135,23 +135,12 @@ __all__ = [
     "ConvSettings",
     "Focus",
     "Grid",
-    "ImageResult",
     "PictureLoader",
-    "PixelFocus",
     "as_grid",
     "compute_result",
     "load_picture",
     "preset_settings",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # PEP 562: image mode's classes are still imported from here, loaded when first asked for.
-    if name in ("ImageResult", "PixelFocus"):
-        from visualizer.tabs.conv import image_mode
-
-        return getattr(image_mode, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConvModel(GridEditing, PracticeMixin, TopicModel):
