@@ -6,8 +6,7 @@ every layer, the torchinfo-style summary, the per-sample gradients (B > 1), then
 sample shown: its chain of Jacobians (or a "what if" chain), its softmax shortcut and the
 worked sum of one element of dE/dx. The views only read :class:`BackpropResult`.
 
-Names and shapes (:mod:`~visualizer.tabs.backprop.names`, which needs no numpy) are
-re-exported here for the views.
+Names and shapes live in :mod:`~visualizer.tabs.backprop.names`, which needs no numpy.
 """
 
 from __future__ import annotations
@@ -42,34 +41,12 @@ from visualizer.compute.mlp_chain import (
 )
 from visualizer.compute.mlp_check import mlp_gradient_check
 from visualizer.compute.mlp_text import mlp_tensors
-from visualizer.tabs.backprop.names import (
-    activation_name,
-    editable_names,
-    forward_names,
-    key_of,
-    name_of,
-    network_key,
-    tensor_shapes,
-    widths_of,
-)
+from visualizer.tabs.backprop.names import name_of, widths_of
 
 if TYPE_CHECKING:
     from visualizer.tabs.backprop.model import BackpropSettings
 
-__all__ = [
-    "BackpropResult",
-    "activation_name",
-    "compute_result",
-    "editable_names",
-    "forward_names",
-    "key_of",
-    "letters",
-    "name_of",
-    "network_key",
-    "tensor_shapes",
-    "widths_of",
-    "worked_only",
-]
+__all__ = ["BackpropResult", "compute_result", "letters", "worked_only"]
 
 Array = NDArray[np.float64]
 Cell = tuple[str, int, int]
@@ -182,7 +159,8 @@ def _sample_part(net: MLPBackprop, s: BackpropSettings) -> dict[str, Any]:
 
 def compute_result(s: BackpropSettings, reuse: BackpropResult | None = None) -> BackpropResult:
     """Compute everything for ``s``; ``reuse`` is a result of the same network (see
-    :func:`network_key`), whose gradients and check are then kept."""
+    :func:`~visualizer.tabs.backprop.names.network_key`), whose gradients and check are then
+    kept."""
     if reuse is None:
         network = _network_part(s)
     else:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from visualizer.tabs.backprop.blocks import Block, BlockStrip
 from visualizer.tabs.backprop.model import BackpropModel
-from visualizer.tabs.backprop.network import activation_name, key_of, name_of
+from visualizer.tabs.backprop.names import activation_name, key_of, name_of
 from visualizer.widgets.plot_style import ERROR_COLOR
 
 # One colour per adjacent pair of factors, for the matching inner dimensions.

@@ -18,8 +18,8 @@ Listener words (besides ``"settings"`` and ``"frame"`` of :class:`TopicModel`):
 ``"hover"``
     the cell or pixel under the mouse changed (not saved).
 
-The names of ``settings``, ``presets``, ``result`` and ``image_mode`` are re-exported here,
-where views and tests have always imported them (image mode's on first use).
+The names of ``settings``, ``presets`` and ``result`` are re-exported here, where views and
+tests have always imported them; image mode's classes live in ``image_mode``.
 """
 
 from __future__ import annotations
