@@ -22,10 +22,10 @@ from visualizer.compute.conv_channels import (
     conv2d_shape_text,
     conv2d_terms,
 )
-from visualizer.tabs.conv.settings import ConvSettings, fit_channels, with_channel_counts
+from visualizer.tabs.conv.settings import ConvSettings
 
-#: ``fit_channels`` and ``with_channel_counts`` only lay out settings, so they live (and are
-#: imported from) ``settings.py``: settings without channels never load the channel maths.
+# (fit_channels and with_channel_counts only lay out settings, so they live in settings.py:
+# settings without channels never load the channel maths)
 __all__ = [
     "COLOUR_NAMES",
     "ChannelFocus",
@@ -33,9 +33,7 @@ __all__ = [
     "channel_focus",
     "channel_names",
     "compute_channels",
-    "fit_channels",
     "picture_channels",
-    "with_channel_counts",
 ]
 
 #: What image mode calls the picture's channels.

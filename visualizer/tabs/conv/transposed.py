@@ -27,13 +27,12 @@ from visualizer.compute.conv_transpose import (
     transposed_output_size_steps,
     transposed_scatter_terms,
 )
-from visualizer.tabs.conv.settings import TRANSPOSED_VIEWS, ConvSettings
+from visualizer.tabs.conv.settings import ConvSettings
 
 if TYPE_CHECKING:
     from visualizer.tabs.conv.result import ConvResult
 
 __all__ = [
-    "TRANSPOSED_VIEWS",
     "TRANSPOSED_VIEW_WORDS",
     "TransposedFocus",
     "scatter_stamp",
