@@ -552,15 +552,17 @@ def test_lesson_applied_to_a_tab_not_yet_built(qtbot):
 
 
 def test_image_view_is_built_the_first_time_image_mode_shows(qtbot):
+    from visualizer.tabs.lazy_view import made
+
     # Start-up builds the grids only; image mode's nine plots wait until it is first shown.
     widget = ConvTab()
     qtbot.addWidget(widget)
     widget.set_presentation(True)
-    assert widget.made("image_view") is None
+    assert made(widget, "image_view") is None
     widget.load_preset(PRESET_4C)
-    assert widget.made("image_view") is None
+    assert made(widget, "image_view") is None
     widget.load_preset(PRESET_IMAGE)
-    view = widget.made("image_view")
+    view = made(widget, "image_view")
     assert view is not None and widget.stack.currentWidget() is view
     # built late, it still gets the tab's styles (presentation titles are 5% larger)
     from visualizer.widgets.fonts import point_size

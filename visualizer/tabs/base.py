@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import QWidget
 
-from visualizer.tabs.lazy_view import made
 from visualizer.tabs.topic_model import TopicModel
 from visualizer.widgets.answer_box import AnswerBox
 from visualizer.widgets.picture_layout import PictureLayout
@@ -60,10 +59,6 @@ class TopicTab(QWidget):
 
     def is_built(self) -> bool:
         return self._built
-
-    def made(self, name: str) -> Any:
-        """The view ``name`` (a :class:`BuiltOnFirstUse` attribute) if it was built, else None."""
-        return made(self, name)
 
     # ----- styles and presentation ---------------------------------------------------------
     def apply_styles(self) -> None:

@@ -20,7 +20,7 @@ from visualizer.tabs.conv.model import ConvModel
 from visualizer.tabs.conv.panel import SidePanel
 from visualizer.tabs.conv.practice_bar import CompactPracticeBar
 from visualizer.tabs.conv.topbar import TopBar
-from visualizer.tabs.lazy_view import BuiltOnFirstUse
+from visualizer.tabs.lazy_view import BuiltOnFirstUse, made
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
 
@@ -157,7 +157,7 @@ class ConvTab(TopicTab):
         font = self.font()
         self.captions.apply_styles(font, self.is_presentation())
         self.panel.apply_styles(font)
-        image_view = self.made("image_view")
+        image_view = made(self, "image_view")
         if image_view is not None:
             image_view.apply_styles(font, self.is_presentation())
 

@@ -31,7 +31,7 @@ from visualizer.tabs.descent.race_panel import RacePanel
 from visualizer.tabs.descent.step_text import StepStatus, WorkedStep
 from visualizer.tabs.descent.steps_plot import StepPlot
 from visualizer.tabs.descent.table import IterateTable
-from visualizer.tabs.lazy_view import BuiltOnFirstUse
+from visualizer.tabs.lazy_view import BuiltOnFirstUse, made
 from visualizer.widgets.fonts import point_size, scaled_font
 from visualizer.widgets.picture_layout import PictureLayout
 from visualizer.widgets.play_controls import PlayControls
@@ -297,7 +297,7 @@ class DescentTab(TopicTab):
         font = QFont(self.font())
         font.setPointSizeF(point_size(font))
         self.curve.apply_styles(width, size, plot_font)
-        for view in (self.made("surface"), self.made("map_view")):
+        for view in (made(self, "surface"), made(self, "map_view")):
             if view is not None:
                 view.apply_styles(width, size, plot_font)
         self.steps_plot.apply_styles(width, size)
